@@ -1,0 +1,26 @@
+"""The tenant privacy portal: a Flask application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the portal. `config` overrides every other source of settings."""
+    import os
+
+    from portal import i18n, settings, web
+
+    instance = os.environ.get("PORTAL_INSTANCE_PATH") or str(ROOT / "instance")
+    app = Flask("portal", instance_path=instance, instance_relative_config=True,
+                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    settings.load(app, config)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
+    i18n.compile_all(ROOT / "translations")
+    web.init_app(app)
+    return app

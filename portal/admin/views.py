@@ -1,0 +1,7 @@
+"""Administration pages: staff accounts, roles and assignments."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")

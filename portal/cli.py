@@ -1,0 +1,57 @@
+"""The `portal` command line (the same as `flask --app portal …`). Each command parses
+its arguments and calls a service; the work itself lives in the services."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+
+from portal.db import db
+
+
+def main() -> None:
+    from portal import create_app
+
+    cli = FlaskGroup(create_app=lambda: create_app(), help="The tenant privacy portal.")
+    cli.main(prog_name="portal")
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database schema to the latest version."""
+    from portal import schema
+
+    with db.engine.begin() as conn:
+        schema.upgrade(connection=conn)
+    click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@click.command("db-revision")
+@click.argument("message")
+def db_revision(message: str) -> None:
+    """(Developers) autogenerate a migration from the models."""
+    from portal import schema
+
+    schema.revision(db.engine.url.render_as_string(hide_password=False), message)
+
+
+@click.command("demo")
+def demo() -> None:
+    """Create the demo data and accounts (idempotent) and print the accounts."""
+    from portal.services import demo as demo_service
+
+    accounts = demo_service.load(db.session, current_app, progress=click.echo)
+    db.session.commit()
+    click.echo("")
+    click.echo(f"Demo accounts (password: {demo_service.DEMO_PASSWORD}):")
+    for email, role, what in accounts:
+        click.echo(f"  {email:32} {role:10} {what}")
+
+
+COMMANDS = [init_db, db_revision, demo]
+
+
+def register_commands(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)

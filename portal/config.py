@@ -1,0 +1,68 @@
+"""Default settings. Safe for development, no secrets: instance/config.py and the
+environment override them (see create_app)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+
+class Defaults:
+    # Secret key: None here on purpose. create_app reads instance/secret_key or
+    # creates it on first start, so no secret ever lives in the repository.
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # filled with a SQLite file in instance/
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    # Languages: French first (the users are in France), English complete too.
+    LANGUAGES = ("fr", "en")
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+
+    # Sessions and cookies.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # turned on by the production profile
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)  # absolute timeout
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    WTF_CSRF_TIME_LIMIT = 3600 * 8
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # request size limit (bytes)
+
+    # Password hashing: argon2id. Tests use a cheap profile (see tests/conftest.py).
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+    ARGON2_PARALLELISM = 2
+
+    # Rate limiting: memory by default, Redis in production (shared across workers).
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+
+    # Mail: SMTP when MAIL_SERVER is set, else a file outbox in instance/outbox.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_SENDER = "Portail vie privée <no-reply@example.org>"
+
+    # The landlord (letterhead, staff names in access logs).
+    LANDLORD = {
+        "name": "Office Public de l'Habitat Exemple",
+        "address": "12 rue de la République, 75011 Paris",
+        "dpo_email": "dpo@example.org",
+        "dpo_address": "Délégué à la protection des données, 12 rue de la République, 75011 Paris",
+        "phone": "01 23 45 67 89",
+        "website": "https://habitat.example.org",
+    }
+    SHOW_STAFF_NAMES_IN_ACCESS_LOG = False
+
+    # Staff two-factor authentication (TOTP); the demo profile turns it off.
+    REQUIRE_STAFF_2FA = True
+    # Demo mode: set by `portal demo`-created instance config and tests.
+    DEMO_MODE = False
+
+    # Where the DPO's overrides of the catalogue's Art. 15 texts live (optional).
+    CATALOGUE_OVERRIDES: str | None = None  # path to a TOML file; default instance/catalogue.toml
+
+    # Production guard: refuse to start with unsafe settings.
+    ENV_PROFILE = "development"  # or "production"

@@ -1,0 +1,95 @@
+"""The database: a typed DeclarativeBase whose MetaData has a naming convention (so
+migrations get stable constraint names), one engine per app, one session per app
+context. Plain SQLAlchemy: services take a Session and never import Flask.
+
+Tests bind the session factory to an outer transaction and let each test's commits
+become savepoints, so one migrated schema serves the whole run (see tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+@dataclass
+class _State:
+    engine: Engine
+    factory: sessionmaker[Session]
+
+
+def make_engine(url: str, **options: Any) -> Engine:
+    """An engine with the per-dialect settings the portal relies on."""
+    if url.startswith("sqlite"):
+        options.setdefault("connect_args", {}).setdefault("timeout", 30)
+        engine = create_engine(url, **options)
+        _sqlite_setup(engine)
+        return engine
+    options.setdefault("pool_pre_ping", True)
+    return create_engine(url, **options)
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    # pysqlite's own transaction handling breaks SAVEPOINT and defers BEGIN; let
+    # SQLAlchemy emit BEGIN itself (SQLAlchemy docs, "pysqlite: serializable isolation").
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+class Database:
+    """Session-per-app-context access: `db.session` inside a request or CLI command."""
+
+    def init_app(self, app: Flask) -> None:
+        engine = make_engine(app.config["SQLALCHEMY_DATABASE_URI"],
+                             **dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}))
+        app.extensions["portal.db"] = _State(engine, sessionmaker(engine, expire_on_commit=False))
+        app.teardown_appcontext(self._teardown)
+
+    @staticmethod
+    def state(app: Flask | None = None) -> _State:
+        return (app or current_app).extensions["portal.db"]
+
+    @property
+    def engine(self) -> Engine:
+        return self.state().engine
+
+    @property
+    def session(self) -> Session:
+        if "db_session" not in g:
+            g.db_session = self.state().factory()
+        return g.db_session
+
+    @staticmethod
+    def _teardown(_exc: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+db = Database()

@@ -1,0 +1,48 @@
+"""Translations: message catalogues in translations/<lang>/*.po, one file per area of the
+portal (so parallel work never edits the same file), merged and compiled into
+translations/<lang>/LC_MESSAGES/messages.mo.
+
+The .mo files are build products, not committed: create_app compiles them when a .po
+is newer (a few milliseconds), so a fresh clone runs without an extra step.
+English is the source language of the msgids; the English catalogue exists so that
+Babel has a catalogue for every offered language, and a test checks both are complete.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+
+def merged_catalog(lang_dir: Path, locale: str) -> Catalog:
+    """All .po files of one language merged into one catalogue."""
+    merged = Catalog(locale=locale)
+    for po in sorted(lang_dir.glob("*.po")):
+        with po.open("rb") as fh:
+            part = read_po(fh, locale=locale)
+        for message in part:
+            if message.id and message.string:
+                merged[message.id] = message
+    return merged
+
+
+def compile_all(translations_dir: Path, force: bool = False) -> list[Path]:
+    """(Re)build every stale messages.mo; returns the files written."""
+    written = []
+    for lang_dir in sorted(p for p in translations_dir.iterdir() if p.is_dir()):
+        sources = list(lang_dir.glob("*.po"))
+        target = lang_dir / "LC_MESSAGES" / "messages.mo"
+        newest = max((p.stat().st_mtime for p in sources), default=0)
+        if not force and target.exists() and target.stat().st_mtime >= newest:
+            continue
+        target.parent.mkdir(exist_ok=True)
+        catalog = merged_catalog(lang_dir, lang_dir.name)
+        tmp = target.with_suffix(".tmp")
+        with tmp.open("wb") as fh:
+            write_mo(fh, catalog)
+        tmp.replace(target)  # atomic: parallel test workers never read half a file
+        written.append(target)
+    return written

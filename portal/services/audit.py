@@ -1,0 +1,88 @@
+"""The audit log: every staff read of a tenant file or request, and every change, as an
+append-only, hash-chained entry written in the same transaction as the work it records.
+
+Each entry's hash covers its content and the previous entry's hash, so altering,
+removing or reordering an entry breaks the chain (`portal audit verify`)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Iterable
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from portal.models import AuditEntry
+from portal.models._base import utcnow
+
+GENESIS = "0" * 64
+
+
+def entry_hash(prev_hash: str, at: datetime, actor_id: int | None, actor_role: str, action: str,
+               tenant_id: int | None, request_ref: str | None, categories: str | None,
+               purpose: str | None, detail: Any) -> str:
+    payload = json.dumps(
+        [prev_hash, at.isoformat(timespec="microseconds"), actor_id, actor_role, action, tenant_id,
+         request_ref, categories, purpose, detail],
+        sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _lock_chain(session: Session) -> None:
+    """Serialise writers of the chain so two transactions never fork it."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(734001)"))
+
+
+def record(session: Session, actor_id: int | None, actor_role: str, action: str, *,
+           tenant_id: int | None = None, categories: Iterable[str] = (), purpose: str | None = None,
+           request_ref: str | None = None, detail: dict | None = None,
+           at: datetime | None = None) -> AuditEntry:
+    """Append one entry (flushes; the caller commits with the work it records)."""
+    _lock_chain(session)
+    prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
+    at = at or utcnow()
+    cats = ",".join(categories) or None
+    entry = AuditEntry(at=at, actor_id=actor_id, actor_role=actor_role, action=action,
+                       tenant_id=tenant_id, request_ref=request_ref, categories=cats,
+                       purpose=purpose, detail=detail, prev_hash=prev)
+    entry.hash = entry_hash(prev, at, actor_id, actor_role, action, tenant_id, request_ref, cats,
+                            purpose, detail)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    bad_id: int | None = None
+    reason: str | None = None
+
+
+def verify(session: Session, batch: int = 5000) -> VerifyResult:
+    """Walk the chain in id order; the first entry whose link or content does not match."""
+    prev = GENESIS
+    checked = 0
+    last_id = 0
+    while True:
+        rows = session.scalars(select(AuditEntry).where(AuditEntry.id > last_id)
+                               .order_by(AuditEntry.id).limit(batch)).all()
+        if not rows:
+            return VerifyResult(True, checked)
+        for e in rows:
+            if e.prev_hash != prev:
+                return VerifyResult(False, checked, e.id, "link to the previous entry is broken "
+                                    "(an entry was removed, inserted or reordered before it)")
+            expected = entry_hash(e.prev_hash, e.at, e.actor_id, e.actor_role, e.action, e.tenant_id,
+                                  e.request_ref, e.categories, e.purpose, e.detail)
+            if expected != e.hash:
+                return VerifyResult(False, checked, e.id, "content does not match its hash (altered)")
+            prev = e.hash
+            checked += 1
+            last_id = e.id
+        session.expunge_all()

@@ -1,0 +1,7 @@
+"""Back-office pages for staff (requests queue, tenant files, notes review, audit)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")

@@ -1,0 +1,64 @@
+"""The tenant's own pages: their whole file, by category, and its exports."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_login import current_user
+
+from portal import catalogue
+from portal.db import db
+from portal.guards import requires
+from portal.models import Tenant
+from portal.models._base import utcnow
+from portal.services import dossier as dossier_service
+from portal.services import exports
+from portal.web import current_actor, current_lang
+
+bp = Blueprint("tenant", __name__, url_prefix="/me")
+
+PAGE_SIZE = 20
+
+
+def own_tenant() -> Tenant:
+    tenant = db.session.get(Tenant, current_user.tenant_id) if current_user.tenant_id else None
+    if tenant is None:
+        abort(404)
+    return tenant
+
+
+def _pages() -> dict[str, int]:
+    """?page.payments.payments=3 → {"payments.payments": 3}; garbage is ignored."""
+    pages = {}
+    for key, value in request.args.items():
+        if key.startswith("page.") and value.isdigit():
+            pages[key[5:]] = min(int(value), 10**6)
+    return pages
+
+
+@bp.route("")
+@requires("read_own_file")
+def home():
+    tenant = own_tenant()
+    snapshot = dossier_service.collect(db.session, tenant, current_actor(), current_lang(),
+                                       pages=_pages(), page_size=PAGE_SIZE,
+                                       override_path=current_app.config["CATALOGUE_OVERRIDES"])
+    return render_template("tenant/home.html", dossier=snapshot, tenant=tenant)
+
+
+@bp.route("/export.json")
+@requires("export_own")
+def export_json():
+    tenant = own_tenant()
+    snapshot = dossier_service.collect(db.session, tenant, current_actor(), current_lang(),
+                                       override_path=current_app.config["CATALOGUE_OVERRIDES"])
+    body = json.dumps(exports.to_json(snapshot, utcnow()), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="my-data-{tenant.tenant_number}.json"'})
+
+
+def category_or_404(key: str) -> catalogue.Category:
+    if key not in catalogue.BY_KEY:
+        abort(404)
+    return catalogue.get(key)

@@ -1,0 +1,127 @@
+"""Wiring of the web application: extensions, locale, login, blueprints, commands,
+template helpers and error pages. create_app calls init_app and nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, g, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+from portal import access, catalogue, formatting
+from portal.db import db
+from portal.extensions import babel, csrf, limiter, login_manager
+from portal.models import User
+
+
+def init_app(app: Flask) -> None:
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Europe/Paris")
+    app.config.setdefault("RATELIMIT_ENABLED", True)
+    limiter.init_app(app)
+    _init_login(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    _register_errors(app)
+    from portal.cli import register_commands
+
+    register_commands(app)
+
+
+def select_locale() -> str:
+    """?lang= wins and sticks (session); then the account's language; then French."""
+    langs = ("fr", "en")
+    try:
+        asked = request.args.get("lang")
+    except RuntimeError:  # no request (CLI, documents): French unless forced
+        return "fr"
+    if asked in langs:
+        session["lang"] = asked
+        return asked
+    if session.get("lang") in langs:
+        return session["lang"]
+    if current_user and current_user.is_authenticated and current_user.language in langs:
+        return current_user.language
+    return "fr"
+
+
+def current_lang() -> str:
+    return str(get_locale() or "fr")
+
+
+def _init_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        ident, _, version = user_id.partition(":")
+        if not ident.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(ident))
+        # A bumped session version (logout, password change) kills older cookies.
+        if user is None or user.session_version != int(version) or not user.is_active:
+            return None
+        return user
+
+
+def current_actor() -> access.Actor:
+    """The access.Actor of the logged-in user, built once per request."""
+    if "actor" not in g:
+        g.actor = access.actor_for(db.session, current_user)
+    return g.actor
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.admin.views import bp as admin_bp
+    from portal.auth.views import bp as auth_bp
+    from portal.staff.views import bp as staff_bp
+    from portal.tenant.views import bp as tenant_bp
+
+    for bp in (auth_bp, tenant_bp, staff_bp, admin_bp):
+        app.register_blueprint(bp)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    @app.template_filter("fmt")
+    def fmt(value: Any, field: catalogue.Field | None = None, ftype: str | None = None) -> str:
+        t = ftype or (field.type if field else "text")
+        return formatting.format_value(value, t, current_lang(), field.choices if field else None)
+
+    @app.template_filter("money")
+    def money(cents: int | None) -> str:
+        return formatting.money(cents, current_lang())
+
+    @app.template_filter("date")
+    def date_(value: Any) -> str:
+        return formatting.format_value(value, "datetime" if hasattr(value, "hour") else "date",
+                                       current_lang())
+
+    @app.context_processor
+    def inject() -> dict[str, Any]:
+        from portal.navigation import nav_items
+
+        endpoints = app.view_functions.keys()
+
+        def correct_url(category: str, field: str, record: int | None = None) -> str | None:
+            if "tenant.new_request" not in endpoints:
+                return None
+            return url_for("tenant.new_request", kind="rectification", field=f"{category}.{field}",
+                           record=record)
+
+        return {"current_lang": current_lang(), "catalogue": catalogue,
+                "landlord": app.config["LANDLORD"], "nav_items": nav_items,
+                "config_endpoints": endpoints, "correct_url": correct_url}
+
+
+def _register_errors(app: Flask) -> None:
+    def handler(code: int):
+        def render(_err: Exception):
+            return render_template("errors/error.html", code=code), code
+        return render
+
+    for code in (400, 403, 404, 405, 409, 413, 429, 500):
+        app.register_error_handler(code, handler(code))

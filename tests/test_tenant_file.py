@@ -1,0 +1,67 @@
+"""A tenant sees their whole file, by category, with the Art. 15 information."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import login
+
+
+def test_camille_sees_every_category_with_its_explanation_in_french(client):
+    login(client, "camille.martin@example.org")
+    page = client.get("/me").get_data(as_text=True)
+    for title in ("Identité", "Coordonnées", "Foyer", "Bail et logement", "Ressources",
+                  "Loyers et paiements", "Incidents", "Notes rédigées par nos équipes",
+                  "Correspondance", "Compte sur le portail", "Mes demandes",
+                  "Qui a consulté mon dossier"):
+        assert title in page, title
+    assert "Pourquoi nous détenons ces données" in page
+    assert "Caisse d&#39;allocations familiales (CAF)" in page or "Caisse d'allocations familiales (CAF)" in page
+    # The notes are shown, sensitive ones included: the tenant reads what staff wrote.
+    assert "Locataire cardiaque" in page
+    assert "06 12 34 56 78" in page
+    assert "612,40" in page  # rent, formatted for French
+
+
+def test_english_on_request_and_it_sticks(client):
+    login(client, "camille.martin@example.org")
+    page = client.get("/me?lang=en").get_data(as_text=True)
+    assert "Everything we hold about you" in page and "Why we hold this" in page
+    assert "Family allowance fund (CAF)" in page
+    assert 'lang="en"' in page
+    again = client.get("/me").get_data(as_text=True)
+    assert "Everything we hold about you" in again
+
+
+def test_long_lists_are_paginated_but_every_page_is_reachable(client):
+    login(client, "camille.martin@example.org")
+    first = client.get("/me").get_data(as_text=True)
+    assert "Page 1 sur 4" in first  # 72 rent calls, 20 per page
+    last = client.get("/me?page.payments.rent_calls=4").get_data(as_text=True)
+    assert "Page 4 sur 4" in last
+
+
+def test_export_json_has_the_public_structure(client):
+    login(client, "karim.benali@example.org")
+    response = client.get("/me/export.json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    data = json.loads(response.data)
+    assert data["subject"]["tenant_id"] and data["subject"]["tenant_number"] == "LOC-000202"
+    assert {"categories", "access_log", "requests"} <= set(data)
+    for cat in data["categories"]:
+        assert {"key", "purpose", "legal_basis", "recipients", "retention", "source", "records"} <= set(cat)
+    identity = next(c for c in data["categories"] if c["key"] == "identity")
+    assert identity["records"][0]["last_name"] == "Benali"
+    lease = next(c for c in data["categories"] if c["key"] == "lease")
+    assert lease["records"][0]["rent"] == "584.10"
+    assert all(r["ref"].startswith("DPR-") for r in data["requests"])
+
+
+def test_me_needs_a_login(client):
+    response = client.get("/me")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_staff_have_no_tenant_file_of_their_own(client):
+    login(client, "dpo@example.org")
+    assert client.get("/me").status_code == 403
