@@ -5,3 +5,5 @@ from __future__ import annotations
 from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+from portal.staff import dashboard  # noqa: E402,F401  (registers /staff)

@@ -14,6 +14,7 @@ from portal.models import Tenant
 from portal.models._base import utcnow
 from portal.services import dossier as dossier_service
 from portal.services import exports
+from portal.services import home as home_service
 from portal.web import current_actor, current_lang
 
 bp = Blueprint("tenant", __name__, url_prefix="/me")
@@ -44,7 +45,8 @@ def home():
     snapshot = dossier_service.collect(db.session, tenant, current_actor(), current_lang(),
                                        pages=_pages(), page_size=PAGE_SIZE,
                                        override_path=current_app.config["CATALOGUE_OVERRIDES"])
-    return render_template("tenant/home.html", dossier=snapshot, tenant=tenant)
+    summary = home_service.summarise(db.session, tenant, current_actor(), snapshot)
+    return render_template("tenant/home.html", dossier=snapshot, tenant=tenant, summary=summary)
 
 
 @bp.route("/export.json")

@@ -1,0 +1,76 @@
+"""The tenant home: at a glance, requests with due dates, latest reads, expandable categories."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from portal import access
+from portal.models import PrivacyRequest, Tenant, User
+from portal.services import dossier, home
+from tests.conftest import login
+
+
+def _camille(session):
+    tenant = session.scalar(select(Tenant).where(Tenant.tenant_number == "LOC-000101"))
+    user = session.scalar(select(User).where(User.tenant_id == tenant.id))
+    return tenant, access.actor_for(session, user)
+
+
+def test_summary_counts_match_the_file_and_open_requests_come_first(session, today):
+    tenant, actor = _camille(session)
+    snap = dossier.collect(session, tenant, actor, "fr")
+    summary = home.summarise(session, tenant, actor, snap, today=today)
+    assert [c.count for c in summary.categories] == [c.count for c in snap.categories]
+    assert summary.requests[0].ref == "DPR-DEMO-0002" and summary.requests[0].open
+    assert summary.requests[0].days_left == (summary.requests[0].due_on - today).days
+    assert not summary.requests[-1].open
+
+
+def test_latest_change_of_notes_is_the_newest_note(session, today):
+    tenant, actor = _camille(session)
+    summary = home.summarise(session, tenant, actor, dossier.collect(session, tenant, actor, "fr"), today=today)
+    notes = next(c for c in summary.categories if c.key == "notes")
+    from portal.models import Note
+    newest = session.scalar(select(Note.created_at).where(Note.tenant_id == tenant.id)
+                            .order_by(Note.created_at.desc()).limit(1))
+    assert notes.latest == newest.date()
+
+
+def test_reads_show_role_and_purpose_never_a_tenant(session, today):
+    tenant, actor = _camille(session)
+    summary = home.summarise(session, tenant, actor, dossier.collect(session, tenant, actor, "fr"), today=today)
+    assert summary.reads and all(r.role != "tenant" for r in summary.reads)
+    assert summary.reads_total >= len(summary.reads)
+
+
+def test_overdue_request_is_flagged(session, today):
+    tenant, actor = _camille(session)
+    session.add(PrivacyRequest(ref="DPR-T-H1", tenant_id=tenant.id, kind="access", status="in_progress",
+                               received_on=today - timedelta(days=40), clock_start=today - timedelta(days=40),
+                               due_on=today - timedelta(days=2)))
+    session.flush()
+    summary = home.summarise(session, tenant, actor, dossier.collect(session, tenant, actor, "fr"), today=today)
+    late = next(r for r in summary.requests if r.ref == "DPR-T-H1")
+    assert late.overdue and not late.due_soon
+
+
+def test_home_page_in_french(client):
+    login(client, "camille.martin@example.org")
+    page = client.get("/me?lang=fr").get_data(as_text=True)
+    assert "Ce que nous détenons, en un coup d'œil" in page or "Ce que nous détenons, en un coup d&#39;œil" in page
+    assert "DPR-DEMO-0002" in page and "réponse attendue au plus tard le" in page
+    assert "Chargé(e) de gestion locative" in page
+    assert 'class="category-details"' in page and "Pourquoi nous détenons ces données" in page
+    assert 'style="' not in page and "<script" not in page
+
+
+def test_home_page_in_english_opens_the_asked_category(client):
+    login(client, "camille.martin@example.org")
+    page = client.get("/me?lang=en&open=notes").get_data(as_text=True)
+    assert "What we hold, at a glance" in page and "answer due by" in page
+    notes = page[page.index('id="notes"'):]
+    assert notes.split(">", 2)[1].strip().startswith('<details class="category-details" open')
+    contact = page[page.index('id="contact"'):]
+    assert 'open>' not in contact.split("</summary>", 1)[0]
