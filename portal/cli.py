@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 from portal.db import db
 
@@ -52,6 +52,18 @@ def demo() -> None:
 COMMANDS = [init_db, db_revision, demo]
 
 
+def _in_app_context(command: click.Command) -> None:
+    """Run every command (and sub-command) inside an app context, whoever invokes it
+    (the `portal` script, `flask --app portal`, or a test runner)."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _in_app_context(sub)
+    elif command.callback is not None and not getattr(command.callback, "_portal_ctx", False):
+        command.callback = with_appcontext(command.callback)
+        command.callback._portal_ctx = True
+
+
 def register_commands(app: Flask) -> None:
     for command in COMMANDS:
+        _in_app_context(command)
         app.cli.add_command(command)

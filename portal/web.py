@@ -25,6 +25,9 @@ def init_app(app: Flask) -> None:
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_errors(app)
+    from portal import observability
+
+    observability.init_app(app)
     from portal.cli import register_commands
 
     register_commands(app)
