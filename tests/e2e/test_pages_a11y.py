@@ -1,0 +1,101 @@
+"""Every main page, in French and English, at desktop and phone width: screenshot, the
+`lang` attribute, and axe-core with no serious or critical violation. Pages join the
+list as soon as their route exists, so a new page is checked from its first commit."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+# (screenshot name, path, endpoint that must exist)
+TENANT_PAGES = [
+    ("tenant-home", "/me", "tenant.home"),
+    ("tenant-home-notes-open", "/me?open=notes", "tenant.home"),
+    ("tenant-requests", "/me/requests", "tenant.requests"),
+    ("tenant-request-form", "/me/requests/new?kind=rectification&field=contact.phone_mobile", "tenant.new_request"),
+    ("tenant-request", "/me/requests/DPR-DEMO-0002", "tenant.request_detail"),
+    ("tenant-access-log", "/me/access-log", "tenant.access_log"),
+]
+STAFF_PAGES = [
+    ("staff-dashboard", "/staff", "staff.dashboard"),
+    ("staff-queue", "/staff/requests", "staff.requests"),
+    ("staff-request", "/staff/requests/DPR-DEMO-0002", "staff.request_detail"),
+    ("staff-tenants", "/staff/tenants?q=Martin", "staff.tenants"),
+    ("staff-notes-review", "/staff/notes/review", "staff.notes_review"),
+    ("staff-audit", "/staff/audit", "staff.audit"),
+]
+
+
+def _existing(pages, endpoints):
+    return [p for p in pages if p[2] in endpoints]
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_main_pages_pass_axe(visit, live_server, viewport, lang):
+    endpoints = live_server.endpoints()
+    v = visit(viewport, lang)
+    v.goto("/login")
+    v.check("login")
+    v.login("camille.martin@example.org")
+    for name, path, _endpoint in _existing(TENANT_PAGES, endpoints):
+        assert v.goto(path).status == 200, path
+        v.check(name)
+    v.logout()
+    v.login("dpo@example.org", next_path="/staff")
+    for name, path, _endpoint in _existing(STAFF_PAGES, endpoints):
+        assert v.goto(path).status == 200, path
+        v.check(name)
+    v.goto("/staff/requests/DPR-NOPE-0000")
+    v.check("not-found")
+
+
+def test_skip_link_is_the_first_stop_and_moves_focus_to_main(visit):
+    v = visit("desktop", "en")
+    v.goto("/login")
+    v.page.keyboard.press("Tab")
+    focused = v.page.evaluate("[document.activeElement.className, document.activeElement.textContent]")
+    assert focused == ["skip-link", "Skip to content"]
+    v.page.keyboard.press("Enter")
+    assert v.page.evaluate("document.activeElement.id") == "main"
+    v.page.keyboard.press("Tab")
+    assert v.page.evaluate("document.activeElement.name") == "email"
+
+
+def test_language_switch_keeps_the_page_and_sticks(visit):
+    v = visit("phone", "fr")
+    v.login("camille.martin@example.org")
+    v.goto("/me")
+    assert v.page.locator("h1").inner_text() == "Tout ce que nous détenons sur vous"
+    v.page.click(".lang-switch a[hreflang=en]")
+    assert v.page.locator("h1").inner_text() == "Everything we hold about you"
+    assert v.page.evaluate("document.documentElement.lang") == "en"
+    v.page.goto(f"{v.server.url}/me")  # no ?lang: the choice sticks
+    assert v.page.evaluate("document.documentElement.lang") == "en"
+
+
+def test_login_errors_are_tied_to_their_fields(visit):
+    v = visit("desktop", "fr")
+    v.goto("/login")
+    with v.page.expect_navigation():
+        v.page.click("main button[type=submit]")
+    email = v.page.locator("input[name=email]")
+    assert email.get_attribute("aria-invalid") == "true"
+    described = email.get_attribute("aria-describedby")
+    assert described and v.page.locator(f"#{described.split()[0]}").inner_text().strip()
+    v.check("login-errors")
+
+
+def test_categories_expand_to_their_data_and_why_we_hold_it(visit):
+    v = visit("phone", "en")
+    v.login("camille.martin@example.org")
+    v.goto("/me")
+    notes = v.page.locator("#notes details.category-details")
+    assert notes.get_attribute("open") is None
+    v.page.click("#notes summary")
+    assert notes.get_attribute("open") is not None
+    v.page.click("#notes details.why summary")
+    assert v.page.locator("#notes dl.art15").is_visible()
+    assert "Madame est sous chimiothérapie" in v.page.locator("#notes").inner_text()
+    v.check("tenant-home-notes-expanded")
