@@ -13,12 +13,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal import access, catalogue
+from portal import access, catalogue, deadlines
 from portal.models import AuditEntry, FieldChange, PrivacyRequest, Tenant
 from portal.services.dossier import Dossier, section_query
 
 OPEN_STATUSES = ("received", "in_progress", "waiting_info")
-DUE_SOON_DAYS = 7
 # Who read the file, as the tenant reads it (staff names are not shown: PRODUCT.md §6).
 ROLE_LABELS = {"caretaker": _l("Building caretaker"), "manager": _l("Rental manager"),
                "dpo": _l("Data-protection officer"), "admin": _l("IT administrator")}
@@ -53,7 +52,7 @@ class RequestSummary:
 
     @property
     def due_soon(self) -> bool:
-        return self.open and not self.overdue and self.days_left < DUE_SOON_DAYS
+        return self.open and 0 <= self.days_left <= deadlines.DUE_SOON_DAYS
 
 
 @dataclass(frozen=True)
@@ -141,7 +140,7 @@ def summarise(session: Session, tenant: Tenant, actor: access.Actor, snapshot: D
                            .order_by(PrivacyRequest.received_on.desc(), PrivacyRequest.id.desc())).all()
     requests = tuple(sorted(
         (RequestSummary(r.ref, r.kind, r.status, r.received_on, r.due_on,
-                        r.status in OPEN_STATUSES, (r.due_on - today).days)
+                        r.status in OPEN_STATUSES, deadlines.days_left(r.due_on, today))
          for r in reqs), key=lambda r: (not r.open, r.due_on if r.open else date.min)))
     reads: tuple[ReadSummary, ...] = ()
     total = 0

@@ -2,24 +2,24 @@
 and by assignee; requests received per month and the median answer time over the last
 twelve months. Plain data, scoped to what the actor may process; no Flask here.
 
-"Due this week" is a rolling seven days (today included) rather than the calendar week,
-so that on a Friday the deadlines of the next Monday and Tuesday are already visible."""
+"Due this week" is a rolling window (portal.deadlines.is_due_soon: today and the next
+seven days) rather than the calendar week, so that on a Friday the deadlines of the next
+Monday and Tuesday are already visible."""
 
 from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal import access
+from portal import access, deadlines
 from portal.formatting import local_dt
 from portal.models import PrivacyRequest, RequestEvent, Tenant, User
 
 OPEN_STATUSES = ("received", "in_progress", "waiting_info")
-DUE_SOON_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -80,13 +80,12 @@ def _scope(actor: access.Actor):
 
 
 def classify(req: PrivacyRequest, today: date) -> tuple[bool, bool]:
-    """(due soon, overdue) for an open request. While staff wait for the information that
-    identifies the tenant the clock does not run, so such a request is never overdue."""
+    """(due soon, overdue) for an open request, by the deadline rules the queue uses. While
+    staff wait for the information that identifies the tenant the clock does not run, so
+    such a request is never overdue."""
     if req.status == "waiting_info":
         return False, False
-    if req.due_on < today:
-        return False, True
-    return req.due_on <= today + timedelta(days=DUE_SOON_DAYS - 1), False
+    return deadlines.is_due_soon(req.due_on, today), deadlines.is_overdue(req.due_on, today)
 
 
 def _add(c: Counts, soon: bool, late: bool) -> Counts:

@@ -35,11 +35,11 @@ def test_overdue_demo_request_is_counted_and_named(session, today):
     assert objection.counts.overdue >= 1
 
 
-def test_due_within_seven_days_counts_today_to_day_six(session, today):
+def test_due_within_seven_days_counts_today_to_day_seven(session, today):
     dpo = _actor(session, "dpo@example.org")
     before = stats.build(session, dpo, today, KINDS, "-").totals
-    _request(session, "DPR-T-1", "access", today - timedelta(days=25), today + timedelta(days=6))
-    _request(session, "DPR-T-2", "access", today - timedelta(days=25), today + timedelta(days=7))
+    _request(session, "DPR-T-1", "access", today - timedelta(days=25), today + timedelta(days=7))
+    _request(session, "DPR-T-2", "access", today - timedelta(days=25), today + timedelta(days=8))
     _request(session, "DPR-T-3", "access", today - timedelta(days=40), today - timedelta(days=1))
     after = stats.build(session, dpo, today, KINDS, "-").totals
     assert (after.open - before.open, after.due_soon - before.due_soon, after.overdue - before.overdue) == (3, 1, 1)
