@@ -25,9 +25,10 @@ def init_app(app: Flask) -> None:
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_errors(app)
-    from portal import observability
+    from portal import baseline, observability
 
     observability.init_app(app)
+    baseline.init_app(app)
     from portal.cli import register_commands
 
     register_commands(app)
