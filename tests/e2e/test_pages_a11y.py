@@ -13,7 +13,7 @@ TENANT_PAGES = [
     ("tenant-home", "/me", "tenant.home"),
     ("tenant-home-notes-open", "/me?open=notes", "tenant.home"),
     ("tenant-requests", "/me/requests", "tenant.requests"),
-    ("tenant-request-form", "/me/requests/new?kind=rectification&field=contact.phone_mobile", "tenant.new_request"),
+    ("tenant-request-form", "/me/requests/new?kind=rectification&field=contact.phone", "tenant.new_request"),
     ("tenant-request", "/me/requests/DPR-DEMO-0002", "tenant.request_detail"),
     ("tenant-access-log", "/me/access-log", "tenant.access_log"),
 ]
