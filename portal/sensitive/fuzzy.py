@@ -1,0 +1,82 @@
+"""Misspellings and inflections the vocabulary files do not list.
+
+Two helpers, each cached per distinct word (notes reuse a small vocabulary, so the
+libraries are called once per word, not once per occurrence):
+
+* ``correct``: a long word that is neither a vocabulary word nor a real French or
+  English word (simplemma's dictionaries) is compared with the long vocabulary words
+  by Levenshtein distance (rapidfuzz): "depresif" → "depressif", "chimioterapie" →
+  "chimiotherapie". Real words are never corrected, so "attention" stays
+  "attention" although it is two edits from "detention".
+* ``lemma``: simplemma's lemma of a word that matched nothing, so "hospitalisée",
+  "convicted" or "pratiquantes" reach a listed base form.
+"""
+from __future__ import annotations
+
+import simplemma
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import extractOne
+
+from .normalize import normalise_word
+
+# Short words have too many real neighbours one edit away ("prison"/"poison"), so only
+# words of 7+ letters are corrected, by one edit, and 10+ letters by two edits.
+MIN_FUZZY_LEN = 7
+LONG_WORD = 10
+_CACHE_MAX = 200_000
+_LANGS = ("fr", "en")
+
+
+class Corrector:
+    """Per-vocabulary caches for spelling correction and lemmatisation."""
+
+    def __init__(self, vocab) -> None:
+        self.choices = vocab.fuzzy_choices
+        self.known_terms = set(vocab.fuzzy_choices) | set(vocab.single_words)
+        self.no_fuzzy = vocab.no_fuzzy
+        self._corrections: dict[str, str] = {}
+        self._lemmas: dict[str, str] = {}
+
+    def correct(self, key: str, original: str) -> str:
+        """Return the vocabulary word ``key`` is a misspelling of, else ``key``."""
+        if len(key) < MIN_FUZZY_LEN or key in self.known_terms:
+            return key
+        cached = self._corrections.get(key)
+        if cached is not None:
+            return cached
+        result = key
+        if key.isalpha() and key.isascii() and key not in self.no_fuzzy and not _is_real_word(original):
+            limit = 2 if len(key) >= LONG_WORD else 1
+            best = extractOne(key, self.choices, scorer=Levenshtein.distance, score_cutoff=limit)
+            # Writers rarely get the first letter wrong; requiring it avoids most
+            # accidental neighbours.
+            if best is not None and best[0][0] == key[0]:
+                result = best[0]
+        if len(self._corrections) >= _CACHE_MAX:
+            self._corrections.clear()
+        self._corrections[key] = result
+        return result
+
+    def lemma(self, key: str, original: str) -> str:
+        """Normalised simplemma lemma of a word (French first, then English), or ''."""
+        if len(key) < 4 or not key.isalpha():
+            return ""
+        cached = self._lemmas.get(key)
+        if cached is not None:
+            return cached
+        lowered = original.lower()
+        result = ""
+        for lang in _LANGS:
+            lemma = normalise_word(simplemma.lemmatize(lowered, lang=lang))
+            if lemma != key:
+                result = lemma
+                break
+        if len(self._lemmas) >= _CACHE_MAX:
+            self._lemmas.clear()
+        self._lemmas[key] = result
+        return result
+
+
+def _is_real_word(original: str) -> bool:
+    lowered = original.lower()
+    return any(simplemma.is_known(lowered, lang=lang) for lang in _LANGS)
