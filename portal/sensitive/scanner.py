@@ -87,38 +87,61 @@ def _as_text(text: object) -> str:
     return text if isinstance(text, str) else str(text)
 
 
-def _cue_near(hit: _Hit, cues: list[_Hit]) -> bool:
+def _cue_near(hit: _Hit, cues_by_last: dict[int, list[_Hit]], cues_by_first: dict[int, list[_Hit]]) -> bool:
+    """True when a cue of the gated term ends within the window before it or starts within the window after it."""
     rule = hit.rule
-    for cue in cues:
-        if cue.rule.source not in rule.cues:
-            continue
-        if cue.last < hit.first and cue.last >= hit.first - rule.before:
+    for position in range(max(0, hit.first - rule.before), hit.first):
+        if any(cue.rule.source in rule.cues for cue in cues_by_last.get(position, ())):
             return True
-        if cue.first > hit.last and cue.first <= hit.last + rule.after:
+    for position in range(hit.last + 1, hit.last + rule.after + 1):
+        if any(cue.rule.source in rule.cues for cue in cues_by_first.get(position, ())):
             return True
     return False
 
 
+def _excluded(hit: _Hit, covering: dict[int, list[_Hit]]) -> bool:
+    return any(ex.first <= hit.first and hit.last <= ex.last and ex.rule.category in ("*", hit.rule.category)
+               for ex in covering.get(hit.first, ()))
+
+
+def _outermost(spans: set[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Drop spans lying inside a longer span of the same category ("cancer" in
+    "cancer du poumon"): one highlight per idea. Sorted sweep, so linear-ish."""
+    kept: list[tuple[int, int, str]] = []
+    reach: dict[str, int] = {}
+    for first, last, category in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if reach.get(category, -1) >= last:
+            continue
+        reach[category] = last
+        kept.append((first, last, category))
+    return kept
+
+
 def _findings(text: str, tokens: list[Token], hits: list[_Hit]) -> list[Finding]:
-    cues = [h for h in hits if h.rule.kind == "cue"]
-    exclusions = [h for h in hits if h.rule.kind == "exclude"]
+    # Index cues and exclusions by word position so each check looks at a few
+    # neighbours only: a 1 MB text with thousands of hits stays linear.
+    cues_by_last: dict[int, list[_Hit]] = {}
+    cues_by_first: dict[int, list[_Hit]] = {}
+    covering: dict[int, list[_Hit]] = {}
+    for hit in hits:
+        if hit.rule.kind == "cue":
+            cues_by_last.setdefault(hit.last, []).append(hit)
+            cues_by_first.setdefault(hit.first, []).append(hit)
+        elif hit.rule.kind == "exclude":
+            for position in range(hit.first, hit.last + 1):
+                covering.setdefault(position, []).append(hit)
     spans: set[tuple[int, int, str]] = set()
     for hit in hits:
-        kind, category = hit.rule.kind, hit.rule.category
-        if kind == "gated" and not _cue_near(hit, cues):
-            continue
+        kind = hit.rule.kind
         if kind not in ("term", "gated"):
             continue
-        if any(ex.first <= hit.first and hit.last <= ex.last and ex.rule.category in ("*", category)
-               for ex in exclusions):
+        if kind == "gated" and not _cue_near(hit, cues_by_last, cues_by_first):
             continue
-        spans.add((hit.first, hit.last, category))
-    # Keep the longest span when a shorter one of the same category sits inside it
-    # ("cancer" inside "cancer du poumon"): one highlight per idea.
-    kept = [s for s in spans
-            if not any(o != s and o[2] == s[2] and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
+        if covering and _excluded(hit, covering):
+            continue
+        spans.add((hit.first, hit.last, hit.rule.category))
     findings = [Finding(category, tokens[a].start, tokens[b].end, text[tokens[a].start:tokens[b].end])
-                for a, b, category in kept]
+                for a, b, category in _outermost(spans)]
     findings.sort(key=lambda f: (f.start, f.end, f.category))
     return findings
 
