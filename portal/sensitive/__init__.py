@@ -5,7 +5,8 @@ files a DPO can read and extend (see README.md).
 """
 from __future__ import annotations
 
+from .report import NoteRow, ReportSummary, write_report
 from .scanner import Finding, Scanner, scan
 from .vocab import CATEGORIES
 
-__all__ = ["CATEGORIES", "Finding", "Scanner", "scan"]
+__all__ = ["CATEGORIES", "Finding", "NoteRow", "ReportSummary", "Scanner", "scan", "write_report"]

@@ -1,0 +1,56 @@
+"""Offsets point into the original text; hostile input neither crashes nor hangs."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from portal.sensitive import scan
+
+
+def test_offsets_survive_accents_and_ligatures_before_the_match() -> None:
+    text = "Œuvre d'été, cœur brisé, sœur : e\u0301le\u0300ve séropositif."
+    [finding] = scan(text)
+    assert text[finding.start:finding.end] == finding.term == "séropositif"
+
+
+def test_offsets_of_a_phrase_across_punctuation() -> None:
+    text = "Note — «Monsieur SORT  de\ndétention» demain."
+    [finding] = scan(text)
+    assert finding.term == "SORT  de\ndétention"
+    assert text[finding.start:finding.end] == finding.term
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "\x00", "cardiaque\x00séropositif", "\ud800 lone \udfff surrogates",
+    "Привет мир, мама больна", "مرحبا، المريض", "😀🏠💊 " * 50, "\u0301\u0301", "a" * 10_000,
+])
+def test_odd_input_does_not_crash(text: str) -> None:
+    findings = scan(text)
+    for f in findings:
+        assert text[f.start:f.end] == f.term
+
+
+def test_nul_bytes_do_not_hide_a_term() -> None:
+    assert {f.category for f in scan("x\x00cardiaque\x00y")} == {"health"}
+
+
+def test_none_and_bytes_are_tolerated() -> None:
+    assert scan(None) == []  # type: ignore[arg-type]
+    assert scan("sous chimio".encode()) != []  # type: ignore[arg-type]
+
+
+def test_one_megabyte_scans_in_well_under_a_few_seconds() -> None:
+    chunk = "Locataire cardiaque, fuite d'eau, sans papiers, Привет 😀 \x00 \ud800. "
+    text = (chunk * (1_000_000 // len(chunk) + 1))[:1_000_000]
+    started = time.perf_counter()
+    findings = scan(text)
+    assert time.perf_counter() - started < 3.0
+    assert findings and all(text[f.start:f.end] == f.term for f in findings[:100])
+
+
+def test_pathological_repetition_is_linear() -> None:
+    text = "sort de " * 100_000 + "détention"
+    started = time.perf_counter()
+    scan(text)
+    assert time.perf_counter() - started < 3.0
