@@ -31,7 +31,11 @@ class Corrector:
     """Per-vocabulary caches for spelling correction and lemmatisation."""
 
     def __init__(self, vocab) -> None:
-        self.choices = vocab.fuzzy_choices
+        # Bucketed by first letter: a correction must keep it anyway, and comparing
+        # with a tenth of the words makes a never-seen word ten times cheaper.
+        self.choices: dict[str, list[str]] = {}
+        for word in vocab.fuzzy_choices:
+            self.choices.setdefault(word[0], []).append(word)
         self.known_terms = set(vocab.fuzzy_choices) | set(vocab.single_words)
         self.no_fuzzy = vocab.no_fuzzy
         self._corrections: dict[str, str] = {}
@@ -45,12 +49,12 @@ class Corrector:
         if cached is not None:
             return cached
         result = key
-        if key.isalpha() and key.isascii() and key not in self.no_fuzzy and not _is_real_word(original):
+        choices = self.choices.get(key[0])
+        if (choices and key.isalpha() and key.isascii() and key not in self.no_fuzzy
+                and not _is_real_word(original)):
             limit = 2 if len(key) >= LONG_WORD else 1
-            best = extractOne(key, self.choices, scorer=Levenshtein.distance, score_cutoff=limit)
-            # Writers rarely get the first letter wrong; requiring it avoids most
-            # accidental neighbours.
-            if best is not None and best[0][0] == key[0]:
+            best = extractOne(key, choices, scorer=Levenshtein.distance, score_cutoff=limit)
+            if best is not None:
                 result = best[0]
         if len(self._corrections) >= _CACHE_MAX:
             self._corrections.clear()
@@ -67,6 +71,10 @@ class Corrector:
         lowered = original.lower()
         result = ""
         for lang in _LANGS:
+            # Only dictionary words: simplemma's guessing for unknown words is the
+            # slow path and would only guess at typos the corrector handles.
+            if not simplemma.is_known(lowered, lang=lang):
+                continue
             lemma = normalise_word(simplemma.lemmatize(lowered, lang=lang))
             if lemma != key:
                 result = lemma
