@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from portal.db import db
+from portal.security.commands import activation_letters
 
 
 def main() -> None:
@@ -43,13 +44,16 @@ def demo() -> None:
 
     accounts = demo_service.load(db.session, current_app, progress=click.echo)
     db.session.commit()
+    from portal.security.commands import mark_demo_instance
+
+    mark_demo_instance()
     click.echo("")
     click.echo(f"Demo accounts (password: {demo_service.DEMO_PASSWORD}):")
     for email, role, what in accounts:
         click.echo(f"  {email:32} {role:10} {what}")
 
 
-COMMANDS = [init_db, db_revision, demo]
+COMMANDS = [init_db, db_revision, demo, activation_letters]
 
 
 def _in_app_context(command: click.Command) -> None:

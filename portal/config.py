@@ -65,4 +65,15 @@ class Defaults:
     CATALOGUE_OVERRIDES: str | None = None  # path to a TOML file; default instance/catalogue.toml
 
     # Production guard: refuse to start with unsafe settings.
-    ENV_PROFILE = "development"  # or "production"
+    ENV_PROFILE = "development"  # or "production" (env PORTAL_PROFILE or ENV_PROFILE)
+    # How many app processes serve this database (env PORTAL_PROCESSES). None: not said.
+    # In production SQLite is refused unless this says 1 (SQLite serves one process).
+    PROCESSES: int | None = None
+
+    # Login throttling (portal/security/throttle.py), per source address and per e-mail.
+    LOGIN_IP_LIMIT = "30 per 10 minutes"
+    LOGIN_LOCK_MINUTES = 60
+    # One-time links and codes (hashed in one_time_tokens).
+    ACTIVATION_CODE_DAYS = 60
+    RESET_LINK_MINUTES = 60
+    CONFIRM_LINK_HOURS = 48

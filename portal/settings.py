@@ -21,8 +21,11 @@ def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     for name in ("DATABASE_URL", "SECRET_KEY", "RATELIMIT_STORAGE_URI", "MAIL_SERVER"):
         if os.environ.get(name):
             app.config["SQLALCHEMY_DATABASE_URI" if name == "DATABASE_URL" else name] = os.environ[name]
-    if os.environ.get("PORTAL_PROFILE"):
-        app.config["ENV_PROFILE"] = os.environ["PORTAL_PROFILE"]
+    for name in ("PORTAL_PROFILE", "ENV_PROFILE"):
+        if os.environ.get(name):
+            app.config["ENV_PROFILE"] = os.environ[name]
+    if os.environ.get("PORTAL_PROCESSES"):
+        app.config["PROCESSES"] = os.environ["PORTAL_PROCESSES"]
     if overrides:
         overrides = dict(overrides)
         if "DATABASE_URL" in overrides:
@@ -40,6 +43,44 @@ def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     if app.config["ENV_PROFILE"] == "production":
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+        problems = production_problems(app.config, os.environ)
+        if problems:
+            raise UnsafeSettings("Refusing to start with ENV_PROFILE=production:\n  - " + "\n  - ".join(problems))
+    elif (instance / DEMO_MARKER).exists() and "DEMO_MODE" not in (overrides or {}):
+        app.config["DEMO_MODE"] = True  # written by `portal demo` (see security/twofactor.py)
+
+
+DEMO_MARKER = "demo-mode"
+
+
+class UnsafeSettings(RuntimeError):
+    """The production profile met a setting that is only safe in development."""
+
+
+def production_problems(config: Mapping[str, Any], environ: Mapping[str, str]) -> list[str]:
+    """Every reason this configuration is unsafe for production (empty: fine)."""
+    problems = []
+    key = str(config.get("SECRET_KEY") or "")
+    if len(key) < 32 or any(marker in key.lower() for marker in DEV_SECRET_MARKERS + ("test",)):
+        problems.append("SECRET_KEY is a development or test key (or shorter than 32 characters): "
+                        "set a long random SECRET_KEY, the same on every server")
+    if config.get("DEBUG") or environ.get("FLASK_DEBUG", "").lower() in ("1", "true", "yes"):
+        problems.append("debug mode is on (DEBUG / FLASK_DEBUG): it shows code and data on errors")
+    if config.get("TESTING"):
+        problems.append("TESTING is on")
+    if config.get("DEMO_MODE"):
+        problems.append("DEMO_MODE is on: staff two-factor authentication would not be required")
+    if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
+        processes = str(config.get("PROCESSES") or environ.get("WEB_CONCURRENCY") or "")
+        if processes != "1":
+            problems.append("SQLite with several processes, or without saying how many: SQLite serves one "
+                            "process only. Use PostgreSQL (DATABASE_URL), or declare PROCESSES = 1 "
+                            "(PORTAL_PROCESSES=1) if this server really runs a single process")
+    if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory") and \
+            str(config.get("PROCESSES") or environ.get("WEB_CONCURRENCY") or "1") != "1":
+        problems.append("RATELIMIT_STORAGE_URI is memory:// with several processes: each would count "
+                        "login failures on its own; use redis://")
+    return problems
 
 
 def normalise_url(url: str) -> str:
