@@ -84,10 +84,11 @@ def current_actor() -> access.Actor:
 def _register_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
     from portal.auth.views import bp as auth_bp
+    from portal.documents.views import bp as documents_bp
     from portal.staff.views import bp as staff_bp
     from portal.tenant.views import bp as tenant_bp
 
-    for bp in (auth_bp, tenant_bp, staff_bp, admin_bp):
+    for bp in (auth_bp, tenant_bp, staff_bp, admin_bp, documents_bp):
         app.register_blueprint(bp)
 
 
