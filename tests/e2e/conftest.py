@@ -115,6 +115,10 @@ class Visit:
                  report: AxeReport) -> None:
         self.page, self.server, self.viewport, self.lang = page, server, viewport, lang
         self._axe, self._report = axe_source, report
+        # The strict Content-Security-Policy reports what it blocks on the console.
+        self.csp_errors: list[str] = []
+        page.on("console", lambda msg: self.csp_errors.append(msg.text)
+                if msg.type == "error" and "Content Security Policy" in msg.text else None)
 
     def goto(self, path: str) -> Any:
         sep = "&" if "?" in path else "?"
@@ -145,6 +149,7 @@ class Visit:
         evaluate() is not subject to the page's Content-Security-Policy."""
         self.shot(name)
         assert self.page.evaluate("document.documentElement.lang") == self.lang
+        assert not self.csp_errors, f"{name}: blocked by the CSP: {self.csp_errors}"
         if not self.page.evaluate("typeof window.axe !== 'undefined'"):
             self.page.evaluate(self._axe)
         result = self.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
