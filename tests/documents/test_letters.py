@@ -1,0 +1,123 @@
+"""Response letters: reference, outcome, legal mentions, archived unchanged, downloads."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from portal.models import PrivacyRequest
+from portal.services import letters
+from tests.conftest import login
+from tests.documents._pdftext import pdf_text, squash
+
+CAMILLE, KARIM = "camille.martin@example.org", "karim.benali@example.org"
+
+
+def _req(session, ref):
+    return session.scalar(select(PrivacyRequest).where(PrivacyRequest.ref == ref))
+
+
+@pytest.mark.parametrize("lang, outcome, cnil, court, reason", [
+    ("fr", "Votre demande est refusée", "CNIL", "tribunal judiciaire", "manifestement excessive"),
+    ("en", "Your request is refused", "CNIL", "judicial remedy", "manifestly excessive"),
+])
+def test_refusal_letter_states_reasons_cnil_and_court(app, session, lang, outcome, cnil, court, reason):
+    req = _req(session, "DPR-DEMO-0007")
+    with app.test_request_context():
+        text = squash(pdf_text(letters.render(req, "refused", lang, app.config)))
+    for expected in ("DPR-DEMO-0007", outcome, cnil, court, reason, "12(4)", "12(5)",
+                     "Office Public de l'Habitat Exemple"):
+        assert squash(expected) in text, expected
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("fr", ["Prolongation du délai de réponse", "Demande complexe", "12(3)", "au plus tard le"]),
+    ("en", ["Extension of the time to answer", "Demande complexe", "12(3)", "at the latest"]),
+])
+def test_extension_letter_gives_reason_and_new_due_date(app, session, lang, words):
+    req = _req(session, "DPR-DEMO-0006")
+    with app.test_request_context():
+        text = squash(pdf_text(letters.render(req, "extension", lang, app.config)))
+        due = letters.context(req, "extension", lang, app.config).due_on
+    for expected in words + [due, "DPR-DEMO-0006", "CNIL"]:
+        assert squash(expected) in text, expected
+
+
+def test_partial_grant_always_states_reasons_and_remedies(app, session):
+    req = _req(session, "DPR-DEMO-0005")
+    req.refusal_reason = "rights_of_others"
+    with app.test_request_context():
+        text = squash(pdf_text(letters.render(req, "partly_granted", "en", app.config,
+                                              answer="Two notes name your neighbours.")))
+    for expected in ("partly granted", "15(4)", "Two notes name your neighbours.", "CNIL", "Article 79"):
+        assert squash(expected) in text, expected
+
+
+def test_info_request_letter_carries_the_question(app, session):
+    req = _req(session, "DPR-DEMO-0003")
+    with app.test_request_context():
+        text = squash(pdf_text(letters.render(req, "info_request", "fr", app.config)))
+    assert squash("Merci de préciser quelles notes sont concernées.") in text
+    assert squash("Demande d'informations") in text
+
+
+def test_granted_access_letter_comes_with_the_copy_of_the_file(app, session):
+    req = _req(session, "DPR-DEMO-0001")
+    with app.test_request_context():
+        text = squash(pdf_text(letters.render(req, "granted", "fr", app.config)))
+    assert squash("Votre demande est acceptée") in text
+    assert squash("la copie complète des données que nous détenons sur vous suit ce courrier") in text
+    assert squash("Copie de votre dossier de données personnelles") in text
+    assert squash("Qui a consulté mon dossier") in text
+
+
+def test_issued_letter_is_archived_with_its_hash_and_downloaded_by_its_tenant(app, client, session):
+    req = _req(session, "DPR-DEMO-0002")
+    with app.test_request_context():
+        letter = letters.issue(session, req, "granted", None, "fr", app.config)
+    session.commit()
+    assert letter.sha256 == hashlib.sha256(letter.pdf).hexdigest()
+    root = PdfReader(io.BytesIO(letter.pdf)).trailer["/Root"]
+    assert "/OutputIntents" in root  # PDF/A-3b: sRGB output intent and XMP identification
+    assert b"pdfaid" in root["/Metadata"].get_object().get_data()
+    login(client, CAMILLE)
+    response = client.get("/me/requests/DPR-DEMO-0002/letter.pdf")
+    assert response.status_code == 200 and response.data == letter.pdf
+
+
+def test_another_tenants_letter_is_404(app, client, session):
+    req = _req(session, "DPR-DEMO-0002")
+    with app.test_request_context():
+        letters.issue(session, req, "granted", None, "fr", app.config)
+    session.commit()
+    login(client, KARIM)
+    assert client.get("/me/requests/DPR-DEMO-0002/letter.pdf").status_code == 404
+    assert client.get("/me/requests/DPR-NOPE/letter.pdf").status_code == 404
+
+
+def test_no_letter_yet_gives_a_clear_404_page(client):
+    login(client, KARIM)
+    response = client.get("/me/requests/DPR-DEMO-0003/letter.pdf?lang=fr")
+    assert response.status_code == 404
+    assert "Aucun courrier n'a encore été émis pour la demande DPR-DEMO-0003" in response.get_data(as_text=True)
+
+
+def test_dpo_previews_a_letter_before_issuing_it(client):
+    login(client, "dpo@example.org")
+    response = client.get("/staff/requests/DPR-DEMO-0007/letter-preview.pdf?kind=refused&letter_lang=en")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "Your request is refused" in pdf_text(response.data)
+    assert client.get("/staff/requests/DPR-DEMO-0007/letter-preview.pdf?kind=bogus").status_code == 400
+    assert client.get("/staff/requests/DPR-NOPE/letter-preview.pdf?kind=refused").status_code == 404
+
+
+def test_manager_may_not_preview_an_access_letter_nor_a_tenant_may(client):
+    login(client, "gestion@example.org")
+    assert client.get("/staff/requests/DPR-DEMO-0001/letter-preview.pdf?kind=granted").status_code in (403, 404)
+    client.get("/logout")
+    login(client, CAMILLE)
+    assert client.get("/staff/requests/DPR-DEMO-0001/letter-preview.pdf?kind=granted").status_code == 403
