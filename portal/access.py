@@ -18,9 +18,9 @@ from portal.models.housing import Building
 PERMISSIONS: dict[str, frozenset[str]] = {
     "tenant": frozenset({"read_own_file", "file_request", "export_own"}),
     "caretaker": frozenset({"read_tenant_file", "search_tenants", "log_incident"}),
-    "manager": frozenset({"read_tenant_file", "search_tenants", "write_note", "log_incident",
+    "manager": frozenset({"read_tenant_file", "search_tenants", "write_note", "log_incident", "log_dispute",
                           "process_request", "register_request", "staff_dashboard"}),
-    "dpo": frozenset({"read_tenant_file", "search_tenants", "write_note", "log_incident",
+    "dpo": frozenset({"read_tenant_file", "search_tenants", "write_note", "log_incident", "log_dispute",
                       "process_request", "register_request", "extend_deadline", "review_notes",
                       "read_audit", "staff_dashboard"}),
     "admin": frozenset({"manage_staff"}),

@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from portal.db import db
+from portal.notes_cli import scan_notes
 from portal.security.commands import activation_letters
 
 
@@ -53,7 +54,7 @@ def demo() -> None:
         click.echo(f"  {email:32} {role:10} {what}")
 
 
-COMMANDS = [init_db, db_revision, demo, activation_letters]
+COMMANDS = [init_db, db_revision, demo, activation_letters, scan_notes]
 
 
 def _in_app_context(command: click.Command) -> None:

@@ -31,6 +31,11 @@ class Incident(Base):
     # Sensitive-data guard: what the scanner found when it was written, and why it was kept.
     findings: Mapped[list | None] = mapped_column(JSON)
     justification: Mapped[str | None] = mapped_column(Text)
+    # DPO review of flagged wording, as for notes: none | pending | kept | redacted
+    review_status: Mapped[str] = mapped_column(String(20), default="none", index=True)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None]
+    review_reason: Mapped[str | None] = mapped_column(Text)
 
     building: Mapped[Building] = relationship()
 

@@ -7,3 +7,4 @@ from flask import Blueprint
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 from portal.staff import dashboard  # noqa: E402,F401  (registers /staff)
+from portal.staff import notes  # noqa: E402,F401  (notes, incidents, DPO review)
