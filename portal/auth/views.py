@@ -35,8 +35,10 @@ def safe_next(target: str | None) -> str | None:
     if not target:
         return None
     parts = urlsplit(target)
+    # Browsers drop tabs and newlines inside URLs ("/\t/evil" becomes "//evil"): refuse
+    # any control character or space, as well as schemes, hosts and back-slashes.
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
+            or "\\" in target or any(ord(c) < 33 or c == "\x7f" for c in target):
         return None
     return target
 

@@ -1,20 +1,23 @@
 """Unreadable input (OWASP ASVS 5.1): a NUL byte or bytes that are not UTF-8 in a form
 or a query string get a clear message instead of an empty form, a database error
 (PostgreSQL refuses NUL in text) or silently mangled text. Werkzeug decodes invalid
-UTF-8 as U+FFFD, so the replacement character marks it."""
+UTF-8 as U+FFFD in multipart forms; in url-encoded forms it re-quotes the bytes that are
+not UTF-8 as %XX (XX from 80 to FF), which a browser never sends as such (it would
+send %25XX for a typed "%XX")."""
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from flask import request
 from werkzeug.datastructures import MultiDict
 
-BAD = ("\x00", "\ufffd")
+BAD = re.compile(r"[\x00\ufffd]|%[89A-F][0-9A-F]")
 
 
 def unreadable(values: Iterable[str]) -> bool:
-    return any(bad in v for v in values for bad in BAD)
+    return any(BAD.search(v) for v in values)
 
 
 def form_is_unreadable() -> bool:
@@ -29,5 +32,4 @@ def args_are_unreadable() -> bool:
 
 def cleaned_form() -> MultiDict:
     """The submitted form without the unreadable characters, to show it back."""
-    return MultiDict([(k, v.replace("\x00", "").replace("\ufffd", ""))
-                      for k, v in request.form.items(multi=True)])
+    return MultiDict([(BAD.sub("", k), BAD.sub("", v)) for k, v in request.form.items(multi=True)])

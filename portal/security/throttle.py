@@ -59,6 +59,8 @@ class LoginThrottle:
             return Verdict(False, max(1, int(reset - time.time())), "address")
         lock = self._key("lock", email)
         if self.storage.get(lock) > 0:
+            if ip:  # an attempt on a locked account still counts against its source
+                self.window.hit(self.ip_item, "login-ip", self._key("ip", ip))
             return Verdict(False, max(1, int(self.storage.get_expiry(lock) - time.time())), "account")
         return Verdict(True)
 
