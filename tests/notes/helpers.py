@@ -1,0 +1,45 @@
+"""Shared helpers for the notes tests: demo people and a clean switch of logged-in user."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from portal import access
+from portal.models import Incident, Note, Tenant, User
+from tests.conftest import login
+
+MANAGER = "gestion@example.org"
+DPO = "dpo@example.org"
+CARETAKER = "gardien.lilas@example.org"
+CAMILLE = "camille.martin@example.org"
+
+
+def tenant(session, number: str) -> Tenant:
+    return session.scalar(select(Tenant).where(Tenant.tenant_number == number))
+
+
+def camille(session) -> Tenant:
+    return tenant(session, "LOC-000101")
+
+
+def karim(session) -> Tenant:
+    return tenant(session, "LOC-000202")
+
+
+def actor(session, email: str) -> access.Actor:
+    return access.actor_for(session, session.scalar(select(User).where(User.email == email)))
+
+
+def switch(client, email: str):
+    """Log out, then in as someone else."""
+    client.post("/logout")
+    login(client, email)
+    return client
+
+
+def count_notes(session, tenant_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(Note).where(Note.tenant_id == tenant_id))
+
+
+def count_incidents(session, tenant_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(Incident).where(Incident.tenant_id == tenant_id))
