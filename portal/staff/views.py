@@ -8,3 +8,4 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 from portal.staff import dashboard  # noqa: E402,F401  (registers /staff)
 from portal.staff import notes  # noqa: E402,F401  (notes, incidents, DPO review)
+from portal.staff import requests  # noqa: E402,F401  (request queue, request page, registration)

@@ -64,3 +64,6 @@ def category_or_404(key: str) -> catalogue.Category:
     if key not in catalogue.BY_KEY:
         abort(404)
     return catalogue.get(key)
+
+
+from portal.tenant import requests as _requests  # noqa: E402,F401  (registers /me/requests…)
