@@ -17,7 +17,7 @@ from portal import catalogue, deadlines, workflow
 from portal.db import db
 from portal.formatting import PARIS
 from portal.guards import requires
-from portal.models import Letter, Note, PrivacyRequest, RecipientNotice
+from portal.models import FieldChange, Letter, Note, PrivacyRequest, RecipientNotice
 from portal.services import requests as requests_service
 from portal.tenant import request_forms as forms
 from portal.tenant.views import bp, own_tenant
@@ -183,6 +183,8 @@ def _detail_context(req: PrivacyRequest) -> dict[str, Any]:
                                  .order_by(Letter.issued_at, Letter.id)).all()
     notices = db.session.scalars(select(RecipientNotice).where(RecipientNotice.request_id == req.id)
                                  .order_by(RecipientNotice.id)).all()
-    return {"events": req.events, "letters": letters, "notices": notices,
+    changes = db.session.scalars(select(FieldChange).where(FieldChange.request_id == req.id)
+                                 .order_by(FieldChange.id)).all()
+    return {"events": req.events, "letters": letters, "notices": notices, "changes": changes,
             "field_label": requests_service.field_label(req.field_key), "workflow": workflow,
             "deadlines": deadlines, "labels": forms.ACTION_LABELS, "roles": forms.ROLE_LABELS}

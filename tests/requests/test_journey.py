@@ -1,0 +1,133 @@
+"""Done when (issue 3): Camille asks to correct her phone number; the DPO finds it in the
+queue with its due date and grants it; Camille's file shows the new number and the
+request shows its history (the old value kept); Karim gets 404 on Camille's request; a
+request left unanswered shows as overdue on the right day."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from portal import access, deadlines
+from portal.formatting import fmt_date
+from portal.models import FieldChange, PrivacyRequest, Tenant, User
+from portal.services import request_queue
+from tests.conftest import login
+from tests.requests.helpers import CAMILLE, DPO, KARIM, file_request, load, mails_about, switch, text
+
+NEW_PHONE = "01 45 67 89 10"
+OLD_PHONE = "01 43 56 78 90"
+
+
+def test_camille_corrects_her_phone_and_the_dpo_grants_it(app, client, dbs, today):
+    session = dbs
+    camille = session.scalar(select(Tenant).where(Tenant.tenant_number == "LOC-000101"))
+    # The "correct this" link of /me opens the form pre-filled.
+    login(client, CAMILLE)
+    form = text(client.get(f"/me/requests/new?kind=rectification&field=contact.phone&record={camille.id}"))
+    assert re.search(r'<option selected value="contact.phone">|<option value="contact.phone" selected', form)
+    assert re.search(r'value="rectification"[^>]*checked|checked[^>]*value="rectification"', form)
+    assert OLD_PHONE in form  # the value held now is shown beside the form
+    client.post("/logout")
+
+    ref = file_request(client, CAMILLE, proposed_value=NEW_PHONE)
+    due = deadlines.due_date(today)
+
+    # The DPO finds it in the queue with its due date.
+    login(client, DPO)
+    queue = text(client.get("/staff/requests?lang=fr"))
+    row = queue[queue.index(ref) - 600: queue.index(ref) + 900]
+    assert fmt_date(due, "fr") in row
+    page = client.get(f"/staff/requests/{ref}")
+    assert page.status_code == 200
+    version = re.search(r'name="version" value="(\d+)"', text(page)).group(1)
+    done = client.post(f"/staff/requests/{ref}", data={"action": "grant", "message": "Numéro corrigé.",
+                                                        "version": version})
+    assert done.status_code == 303
+    assert "Acceptée" in text(client.get(done.headers["Location"]))
+
+    # Camille's file shows the new number; the request its history, with the old value.
+    switch(client, CAMILLE)
+    home = text(client.get("/me"))
+    contact = home[home.index('id="contact"'):]
+    contact = contact[:contact.index("</section>")]
+    assert NEW_PHONE in contact and OLD_PHONE not in contact
+    detail = text(client.get(f"/me/requests/{ref}"))
+    assert "Demande déposée sur le portail" in detail and "Acceptée" in detail and "Numéro corrigé." in detail
+    assert OLD_PHONE in detail and NEW_PHONE in detail
+    change = session.scalar(select(FieldChange).where(FieldChange.request_id == load(session, ref).id))
+    assert (change.field_key, change.old_value, change.new_value) == ("contact.phone", OLD_PHONE, NEW_PHONE)
+    assert session.get(Tenant, camille.id).phone == NEW_PHONE
+
+    # Camille was told in French at each step.
+    subjects_bodies = [(str(m["Subject"]), m.get_content()) for m in mails_about(app, ref)]
+    assert len(subjects_bodies) >= 2
+    assert all("Votre demande" in s for s, _ in subjects_bodies)
+    assert any("Votre demande est acceptée." in b for _, b in subjects_bodies)
+
+    # Karim gets 404 on Camille's request and its letter.
+    switch(client, KARIM)
+    assert client.get(f"/me/requests/{ref}").status_code == 404
+    assert client.get(f"/me/requests/{ref}/letter.pdf").status_code == 404
+    assert client.post(f"/me/requests/{ref}", data={"action": "withdraw"}).status_code == 404
+    assert session.get(Tenant, camille.id).phone == NEW_PHONE
+
+
+def _unanswered(session, received: date, ref: str) -> PrivacyRequest:
+    karim = session.scalar(select(Tenant).where(Tenant.tenant_number == "LOC-000202"))
+    req = PrivacyRequest(ref=ref, tenant_id=karim.id, kind="access", status="received", received_on=received,
+                         clock_start=received, due_on=deadlines.due_date(received))
+    session.add(req)
+    session.commit()
+    return req
+
+
+def test_unanswered_request_is_overdue_the_day_after_its_due_date(app, session):
+    # Received Friday 30 January 2026: one month is Saturday 28 February (no 30th), moved to
+    # Monday 2 March. On the 2nd it is still in time; on the 3rd it is overdue.
+    received = date(2026, 1, 30)
+    _unanswered(session, received, "DPR-TEST-LATE1")
+    assert deadlines.due_date(received) == date(2026, 3, 2)
+    dpo = session.scalar(select(User).where(User.email == DPO))
+    actor = access.actor_for(session, dpo)
+
+    def row(today: date):
+        queue = request_queue.build(session, actor, today, request_queue.Filters(status="all"))
+        return next(r for r in queue.rows if r.ref == "DPR-TEST-LATE1"), queue
+
+    on_time, _ = row(date(2026, 3, 2))
+    assert not on_time.overdue and on_time.due_soon and on_time.days_left == 0
+    late, queue = row(date(2026, 3, 3))
+    assert late.overdue and late.days_left == -1
+    assert queue.overdue >= 1
+    only_late = request_queue.build(session, actor, date(2026, 3, 3), request_queue.Filters(overdue=True))
+    assert "DPR-TEST-LATE1" in [r.ref for r in only_late.rows]
+    not_yet = request_queue.build(session, actor, date(2026, 3, 2), request_queue.Filters(overdue=True))
+    assert "DPR-TEST-LATE1" not in [r.ref for r in not_yet.rows]
+
+
+def test_queue_page_marks_overdue_requests_as_deadlines_decide(app, client, dbs, today):
+    session = dbs
+    # Requests received 25 to 40 days ago: the page calls overdue exactly those whose
+    # due date (portal.deadlines) is before today, with the number of days late.
+    expected = {}
+    for n, ago in enumerate(range(25, 41)):
+        received = today - timedelta(days=ago)
+        ref = f"DPR-TEST-Q{n:03d}"
+        _unanswered(session, received, ref)
+        expected[ref] = deadlines.due_date(received)
+    assert any(d < today for d in expected.values()) and any(d >= today for d in expected.values())
+    login(client, DPO)
+    for lang, word in (("fr", "En retard de"), ("en", "Overdue by")):
+        page = text(client.get(f"/staff/requests?lang={lang}"))
+        for ref, due in expected.items():
+            cell = page[page.rindex("<tr", 0, page.index(ref)):page.index(ref)]
+            late = (today - due).days
+            if due < today:
+                assert f"{word} {late} " in cell, (ref, due)
+            else:
+                assert word not in cell, (ref, due)
+    demo_late = text(client.get("/staff/requests?overdue=1&lang=en"))
+    assert "DPR-DEMO-0004" in demo_late and "DPR-DEMO-0002" not in demo_late
