@@ -15,12 +15,12 @@ from datetime import date, datetime
 from typing import Iterable, Sequence
 
 from babel.dates import format_date
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from portal import access
 from portal.formatting import local_dt
-from portal.models import Dwelling, Incident, Lease, Note, Restriction, Tenant, User
+from portal.models import DocumentCache, Dwelling, Incident, Lease, Note, Restriction, Tenant, User
 from portal.models._base import utcnow
 from portal.sensitive import Finding, scan
 from portal.services import audit
@@ -395,6 +395,8 @@ def redact(session: Session, actor: access.Actor, kind: str, item_id: int, reaso
         if scan(item.title):
             values["title"] = TITLE_MARKERS.get(lang, TITLE_MARKERS["fr"])
     _decide(session, item, "redacted", values)
+    # A rendered PDF copy made before the redaction still holds the text: drop it.
+    session.execute(delete(DocumentCache).where(DocumentCache.tenant_id == item.tenant_id))
     _audit_review(session, actor, kind, item, "redacted", reason, lang)
     return marker
 

@@ -224,3 +224,16 @@ def test_flag_for_review_puts_stored_sensitive_notes_in_the_queue(session):
     assert notes.flag_for_review(session, [f"note-{note.id}", "note-abc", "bogus"]) == 1
     assert note.review_status == "pending" and note.findings[0]["category"] == "social_precarity"
     assert notes.flag_for_review(session, [f"note-{note.id}"]) == 0  # already pending
+
+
+def test_redaction_drops_cached_pdf_copies_that_still_hold_the_text(session):
+    from portal.models import DocumentCache
+
+    t = camille(session)
+    saved = notes.write_note(session, actor(session, MANAGER), t.id, "Locataire cardiaque.",
+                             justification="Logement adapté demandé.")
+    session.add(DocumentCache(tenant_id=t.id, kind="pdf_copy", language="fr", fingerprint="x" * 64,
+                              content=b"%PDF Locataire cardiaque"))
+    session.flush()
+    notes.redact(session, actor(session, DPO), "note", saved.record_id, "donnée de santé")
+    assert session.scalars(select(DocumentCache).where(DocumentCache.tenant_id == t.id)).all() == []
