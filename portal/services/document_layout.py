@@ -25,10 +25,15 @@ FONT_PX = 8 * 4 / 3  # ledger rows are 8pt; WeasyPrint measures in CSS px
 TEXT_WIDTH_PX = 170 / 25.4 * 96  # A4 minus 2 × 20 mm margins
 ROW_PADDING_PX = 4  # .ledger p padding-left (see copy.css)
 GAP_PX = 14
-TABLE_MAX_ROWS = 25  # up to this many rows, a real table (cheap, wraps long values)
+TABLE_MAX_ROWS = 4  # up to this many rows, a real table (wraps long values nicely)
 SHORT_TYPES = {"date", "datetime", "money", "int", "float", "bool", "choice", "language",
                "phone", "email", "text"}
 MAX_COLUMN_PX = 230
+# Tab stops every TAB_PX: fewer tab glyphs to paint than 1px stops (painting hundreds of
+# tabs per line doubled the PDF writing time); column starts are multiples of TAB_PX, so
+# left edges are exact, and right-aligned amounts are padded with figure spaces.
+TAB_PX = 8
+FIGURE_SPACE = "\u2007"  # as wide as a digit in DejaVu Sans
 
 
 class _Metrics:
@@ -106,30 +111,35 @@ def plan_columns(fields: tuple[Field, ...], cells: list[dict[str, str]], labels:
     columns, x = [], 0.0
     for f in inline:
         w = natural[f.key]
-        columns.append(Column(f, float(int(x) + 1 if x else 0), w, f.type in ("money", "int", "float")))
-        x = columns[-1].start + w + GAP_PX
+        start = float(-(-int(x) // TAB_PX) * TAB_PX)  # next multiple of TAB_PX
+        columns.append(Column(f, start, w, f.type in ("money", "int", "float")))
+        x = start + w + GAP_PX
     below_order = [f for f in fields if f in below]
     return columns, below_order
 
 
 def ledger_line(columns: list[Column], values: dict[str, str], weight: str = "regular") -> Markup:
-    """One record's short values on one line, each at its column's exact x (1px tab stops).
-    A plain space precedes each jump so copied or extracted text keeps values apart."""
+    """One record's short values on one line, each at its column's x (tab stops every
+    TAB_PX). A plain space precedes each jump so extracted text keeps values apart."""
     m = metrics(weight)
-    space = m.width(" ")
+    space, figure = m.width(" "), m.width(FIGURE_SPACE)
     out: list[str] = []
     x = 0.0
     for n, col in enumerate(columns):
         text = values[col.field.key]
-        target = col.start + (col.width - m.width(text) if col.right else 0.0)
+        if col.right:
+            pad = int(round((col.width - m.width(text)) / figure))
+            text_w = m.width(text) + pad * figure
+        else:
+            pad, text_w = 0, m.width(text)
         if n:
             out.append(" ")
             x += space
-            tabs = max(1, int(target) - int(x))
+            tabs = max(1, int(col.start // TAB_PX) - int(x // TAB_PX))
             out.append("\t" * tabs)
-            x = float(int(x) + tabs)
-        out.append(str(escape(text)))
-        x += m.width(text)
+            x = float((int(x // TAB_PX) + tabs) * TAB_PX)
+        out.append(FIGURE_SPACE * pad + str(escape(text)))
+        x += text_w
     return Markup("".join(out))
 
 
