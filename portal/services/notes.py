@@ -378,7 +378,8 @@ def keep(session: Session, actor: access.Actor, kind: str, item_id: int, reason:
 def redact(session: Session, actor: access.Actor, kind: str, item_id: int, reason: str | None,
            now: datetime | None = None) -> str:
     """The DPO removes the text: a dated marker with the reason replaces it (in the
-    tenant's language); the findings, which quote the text, go too. Returns the marker."""
+    tenant's language); the findings and the justification, which quote it, go too.
+    Returns the marker."""
     if not access.can(actor, "review_notes"):
         raise NotAllowed("review_notes")
     reason = _review_reason(reason)
@@ -386,8 +387,9 @@ def redact(session: Session, actor: access.Actor, kind: str, item_id: int, reaso
     now = now or utcnow()
     lang = session.scalar(select(Tenant.preferred_language).where(Tenant.id == item.tenant_id)) or "fr"
     marker = redaction_marker(lang, reason, now)
+    # The justification argued for keeping the wording and often repeats it: it goes too.
     values: dict = {"review_reason": reason, "reviewed_by_id": actor.user_id, "reviewed_at": now,
-                    "findings": None}
+                    "findings": None, "justification": None}
     if kind == "note":
         values["body"] = marker
     else:

@@ -163,6 +163,7 @@ def test_redaction_replaces_the_text_with_a_dated_marker_and_logs_no_text(sessio
     assert note.body == marker == ("[Texte supprimé le 28/11/2026 par le DPO : "
                                    "donnée de santé sans utilité pour la gestion]")
     assert note.review_status == "redacted" and note.findings is None and note.reviewed_at == when
+    assert note.justification is None
     log = _audit_text(session, t.id)
     assert "4711" not in log and "séropositif" not in log
     assert "donnée de santé sans utilité pour la gestion" in log and '"decision": "redacted"' in log
