@@ -244,3 +244,20 @@ def test_with_csrf_on_a_megabyte_note_still_gets_the_form_error_and_review_needs
     token = re.search(r'name="csrf_token" value="([^"]+)"', client2.get("/login").get_data(as_text=True)).group(1)
     client2.post("/login", data={"email": DPO, "password": "demo-portal-2026", "csrf_token": token})
     assert client2.post("/staff/notes/review", data={"note_id": 1, "action": "keep", "reason": "x"}).status_code == 400
+
+
+@pytest.mark.parametrize("email,labels", [(MANAGER, ["Write a note", "Log an incident"]),
+                                          (CARETAKER, ["Log an incident"]), (CAMILLE, [])])
+def test_tenant_page_links_follow_the_permissions(app, session, email, labels):
+    from flask_login import login_user
+
+    from portal.models import User
+    from portal.staff.notes import tenant_note_links
+
+    user = session.scalar(select(User).where(User.email == email))
+    tid = camille(session).id
+    with app.test_request_context("/?lang=en"):
+        login_user(user)
+        links = tenant_note_links(tid)
+    assert [str(link["label"]) for link in links] == labels
+    assert all(link["url"].startswith(f"/staff/tenants/{tid}/") for link in links)
