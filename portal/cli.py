@@ -7,6 +7,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from portal.admin.cli import create_staff
+from portal.audit_cli import audit
 from portal.db import db
 from portal.notes_cli import scan_notes
 from portal.security.commands import activation_letters
@@ -54,7 +56,7 @@ def demo() -> None:
         click.echo(f"  {email:32} {role:10} {what}")
 
 
-COMMANDS = [init_db, db_revision, demo, activation_letters, scan_notes]
+COMMANDS = [init_db, db_revision, demo, activation_letters, scan_notes, audit, create_staff]
 
 
 def _in_app_context(command: click.Command) -> None:

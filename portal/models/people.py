@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base
@@ -34,6 +34,11 @@ class Tenant(Base):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+# Staff search by name prefix, whatever the case (services/tenant_search.py): indexed.
+Index("ix_tenants_lower_last_name", func.lower(Tenant.last_name))
+Index("ix_tenants_lower_first_name", func.lower(Tenant.first_name))
 
 
 class HouseholdMember(Base):

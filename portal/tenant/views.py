@@ -67,3 +67,4 @@ def category_or_404(key: str) -> catalogue.Category:
 
 
 from portal.tenant import requests as _requests  # noqa: E402,F401  (registers /me/requests…)
+from portal.tenant import access_log as _access_log  # noqa: E402,F401  (registers /me/access-log)

@@ -1,0 +1,38 @@
+"""Forms of the administration pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, RadioField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+ROLE_LABELS = {"caretaker": _l("Building caretaker"), "manager": _l("Rental manager"),
+               "dpo": _l("Data-protection officer"), "admin": _l("IT administrator")}
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class StaffForm(FlaskForm):
+    display_name = StringField(_l("Name"), validators=[
+        DataRequired(message=_l("Enter the person's name.")),
+        Length(max=120, message=_l("This name is too long: %(max)d characters at most."))])
+    role = RadioField(_l("Role"), choices=list(ROLE_LABELS.items()), validate_choice=True,
+                      validators=[DataRequired(message=_l("Choose a role."))])
+    buildings = CheckboxesField(_l("Buildings (caretakers only)"), coerce=int, choices=[], validate_choice=True)
+    portfolios = CheckboxesField(_l("Portfolios (rental managers only)"), coerce=int, choices=[],
+                                 validate_choice=True)
+
+
+class NewStaffForm(StaffForm):
+    email = EmailField(_l("E-mail address"), validators=[
+        DataRequired(message=_l("Enter the e-mail address.")), Length(max=254),
+        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter an e-mail address like name@example.org."))])
+
+
+class EditStaffForm(StaffForm):
+    enabled = BooleanField(_l("Account enabled"))

@@ -1,0 +1,118 @@
+"""Staff search of tenant files, always inside the actor's scope (access.scope_condition).
+
+What can be typed: a tenant number (or its beginning), a last or first name (or its
+beginning), or several words ("camille mar"). Every condition is a range on an index
+(tenant_number is unique; lower(last_name) and lower(first_name) have expression
+indexes), so a search never reads the whole table; listing without a query walks the
+last-name index a page at a time, without counting the table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from portal import access
+from portal.models import Building, Dwelling, Lease, Tenant
+
+QUERY_MAX = 100
+WORDS_MAX = 4
+
+
+@dataclass(frozen=True)
+class TenantHit:
+    id: int
+    tenant_number: str
+    first_name: str
+    last_name: str
+    building: str | None
+    door: str | None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass(frozen=True)
+class Results:
+    query: str
+    hits: tuple[TenantHit, ...]
+    page: int
+    page_size: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def normalise(query: str | None) -> str:
+    """Collapsed spaces, at most QUERY_MAX characters, control characters dropped."""
+    cleaned = "".join(c for c in (query or "") if c.isprintable())
+    return " ".join(cleaned.split())[:QUERY_MAX]
+
+
+def _next_prefix(prefix: str) -> str:
+    """The smallest string greater than every string starting with `prefix`."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _prefix(column: Any, prefix: str) -> Any:
+    # The range lets the index serve the search; LIKE keeps the meaning exact whatever the
+    # collation (the escape makes % and _ typed by the user plain characters).
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return and_(column >= prefix, column < _next_prefix(prefix), column.like(escaped + "%", escape="\\"))
+
+
+def match_condition(query: str) -> Any:
+    """A SQL condition on Tenant for what was typed (false() when nothing usable)."""
+    words = [w for w in query.split(" ") if w][:WORDS_MAX]
+    if not words:
+        return false()
+    last, first = func.lower(Tenant.last_name), func.lower(Tenant.first_name)
+    options = [_prefix(Tenant.tenant_number, query.upper())]
+    lowered = [w.lower() for w in words]
+    if len(lowered) == 1:
+        options += [_prefix(last, lowered[0]), _prefix(first, lowered[0])]
+    else:
+        # "camille mar" or "martin cam": one word begins the last name, another the first
+        # name; the name pair is anchored on an index either way.
+        for i, word in enumerate(lowered):
+            others = lowered[:i] + lowered[i + 1:]
+            options.append(and_(_prefix(last, word), *[_prefix(first, o) for o in others]))
+        options.append(_prefix(last, " ".join(lowered)))  # "de la fontaine"
+    return or_(*options)
+
+
+def _select_hits(actor: access.Actor) -> Any:
+    return (select(Tenant.id, Tenant.tenant_number, Tenant.first_name, Tenant.last_name, Building.name,
+                   Dwelling.door)
+            .outerjoin(Lease, Lease.id == Tenant.lease_id)
+            .outerjoin(Dwelling, Dwelling.id == Lease.dwelling_id)
+            .outerjoin(Building, Building.id == Dwelling.building_id)
+            .where(access.scope_condition(actor)))
+
+
+def search(session: Session, actor: access.Actor, query: str, page: int = 1, page_size: int = 25) -> Results:
+    """Tenants in the actor's scope matching the query (every tenant in scope when empty)."""
+    page = max(1, min(page, 10_000))
+    query = normalise(query)
+    stmt = _select_hits(actor)
+    if query:
+        stmt = stmt.where(match_condition(query))
+    rows = session.execute(stmt.order_by(func.lower(Tenant.last_name), func.lower(Tenant.first_name), Tenant.id)
+                           .limit(page_size + 1).offset((page - 1) * page_size)).all()
+    hits = tuple(TenantHit(*row) for row in rows[:page_size])
+    return Results(query, hits, page, page_size, len(rows) > page_size)
+
+
+def matches_outside_scope(session: Session, actor: access.Actor, query: str) -> int:
+    """How many tenants outside the actor's scope the query would have found (at most 10):
+    a search that only reaches other people's files is an attempt the DPO should see."""
+    query = normalise(query)
+    if not query or actor.role == "dpo":
+        return 0
+    inner = select(Tenant.id).where(match_condition(query), ~access.scope_condition(actor)).limit(10)
+    return session.scalar(select(func.count()).select_from(inner.subquery())) or 0
