@@ -23,7 +23,7 @@ from portal.formatting import local_dt
 from portal.models import DocumentCache, Dwelling, Incident, Lease, Note, Restriction, Tenant, User
 from portal.models._base import utcnow
 from portal.sensitive import Finding, scan
-from portal.services import audit
+from portal.services import access_log, audit
 
 NOTE_MAX_CHARS = 10_000
 TITLE_MAX_CHARS = 200
@@ -43,8 +43,6 @@ TITLE_MARKERS = {"fr": "[Supprimé par le DPO]", "en": "[Removed by the DPO]"}
 PURPOSES = {
     "note_written": {"fr": "Note ajoutée au dossier", "en": "Note added to the file"},
     "incident_logged": {"fr": "Incident enregistré", "en": "Incident logged"},
-    "review_read": {"fr": "Relecture par le DPO des notes signalées",
-                    "en": "DPO review of flagged notes"},
     "kept": {"fr": "Relecture par le DPO : texte conservé", "en": "DPO review: text kept"},
     "redacted": {"fr": "Relecture par le DPO : texte supprimé", "en": "DPO review: text removed"},
     "flagged": {"fr": "Audit des notes : texte signalé au DPO", "en": "Notes audit: text flagged to the DPO"},
@@ -316,13 +314,15 @@ def review_queue(session: Session, actor: access.Actor, limit: int = QUEUE_LIMIT
     for incident, tenant, user_name in incidents:
         items.append(_queue_item("incident", incident.id, tenant, user_name, incident.reported_on,
                                  incident.title, incident.description, incident.justification))
+    # One consultation per tenant shown, as any read of a file ("Data-protection check").
     read: dict[int, set[str]] = {}
-    langs = {tenant.id: tenant.preferred_language for _, tenant, _ in (*notes, *incidents)}
+    tenants = {tenant.id: tenant for _, tenant, _ in (*notes, *incidents)}
     for item in items:
         read.setdefault(item.tenant_id, set()).add("notes" if item.kind == "note" else "incidents")
     for tenant_id, categories in read.items():
-        audit.record(session, actor.user_id, actor.role, "read", tenant_id=tenant_id,
-                     categories=sorted(categories), purpose=purpose("review_read", langs[tenant_id]))
+        tenant = tenants[tenant_id]
+        access_log.record_read(session, actor, tenant, sorted(categories),
+                               access_log.make_purpose("compliance", None, tenant.preferred_language))
     return items
 
 

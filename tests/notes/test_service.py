@@ -149,7 +149,8 @@ def test_queue_reading_is_in_the_tenants_access_log(session):
     entry = session.scalar(select(AuditEntry).where(AuditEntry.tenant_id == t.id, AuditEntry.action == "read")
                            .order_by(AuditEntry.id.desc()).limit(1))
     assert entry.actor_role == "dpo" and "notes" in entry.categories
-    assert entry.purpose == "Relecture par le DPO des notes signalées"
+    assert entry.purpose == "Contrôle de protection des données"
+    assert entry.detail == {"purpose_key": "compliance"}
 
 
 def test_redaction_replaces_the_text_with_a_dated_marker_and_logs_no_text(session):
