@@ -10,6 +10,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from portal.admin.cli import create_staff
 from portal.audit_cli import audit
 from portal.db import db
+from portal.data_cli import COMMANDS as DATA_COMMANDS
 from portal.notes_cli import scan_notes
 from portal.security.commands import activation_letters
 
@@ -56,7 +57,7 @@ def demo() -> None:
         click.echo(f"  {email:32} {role:10} {what}")
 
 
-COMMANDS = [init_db, db_revision, demo, activation_letters, scan_notes, audit, create_staff]
+COMMANDS = [init_db, db_revision, demo, activation_letters, scan_notes, audit, create_staff, *DATA_COMMANDS]
 
 
 def _in_app_context(command: click.Command) -> None:

@@ -1,0 +1,156 @@
+"""Bulk writes for loads of millions of rows (seed-scale, CSV import).
+
+One connection, one transaction, rows as plain tuples: the driver's `executemany` on
+SQLite, `COPY … FROM STDIN` on PostgreSQL (psycopg 3). No ORM object per row. Values
+are prepared once for both databases: dates and timestamps as ISO strings in the form
+SQLAlchemy itself stores on SQLite (`sql_date`, `sql_datetime`), booleans as bool,
+JSON as its text.
+
+On SQLite the load runs with a rollback journal instead of WAL (a transaction that adds
+gigabytes would otherwise be written twice, once in the WAL and once at checkpoint),
+`synchronous=OFF` and foreign-key checks off (the loaders build consistent data and
+the checks cost a lookup per row). The settings are restored afterwards. The caller
+must hold the only connection to the database while it runs.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any, Iterable, Iterator, Sequence
+
+from sqlalchemy import Engine, Index, Table
+from sqlalchemy.schema import CreateIndex
+
+from portal.db import Base
+
+
+def sql_date(d: date | None) -> str | None:
+    return None if d is None else d.isoformat()
+
+
+def sql_datetime(dt: datetime | None) -> str | None:
+    # SQLAlchemy's SQLite DATETIME storage format; PostgreSQL parses it as well.
+    return None if dt is None else dt.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def sql_json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def table(name: str) -> Table:
+    return Base.metadata.tables[name]
+
+
+class Loader:
+    """Insert, update and read within the load's single transaction."""
+
+    def __init__(self, engine: Engine, raw: Any) -> None:
+        self.dialect = engine.dialect
+        self.is_pg = engine.dialect.name == "postgresql"
+        self.raw = raw
+        self.touched: set[str] = set()
+        self._dropped: list[Index] = []
+
+    def _ph(self, n: int) -> str:
+        return ", ".join(["%s" if self.is_pg else "?"] * n)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Run a SELECT written with `?` placeholders; return every row."""
+        cur = self.raw.cursor()
+        cur.execute(sql.replace("?", "%s") if self.is_pg else sql, tuple(params))
+        rows = cur.fetchall()
+        cur.close()
+        return rows
+
+    def next_id(self, name: str) -> int:
+        return int(self.query(f"SELECT COALESCE(MAX(id), 0) FROM {name}")[0][0]) + 1
+
+    def insert(self, name: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+        """Insert the rows (tuples in `columns` order); return how many."""
+        if not rows:
+            return 0
+        self.touched.add(name)
+        cur = self.raw.cursor()
+        cols = ", ".join(columns)
+        if self.is_pg:
+            with cur.copy(f"COPY {name} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cur.executemany(f"INSERT INTO {name} ({cols}) VALUES ({self._ph(len(columns))})", rows)
+        cur.close()
+        return len(rows)
+
+    def update(self, name: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+        """UPDATE name SET columns… WHERE id = the last value of each row."""
+        if not rows:
+            return 0
+        ph = "%s" if self.is_pg else "?"
+        sets = ", ".join(f"{c} = {ph}" for c in columns)
+        cur = self.raw.cursor()
+        cur.executemany(f"UPDATE {name} SET {sets} WHERE id = {ph}", rows)
+        cur.close()
+        return len(rows)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        cur = self.raw.cursor()
+        cur.execute(sql.replace("?", "%s") if self.is_pg else sql, tuple(params))
+        cur.close()
+
+    def drop_indexes(self, names: Iterable[str]) -> None:
+        """Drop the plain (non-unique) indexes of these tables until the load ends:
+        building an index once over sorted data is cheaper than updating it per row."""
+        for name in names:
+            for index in table(name).indexes:
+                if not index.unique:
+                    self.execute(f"DROP INDEX IF EXISTS {index.name}")
+                    self._dropped.append(index)
+
+    def restore_indexes(self) -> None:
+        for index in self._dropped:
+            self.execute(str(CreateIndex(index).compile(dialect=self.dialect)))
+        self._dropped.clear()
+
+    def fix_sequences(self) -> None:
+        """PostgreSQL: explicit ids leave the id sequences behind; move them on."""
+        if not self.is_pg:
+            return
+        for name in sorted(self.touched):
+            self.execute(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                         f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {name}), false)")
+
+
+@contextmanager
+def loading(engine: Engine) -> Iterator[Loader]:
+    """A Loader over one connection and one transaction: committed when the block ends,
+    rolled back (nothing written) when it raises."""
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        is_pg = engine.dialect.name == "postgresql"
+        if is_pg:
+            cur = raw.cursor()
+            cur.execute("SET LOCAL synchronous_commit = off")
+            cur.close()
+        else:
+            # The rollback journal only copies pages that existed before the load: a
+            # load into a (nearly) empty database writes each page once.
+            for pragma in ("journal_mode=DELETE", "synchronous=OFF", "foreign_keys=OFF",
+                           "cache_size=-400000", "temp_store=MEMORY"):
+                raw.execute(f"PRAGMA {pragma}")
+            raw.execute("BEGIN")
+        loader = Loader(engine, raw)
+        try:
+            yield loader
+            loader.restore_indexes()
+            loader.fix_sequences()
+            raw.commit() if is_pg else raw.execute("COMMIT")
+        except BaseException:
+            raw.rollback() if is_pg else raw.execute("ROLLBACK")
+            raise
+        finally:
+            if not is_pg:
+                for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON",
+                               "cache_size=-2000"):
+                    raw.execute(f"PRAGMA {pragma}")
