@@ -1,0 +1,275 @@
+"""Staff and tenant steps through the pages: extension rules, asking for information
+(the clock restarts), erasure with legal retention, restriction (banner, no change),
+Art. 19 recipients, registration of a posted request, who may see what, e-mails in the
+tenant's language, audit entries."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal import access, deadlines
+from portal.formatting import fmt_date
+from portal.models import (AuditEntry, Letter, Note, PrivacyRequest, RecipientNotice, Restriction, Tenant,
+                           User)
+from portal.services import requests as requests_service
+from tests.conftest import login
+from tests.requests.helpers import (CAMILLE, CARETAKER, DPO, JOHN, KARIM, MANAGER, file_request, load,
+                                    mails_about, switch, text)
+
+
+def _received(dbs, who: str, kind: str, received: date, ref: str, **extra) -> PrivacyRequest:
+    tenant = dbs.scalar(select(Tenant).where(Tenant.email == who))
+    req = PrivacyRequest(ref=ref, tenant_id=tenant.id, kind=kind, status="received", received_on=received,
+                         clock_start=received, due_on=deadlines.due_date(received), **extra)
+    dbs.add(req)
+    dbs.commit()
+    return req
+
+
+# --- Extensions ---------------------------------------------------------------------
+
+def test_extension_needs_a_reason_happens_once_and_the_tenant_is_told(app, client, dbs, today):
+    ref = file_request(client, JOHN, kind="access", details="Copy please.")
+    login(client, DPO)
+    missing = client.post(f"/staff/requests/{ref}?lang=en", data={"action": "extend", "message": ""})
+    assert missing.status_code == 400 and "Write a message." in text(missing)
+    assert not load(dbs, ref).extended
+    done = client.post(f"/staff/requests/{ref}", data={"action": "extend", "message": "Many archives to search."})
+    assert done.status_code == 303
+    req = load(dbs, ref)
+    assert req.extended and req.due_on == deadlines.due_date(today, extended=True)
+    again = client.post(f"/staff/requests/{ref}?lang=en", data={"action": "extend", "message": "Still more."})
+    assert again.status_code == 409 and "already been extended once" in text(again)
+    assert load(dbs, ref).extension_reason == "Many archives to search."
+    # John reads English: he is told in English, with the new date.
+    bodies = [m.get_content() for m in mails_about(app, ref)]
+    assert any("Your request needs more time" in b and fmt_date(req.due_on, "en") in b for b in bodies)
+    assert dbs.scalar(select(Letter.kind).where(Letter.request_id == req.id)) == "extension"
+    switch(client, JOHN)
+    page = text(client.get(f"/me/requests/{ref}?lang=en"))
+    assert "Many archives to search." in page and "Deadline extended" in page
+
+
+def test_extension_is_refused_once_the_first_month_has_run_out(client, dbs, today):
+    received = today - timedelta(days=40)
+    _received(dbs, KARIM, "access", received, "DPR-TEST-EXT01")
+    assert not deadlines.extension_allowed(received, today)
+    login(client, DPO)
+    page = text(client.get("/staff/requests/DPR-TEST-EXT01?lang=en"))
+    assert "the deadline can no longer be extended" in page
+    response = client.post("/staff/requests/DPR-TEST-EXT01?lang=fr", data={"action": "extend",
+                                                                           "message": "Trop de travail."})
+    assert response.status_code == 409
+    assert "Le premier mois est écoulé" in text(response)
+    req = load(dbs, "DPR-TEST-EXT01")
+    assert not req.extended and req.due_on == deadlines.due_date(received)
+
+
+def test_extension_on_the_last_day_of_the_first_month_is_still_possible(app, dbs):
+    received = date(2026, 1, 30)  # first month ends Monday 2 March 2026 (28 Feb is a Saturday)
+    req = _received(dbs, KARIM, "access", received, "DPR-TEST-EXT02")
+    with app.app_context():
+        dpo = dbs.scalar(select(User).where(User.email == DPO))
+        actor = access.actor_for(dbs, dpo)
+        with pytest.raises(requests_service.ExtensionRefused):
+            requests_service.act(dbs, req, actor, "extend", message="Complex.", today=date(2026, 3, 3),
+                                 config=app.config)
+        dbs.rollback()
+        req = load(dbs, "DPR-TEST-EXT02")
+        requests_service.act(dbs, req, actor, "extend", message="Complex.", today=date(2026, 3, 2),
+                             config=app.config)
+    assert req.due_on == deadlines.due_date(received, extended=True) == date(2026, 4, 30)
+
+
+def test_manager_may_not_extend(client, dbs):
+    ref = file_request(client)
+    login(client, MANAGER)
+    response = client.post(f"/staff/requests/{ref}", data={"action": "extend", "message": "x"})
+    assert response.status_code == 403 and not load(dbs, ref).extended
+
+
+# --- Asking for information -------------------------------------------------------------
+
+def test_clock_restarts_from_the_day_the_information_arrives(app, client, dbs, today):
+    received = today - timedelta(days=20)
+    _received(dbs, CAMILLE, "access", received, "DPR-TEST-INFO1")
+    login(client, DPO)
+    asked = client.post("/staff/requests/DPR-TEST-INFO1", data={"action": "request_info",
+                                                                 "message": "Merci de joindre une pièce d'identité."})
+    assert asked.status_code == 303 and load(dbs, "DPR-TEST-INFO1").status == "waiting_info"
+    switch(client, CAMILLE)
+    page = text(client.get("/me/requests/DPR-TEST-INFO1"))
+    assert "Merci de joindre une pièce d&#39;identité." in page and "Envoyer les informations demandées" in page
+    sent = client.post("/me/requests/DPR-TEST-INFO1", data={"action": "provide_info", "message": "Pièce jointe envoyée."})
+    assert sent.status_code == 302
+    req = load(dbs, "DPR-TEST-INFO1")
+    assert req.status == "in_progress" and req.clock_start == today
+    assert req.due_on == deadlines.due_date(today) != deadlines.due_date(received)
+    assert "Informations envoyées" in text(client.get("/me/requests/DPR-TEST-INFO1"))
+    bodies = [m.get_content() for m in mails_about(app, "DPR-TEST-INFO1")]
+    assert any("Nous avons besoin d'informations complémentaires" in b for b in bodies)
+    assert any(fmt_date(req.due_on, "fr") in b for b in bodies)
+
+
+def test_tenant_can_withdraw_and_staff_can_do_nothing_more(client, dbs):
+    ref = file_request(client, kind="access", details="")
+    login(client, CAMILLE)
+    assert client.post(f"/me/requests/{ref}", data={"action": "withdraw"}).status_code == 302
+    assert load(dbs, ref).status == "withdrawn"
+    assert "Retirée" in text(client.get("/me/requests"))
+    switch(client, DPO)
+    assert client.post(f"/staff/requests/{ref}", data={"action": "grant"}).status_code == 409
+
+
+# --- What a granted request changes ------------------------------------------------------
+
+def test_granted_erasure_removes_notes_and_says_what_the_law_keeps(client, dbs):
+    camille = dbs.scalar(select(Tenant).where(Tenant.email == CAMILLE))
+    notes = dbs.scalars(select(Note.id).where(Note.tenant_id == camille.id)).all()
+    assert len(notes) >= 2
+    ref = file_request(client, kind="erasure", targets=[f"notes:{notes[0]}", "payments"], details="")
+    login(client, DPO)
+    done = client.post(f"/staff/requests/{ref}?lang=en", data={"action": "grant", "message": "Done."})
+    assert done.status_code == 303
+    dbs.expire_all()
+    left = dbs.scalars(select(Note.id).where(Note.tenant_id == camille.id)).all()
+    assert notes[0] not in left and notes[1] in left
+    req = load(dbs, ref)
+    assert "Notes" in req.answer and "3 ans" in req.answer or "3 years" in req.answer
+    switch(client, CAMILLE)
+    page = text(client.get(f"/me/requests/{ref}?lang=fr"))
+    assert "Conservé parce qu&#39;une durée de conservation légale s&#39;applique" in page
+    assert "pièces comptables 10 ans" in page
+
+
+def test_granted_restriction_shows_a_banner_and_blocks_changes(client, dbs):
+    ref = file_request(client, kind="restriction", targets=["contact"], details="Le temps de vérifier.")
+    login(client, DPO)
+    assert client.post(f"/staff/requests/{ref}", data={"action": "grant", "message": "Limité."}).status_code == 303
+    camille = dbs.scalar(select(Tenant).where(Tenant.email == CAMILLE))
+    assert dbs.scalar(select(Restriction.category_key).where(Restriction.tenant_id == camille.id,
+                                                             Restriction.active.is_(True))) == "contact"
+    # A rectification of restricted data cannot be granted until the restriction is lifted.
+    fix = file_request(client, proposed_value="01 99 99 99 99")
+    login(client, DPO)
+    blocked = client.post(f"/staff/requests/{fix}?lang=en", data={"action": "grant", "message": "ok"})
+    assert blocked.status_code == 409 and "restricted (Art. 18)" in text(blocked)
+    assert "Restricted data (Art. 18)" in text(client.get(f"/staff/requests/{fix}?lang=en"))
+    dbs.expire_all()
+    assert dbs.get(Tenant, camille.id).phone == "01 43 56 78 90"
+    restriction = dbs.scalar(select(Restriction.id).where(Restriction.tenant_id == camille.id))
+    lifted = client.post(f"/staff/requests/{ref}", data={"action": "lift_restriction",
+                                                          "restriction_id": str(restriction)})
+    assert lifted.status_code == 303
+    assert client.post(f"/staff/requests/{fix}", data={"action": "grant"}).status_code == 303
+    dbs.expire_all()
+    assert dbs.get(Tenant, camille.id).phone == "01 99 99 99 99"
+
+
+def test_art19_recipients_are_listed_and_ticked_off(client, dbs):
+    ref = file_request(client)
+    login(client, DPO)
+    client.post(f"/staff/requests/{ref}", data={"action": "grant"})
+    req = load(dbs, ref)
+    notices = dbs.scalars(select(RecipientNotice).where(RecipientNotice.request_id == req.id)).all()
+    assert notices and all(n.notified_at is None for n in notices)
+    page = text(client.get(f"/staff/requests/{ref}?lang=en"))
+    assert "Recipients to tell (Art. 19)" in page and notices[0].recipient in page
+    assert client.post(f"/staff/requests/{ref}", data={"action": "notify_recipient",
+                                                        "notice_id": str(notices[0].id)}).status_code == 303
+    dbs.expire_all()
+    assert dbs.get(RecipientNotice, notices[0].id).notified_at is not None
+    switch(client, CAMILLE)
+    assert "Informé le" in text(client.get(f"/me/requests/{ref}?lang=fr"))
+
+
+# --- Registration -----------------------------------------------------------------------
+
+def test_staff_register_a_posted_request_with_receipt_date_and_identity_check(app, client, dbs, today):
+    login(client, DPO)
+    received = today - timedelta(days=3)
+    missing_note = client.post("/staff/requests/register?lang=en", data={
+        "tenant_number": "LOC-000202", "kind": "access", "channel": "post", "received_on": received.isoformat(),
+        "identity_verified": "y", "identity_note": ""})
+    assert missing_note.status_code == 400 and "Say how the identity was checked." in text(missing_note)
+    future = client.post("/staff/requests/register?lang=en", data={
+        "tenant_number": "LOC-000202", "kind": "access", "channel": "post",
+        "received_on": (today + timedelta(days=2)).isoformat()})
+    assert future.status_code == 400 and "between 1900 and today" in text(future)
+    unknown = client.post("/staff/requests/register?lang=en", data={"tenant_number": "LOC-999999", "kind": "access",
+                                                                    "received_on": received.isoformat()})
+    assert unknown.status_code == 400 and "No tenant with this number" in text(unknown)
+    done = client.post("/staff/requests/register", data={
+        "tenant_number": "LOC-000202", "kind": "access", "channel": "post", "received_on": received.isoformat(),
+        "details": "Lettre reçue.", "identity_verified": "y", "identity_note": "Signature conforme au bail."})
+    assert done.status_code == 303
+    ref = done.headers["Location"].rsplit("/", 1)[1]
+    req = load(dbs, ref)
+    assert (req.channel, req.received_on, req.identity_verified) == ("post", received, True)
+    assert req.due_on == deadlines.due_date(received)
+    assert dbs.scalar(select(AuditEntry.action).where(AuditEntry.request_ref == ref)) == "register_request"
+    unchecked = client.post("/staff/requests/register", data={
+        "tenant_number": "LOC-000202", "kind": "objection", "channel": "email", "received_on": received.isoformat(),
+        "details": "Je m'oppose."})
+    assert unchecked.status_code == 303
+    queue = text(client.get("/staff/requests?lang=en"))
+    assert "Identity to check" in queue and "Repeated request" in queue
+
+
+# --- Who may see what ------------------------------------------------------------------
+
+def test_staff_outside_scope_get_404_and_others_403(client, dbs):
+    login(client, MANAGER)
+    assert client.get("/staff/requests/DPR-DEMO-0003").status_code == 404  # erasure: DPO only
+    assert client.get("/staff/requests/DPR-DEMO-0006").status_code == 404  # Amina, another portfolio
+    assert client.get("/staff/requests/DPR-NOPE-0000").status_code == 404
+    queue = text(client.get("/staff/requests?status=all"))
+    assert "DPR-DEMO-0002" in queue and "DPR-DEMO-0003" not in queue and "DPR-DEMO-0006" not in queue
+    assert client.get("/staff/requests/DPR-DEMO-0002").status_code == 200
+    switch(client, CARETAKER)
+    assert client.get("/staff/requests").status_code == 403
+    assert client.get("/staff/requests/DPR-DEMO-0002").status_code == 403
+    switch(client, CAMILLE)
+    assert client.get("/staff/requests").status_code == 403
+    assert client.get("/me/requests/DPR-DEMO-0003").status_code == 404  # Karim's
+
+
+def test_opening_a_request_records_the_read_with_its_purpose(client, dbs):
+    login(client, DPO)
+    client.get("/staff/requests/DPR-DEMO-0002")
+    entry = dbs.scalar(select(AuditEntry).where(AuditEntry.request_ref == "DPR-DEMO-0002",
+                                                AuditEntry.action == "read").order_by(AuditEntry.id.desc()))
+    assert entry.purpose == "Traitement de la demande DPR-DEMO-0002"
+    assert "contact" in entry.categories and "notes" in entry.categories
+    client.post("/staff/requests/DPR-DEMO-0002", data={"action": "assign"})
+    assert dbs.scalar(select(AuditEntry.action).where(AuditEntry.request_ref == "DPR-DEMO-0002")
+                      .order_by(AuditEntry.id.desc())) == "assign"
+
+
+def test_queue_filters_and_counts(client, dbs):
+    login(client, DPO)
+    page = text(client.get("/staff/requests?kind=erasure&lang=en"))
+    assert "DPR-DEMO-0003" in page and "DPR-DEMO-0002" not in page
+    page = text(client.get("/staff/requests?status=closed&lang=en"))
+    assert "DPR-DEMO-0001" in page and "DPR-DEMO-0004" not in page
+    page = text(client.get("/staff/requests?assignee=none&lang=en"))
+    assert "DPR-DEMO-0004" in page and "DPR-DEMO-0002" not in page
+    page = text(client.get("/staff/requests?status=bogus&kind=nothing&assignee=x&page=-3"))
+    assert "DPR-DEMO-0004" in page
+
+
+def test_pages_in_both_languages(client):
+    login(client, CAMILLE)
+    fr = text(client.get("/me/requests/new?lang=fr"))
+    en = text(client.get("/me/requests/new?lang=en"))
+    assert "Que souhaitez-vous faire ?" in fr and "What do you want to do?" in en
+    assert "Obtenir une copie de tout ce que nous détenons" in fr
+    assert "Historique" in text(client.get("/me/requests/DPR-DEMO-0002?lang=fr"))
+    assert "History" in text(client.get("/me/requests/DPR-DEMO-0002?lang=en"))
+    switch(client, DPO)
+    assert "Demandes relatives aux données" in text(client.get("/staff/requests?lang=fr"))
+    assert "Privacy requests" in text(client.get("/staff/requests?lang=en"))
+    assert "Traiter la demande" in text(client.get("/staff/requests/DPR-DEMO-0002?lang=fr"))
