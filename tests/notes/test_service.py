@@ -239,3 +239,27 @@ def test_redaction_drops_cached_pdf_copies_that_still_hold_the_text(session):
     session.flush()
     notes.redact(session, actor(session, DPO), "note", saved.record_id, "donnée de santé")
     assert session.scalars(select(DocumentCache).where(DocumentCache.tenant_id == t.id)).all() == []
+
+
+def test_two_reviewers_at_once_the_second_is_told_and_nothing_is_overwritten(app, session):
+    from portal.db import Database
+
+    t = camille(session)
+    saved = notes.write_note(session, actor(session, MANAGER), t.id, "Locataire cardiaque.",
+                             justification="Logement adapté demandé.")
+    session.commit()
+    first, second = Database.state(app).factory(), Database.state(app).factory()
+    try:
+        assert first.get(Note, saved.record_id).review_status == "pending"  # the page the first DPO saw
+        first.commit()  # the object stays in first's identity map, as it was then
+        notes.keep(second, actor(second, DPO), "note", saved.record_id, "Demande du locataire")
+        second.commit()
+        with pytest.raises(notes.AlreadyReviewed):
+            notes.redact(first, actor(first, DPO), "note", saved.record_id, "santé")
+        first.rollback()
+    finally:
+        first.close()
+        second.close()
+    session.expire_all()
+    note = session.get(Note, saved.record_id)
+    assert note.review_status == "kept" and note.body == "Locataire cardiaque."
