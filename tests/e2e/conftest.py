@@ -136,7 +136,7 @@ class Visit:
 
     def logout(self) -> None:
         with self.page.expect_navigation():
-            self.page.click(".main-nav form button[type=submit]")
+            self.page.click(".account form button[type=submit]")
 
     def shot(self, name: str) -> Path:
         SHOTS.mkdir(exist_ok=True)
