@@ -9,18 +9,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal import access, catalogue, deadlines
-from portal.models import AuditEntry, FieldChange, PrivacyRequest, Tenant
+from portal.models import FieldChange, PrivacyRequest, Tenant
+from portal.services import access_log
 from portal.services.dossier import Dossier, section_query
 
 OPEN_STATUSES = ("received", "in_progress", "waiting_info")
-# Who read the file, as the tenant reads it (staff names are not shown: PRODUCT.md §6).
-ROLE_LABELS = {"caretaker": _l("Building caretaker"), "manager": _l("Rental manager"),
-               "dpo": _l("Data-protection officer"), "admin": _l("IT administrator")}
 # When a record was written, in order of preference. `updated_at` is left out on rows that
 # several categories share (the tenant row holds identity and contact): a new phone
 # number is not a change of identity. Corrections are counted through FieldChange.
@@ -56,26 +53,10 @@ class RequestSummary:
 
 
 @dataclass(frozen=True)
-class ReadSummary:
-    at: datetime
-    role: str
-    purpose: str | None
-    categories: tuple[str, ...]
-
-    @property
-    def role_label(self) -> Any:
-        return ROLE_LABELS.get(self.role, self.role)
-
-    @property
-    def category_titles(self) -> list[Any]:
-        return [catalogue.BY_KEY[k].title for k in self.categories if k in catalogue.BY_KEY]
-
-
-@dataclass(frozen=True)
 class HomeSummary:
     categories: tuple[CategorySummary, ...]
     requests: tuple[RequestSummary, ...]
-    reads: tuple[ReadSummary, ...]
+    reads: tuple[access_log.Consultation, ...]  # the latest staff reads, newest first
     reads_total: int
 
 
@@ -142,16 +123,9 @@ def summarise(session: Session, tenant: Tenant, actor: access.Actor, snapshot: D
         (RequestSummary(r.ref, r.kind, r.status, r.received_on, r.due_on,
                         r.status in OPEN_STATUSES, deadlines.days_left(r.due_on, today))
          for r in reqs), key=lambda r: (not r.open, r.due_on if r.open else date.min)))
-    reads: tuple[ReadSummary, ...] = ()
+    reads: tuple[access_log.Consultation, ...] = ()
     total = 0
     if access.may_read(actor, "access_log", tenant_id=tenant.id):
-        is_read = (AuditEntry.tenant_id == tenant.id, AuditEntry.action == "read",
-                   AuditEntry.actor_role != "tenant")
-        total = session.scalar(select(func.count()).select_from(AuditEntry).where(*is_read)) or 0
-        rows = session.scalars(select(AuditEntry).where(*is_read)
-                               .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-                               .limit(reads_limit)).all()
-        reads = tuple(ReadSummary(e.at, e.actor_role, e.purpose,
-                                  tuple(k for k in (e.categories or "").split(",") if k))
-                      for e in rows)
+        latest = access_log.reads_of(session, tenant.id, page_size=reads_limit)
+        reads, total = latest.items, latest.total or 0
     return HomeSummary(cats, requests, reads, total)
