@@ -143,12 +143,11 @@ TEXT_MAX = 200
 
 def _phone(raw: str) -> str:
     """French numbers (10 digits starting with 0) or international (+ and 8 to 15 digits),
-    with spaces, dots or dashes between groups; stored as written, spaced by pairs."""
+    with spaces, dots or dashes between groups. Kept as the tenant wrote it (spaces
+    tidied): it is their number, and they must recognise it in their file."""
     compact = re.sub(r"[\s.\-()]", "", raw)
-    if re.fullmatch(r"0[1-9]\d{8}", compact):
-        return " ".join(compact[i:i + 2] for i in range(0, 10, 2))
-    if re.fullmatch(r"\+[1-9]\d{7,14}", compact):
-        return raw.strip()
+    if re.fullmatch(r"0[1-9]\d{8}", compact) or re.fullmatch(r"\+[1-9]\d{7,14}", compact):
+        return " ".join(raw.split())
     raise BadValue("phone")
 
 

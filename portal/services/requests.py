@@ -198,13 +198,21 @@ def _rectification_target(session: Session, tenant: Tenant, field_key: str, reco
     if obj is None:
         raise Invalid("field", "record")
     try:
-        value = workflow.parse_value(f.type, raw_value, required=f.required, max_length=f.max_length,
+        value = workflow.parse_value(f.type, raw_value, required=f.required, max_length=_limit(section, f),
                                      choices=f.choices, today=today)
     except BadValue as exc:
         raise Invalid("proposed_value", exc.code, **exc.params) from None
     if getattr(obj, f.path) == value:
         raise Invalid("proposed_value", "same")
     return obj.id, value
+
+
+def _limit(section: catalogue.Section, f: catalogue.Field) -> int | None:
+    """The catalogue's limit, or the column's own length (PostgreSQL refuses longer text)."""
+    column = getattr(section.model, f.path).property.columns[0]
+    length = getattr(column.type, "length", None)
+    limits = [n for n in (f.max_length, length) if n]
+    return min(limits) if limits else None
 
 
 def _record(session: Session, tenant: Tenant, section: catalogue.Section, record_id: Any) -> Any:
@@ -474,7 +482,7 @@ def _rectify(session: Session, req: PrivacyRequest, actor: access.Actor, tenant:
         raise Invalid("field", "record")
     try:
         value = workflow.parse_value(f.type, req.proposed_value, required=f.required,
-                                     max_length=f.max_length, choices=f.choices, today=today)
+                                     max_length=_limit(section, f), choices=f.choices, today=today)
     except BadValue as exc:
         raise Invalid("proposed_value", exc.code, **exc.params) from None
     old = getattr(obj, f.path)

@@ -142,3 +142,10 @@ def test_tenant_must_write_the_information_asked_for(client, dbs):
     response = client.post("/me/requests/DPR-DEMO-0003?lang=en", data={"action": "provide_info", "message": " "})
     assert response.status_code == 400 and "Write the information we asked for." in text(response)
     assert load(dbs, "DPR-DEMO-0003").status == "waiting_info"
+
+
+def test_proposed_value_longer_than_the_column_is_refused(client, dbs):
+    login(client, CAMILLE)
+    response = client.post("/me/requests/new?lang=en", data={
+        "kind": "rectification", "field": "contact.phone", "proposed_value": "+33 (0)1 - 45 - 67 - 89 - 10 - 11"})
+    assert response.status_code == 400 and "at most" in text(response)

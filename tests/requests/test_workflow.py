@@ -64,7 +64,8 @@ def test_repeat_same_kind_within_twelve_months_or_still_open():
 
 
 @pytest.mark.parametrize(("ftype", "raw", "expected"), [
-    ("phone", "01.45.67.89.10", "01 45 67 89 10"),
+    ("phone", "01.45.67.89.10", "01.45.67.89.10"),
+    ("phone", " 0145678910 ", "0145678910"),
     ("phone", "+44 20 7946 0958", "+44 20 7946 0958"),
     ("email", "camille.m@example.org", "camille.m@example.org"),
     ("date", "31/01/1984", date(1984, 1, 31)),
