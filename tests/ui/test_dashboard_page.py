@@ -22,3 +22,13 @@ def test_dashboard_is_for_request_handlers_only(client):
     client.post("/logout")
     login(client, "gardien.lilas@example.org")
     assert client.get("/staff").status_code == 403
+
+
+def test_dashboard_figures_lead_to_the_filtered_queue(client):
+    login(client, "dpo@example.org")
+    page = client.get("/staff?lang=en").get_data(as_text=True)
+    assert 'href="/staff/requests?overdue=1"' in page
+    assert 'href="/staff/requests?kind=objection"' in page
+    assert 'href="/staff/requests?assignee=none"' in page
+    queue = client.get("/staff/requests?overdue=1&lang=en").get_data(as_text=True)
+    assert "DPR-DEMO-0004" in queue and "DPR-DEMO-0002" not in queue
