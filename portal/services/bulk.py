@@ -51,6 +51,7 @@ class Loader:
         self.is_pg = engine.dialect.name == "postgresql"
         self.raw = raw
         self.touched: set[str] = set()
+        self.driver_errors: tuple[type[BaseException], ...] = (engine.dialect.loaded_dbapi.Error,)
         self._dropped: list[Index] = []
 
     def _ph(self, n: int) -> str:
@@ -126,9 +127,12 @@ class Loader:
 def loading(engine: Engine) -> Iterator[Loader]:
     """A Loader over one connection and one transaction: committed when the block ends,
     rolled back (nothing written) when it raises."""
+    is_pg = engine.dialect.name == "postgresql"
+    if not is_pg:
+        # Idle pooled connections would keep SQLite from leaving WAL mode for the load.
+        engine.dispose()
     with engine.connect() as conn:
         raw = conn.connection.dbapi_connection
-        is_pg = engine.dialect.name == "postgresql"
         if is_pg:
             cur = raw.cursor()
             cur.execute("SET LOCAL synchronous_commit = off")
@@ -136,8 +140,11 @@ def loading(engine: Engine) -> Iterator[Loader]:
         else:
             # The rollback journal only copies pages that existed before the load: a
             # load into a (nearly) empty database writes each page once.
-            for pragma in ("journal_mode=DELETE", "synchronous=OFF", "foreign_keys=OFF",
-                           "cache_size=-400000", "temp_store=MEMORY"):
+            try:
+                raw.execute("PRAGMA journal_mode=DELETE")
+            except engine.dialect.loaded_dbapi.OperationalError:
+                pass  # another process has the file open: load in WAL mode, only slower
+            for pragma in ("synchronous=OFF", "foreign_keys=OFF", "cache_size=-400000", "temp_store=MEMORY"):
                 raw.execute(f"PRAGMA {pragma}")
             raw.execute("BEGIN")
         loader = Loader(engine, raw)
@@ -151,6 +158,8 @@ def loading(engine: Engine) -> Iterator[Loader]:
             raise
         finally:
             if not is_pg:
-                for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON",
-                               "cache_size=-2000"):
-                    raw.execute(f"PRAGMA {pragma}")
+                for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "cache_size=-2000"):
+                    try:
+                        raw.execute(f"PRAGMA {pragma}")
+                    except engine.dialect.loaded_dbapi.OperationalError:
+                        pass

@@ -88,7 +88,7 @@ SPACES: dict[str, tuple[str, str]] = {
 }
 
 TENANT = Column("tenant_number", "ref", "tenant_id", _l("Tenant number"), True, ref="tenant")
-EXT_ID = Column("ext_id", "key", "ext_id", _l("Your identifier of the record"), True)
+EXT_ID = Column("ext_id", "key", "ext_id", _l("Your identifier of the record"), True, max_length=60)
 LEASE_REF = Column("lease_ref", "ref", "lease_id", _l("Lease reference"), True, ref="lease")
 
 

@@ -125,6 +125,7 @@ class _Import:
         self.created: dict[str, set[int]] = {s: set() for s in SPACES}
         self.ids: dict[str, int] = {}
         self.emails: dict[str, tuple[int, str, int | None]] | None = None  # users: email -> id, role, tenant
+        self.failed = False  # the database refused a write: the transaction is unusable
         from portal.sensitive import scan
         self.scan = scan
 
@@ -159,6 +160,11 @@ class _Import:
         rows = Rows(path, encoding, self.progress)
         try:
             self._read(spec, path.name, rows)
+        except self.loader.driver_errors as exc:
+            # A constraint the checks above do not know of: report it, write nothing.
+            self.problem(path.name, 0, 0, _l("the database refused these rows: %(error)s",
+                                             error=str(exc).splitlines()[0]))
+            self.failed = True
         finally:
             rows.close()
 
@@ -326,6 +332,8 @@ class _Import:
                 report.updated += 1
                 if len(report.changes) < EXAMPLES:
                     report.changes.append(f"{text}: {', '.join(changed)}")
+        if not self.writing:  # a hook found a problem (e.g. an e-mail already in use)
+            return
         for extra_cols, rows in inserts.items():
             self.loader.insert(tbl, ["id", key_target, *targets, *extra_cols], rows)
         for extra_cols, rows in updates.items():
@@ -543,6 +551,8 @@ def run(engine: Engine, path: Path, dry_run: bool = False,
         with loading(engine) as loader:
             imp = _Import(loader, report, progress)
             for file in _order(input_files(path)):
+                if imp.failed:
+                    break
                 imp.read_file(file)
             if not report.problems and report.changed and not dry_run:
                 _audit(loader, report, path)

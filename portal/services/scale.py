@@ -229,6 +229,8 @@ class _Generator:
                                                   self.building_id))
 
     def run(self, tenants: int, progress: Callable[[int], None]) -> Result:
+        # One tenant in 200 has a request; small loads still get every state.
+        self.request_every = max(1, min(200, tenants // 12))
         made = 0
         lease_no = 0
         pending = 0
@@ -306,8 +308,8 @@ class _Generator:
                 if with_password and self.pw_hash:
                     (self.result.heavy_emails if heavy else self.result.sample_emails).append(email)
             self._tenant_records(tid, number, heavy)
-            if k % 200 == 0:
-                self._request(tid, k)
+            if k % self.request_every == 0:
+                self._request(tid, k // self.request_every)
         holder = tenant_ids[0]
         holder_number = f"LOC-{tag}-{first_tenant + 1:07d}"
         for m in range(rng.choice((0, 0, 1, 1, 2, 2, 3, 4))):
@@ -383,10 +385,9 @@ class _Generator:
                 w.next_id("correspondence"), f"{number}-K{i}", tid,
                 sql_date(self.today - timedelta(days=rng.randint(1, 3 * 365))), direction, channel, subject, body))
 
-    def _request(self, tid: int, k: int) -> None:
+    def _request(self, tid: int, n: int) -> None:
         """Requests in every state, rotating kinds and statuses."""
         w, rng = self.w, self.rng
-        n = k // 200
         kinds = ("access", "rectification", "erasure", "restriction", "portability", "objection")
         statuses = ("received", "in_progress", "waiting_info", "answered", "closed", "withdrawn")
         kind, status = kinds[n % 6], statuses[(n // 6 + n) % 6]
