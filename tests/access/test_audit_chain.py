@@ -1,0 +1,121 @@
+"""The audit log is append-only (database triggers, on the dialect under test) and
+hash-chained: `portal audit verify` exits 0 on an intact log and names the first entry
+that was altered, removed or reordered, exiting 1."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
+
+from portal.db import Database
+from portal.models import AuditEntry
+from portal.services import audit
+from tests.access.helpers import tenant_id
+from tests.conftest import build_app, login
+
+COLUMNS = ("at", "actor_id", "actor_role", "action", "tenant_id", "request_ref", "categories", "purpose",
+           "detail", "prev_hash", "hash")
+
+
+def _engine(app):
+    return Database.state(app).engine
+
+
+def _drop_triggers(app) -> None:
+    """What an attacker with database rights would do first."""
+    with _engine(app).begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("DROP TRIGGER audit_log_no_change ON audit_log"))
+        else:
+            conn.execute(text("DROP TRIGGER audit_log_no_update"))
+            conn.execute(text("DROP TRIGGER audit_log_no_delete"))
+
+
+def _verify(app):
+    return app.test_cli_runner().invoke(args=["audit", "verify"])
+
+
+@pytest.fixture()
+def chain_app(tmp_path):
+    """A throwaway database holding a log of five entries (ids 1 to 5)."""
+    app = build_app(tmp_path, f"chain_{tmp_path.name}", demo=False)
+    with app.app_context():
+        session = Database.state(app).factory()
+        for n in range(5):
+            audit.record(session, None, "system", "change", purpose=f"entry {n + 1}", detail={"n": n + 1})
+        session.commit()
+        session.close()
+    yield app
+    _engine(app).dispose()
+
+
+def test_update_and_delete_are_refused_by_the_database(app):
+    engine = _engine(app)
+    with engine.connect() as conn:
+        entry_id = conn.execute(select(AuditEntry.id).limit(1)).scalar()
+    for statement in ("UPDATE audit_log SET purpose = 'rewritten' WHERE id = :id",
+                      "DELETE FROM audit_log WHERE id = :id"):
+        with engine.connect() as conn, conn.begin():
+            with pytest.raises(DBAPIError, match="append-only"):
+                conn.execute(text(statement), {"id": entry_id})
+    with engine.connect() as conn:
+        assert conn.execute(select(AuditEntry.purpose).where(AuditEntry.id == entry_id)).scalar() != "rewritten"
+
+
+def test_verify_says_intact_with_the_number_of_entries(chain_app):
+    result = _verify(chain_app)
+    assert result.exit_code == 0, result.output
+    assert "intact, 5 entries" in result.output
+
+
+def test_verify_names_an_altered_entry(chain_app):
+    _drop_triggers(chain_app)
+    with _engine(chain_app).begin() as conn:
+        conn.execute(text("UPDATE audit_log SET purpose = 'nothing to see' WHERE id = 3"))
+    result = _verify(chain_app)
+    assert result.exit_code == 1
+    assert "NOT intact: entry 3" in result.output and "altered" in result.output
+
+
+def test_verify_names_the_entry_after_a_removed_one(chain_app):
+    _drop_triggers(chain_app)
+    with _engine(chain_app).begin() as conn:
+        conn.execute(text("DELETE FROM audit_log WHERE id = 2"))
+    result = _verify(chain_app)
+    assert result.exit_code == 1
+    assert "NOT intact: entry 3" in result.output and "removed" in result.output
+
+
+def test_verify_names_the_first_of_two_swapped_entries(chain_app):
+    _drop_triggers(chain_app)
+    engine = _engine(chain_app)
+    with engine.begin() as conn:
+        rows = {r.id: r for r in conn.execute(select(AuditEntry.__table__).where(AuditEntry.id.in_((2, 4))))}
+        conn.execute(text("UPDATE audit_log SET hash = 'moving' WHERE id = 2"))
+        for target, source in ((4, 2), (2, 4)):
+            values = {c: getattr(rows[source], c) for c in COLUMNS}
+            conn.execute(AuditEntry.__table__.update().where(AuditEntry.id == target).values(**values))
+    result = _verify(chain_app)
+    assert result.exit_code == 1
+    assert "NOT intact: entry 2" in result.output and "reordered" in result.output
+
+
+def test_done_when_the_caretakers_visit_altered_in_the_database_is_named(tmp_path):
+    app = build_app(tmp_path, f"visit_{tmp_path.name}", demo=True)
+    try:
+        client = app.test_client()
+        login(client, "gardien.lilas@example.org")
+        assert client.get(f"/staff/tenants/{tenant_id(app, 'LOC-000101')}").status_code == 200
+        assert _verify(app).exit_code == 0
+        with _engine(app).connect() as conn:
+            visit = conn.execute(select(AuditEntry.id).where(AuditEntry.action == "read")
+                                 .order_by(AuditEntry.id.desc()).limit(1)).scalar()
+        _drop_triggers(app)
+        with _engine(app).begin() as conn:  # hide that the caretaker read the contact details
+            conn.execute(text("UPDATE audit_log SET categories = 'identity,lease' WHERE id = :id"), {"id": visit})
+        result = _verify(app)
+        assert result.exit_code == 1
+        assert f"entry {visit}" in result.output
+    finally:
+        _engine(app).dispose()

@@ -1,0 +1,131 @@
+"""The authorisation matrix, generated from the application's own URL map: every route,
+for every kind of visitor (tests/access/matrix.py), gets the answer the permissions and
+the scopes imply. A route nobody declared fails."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import pytest
+from flask import url_for
+from sqlalchemy import select
+
+from portal.db import Database
+from portal.models import Tenant, User
+from tests.access.matrix import (ALLOWED, CASES, EMAILS, EXPECT, LOGIN, ROLE_OF, TARGET, TENANT_NUMBERS,
+                                 Route)
+from tests.conftest import login
+
+CHECKED_METHODS = ("GET", "POST")
+
+
+def _rules(app):
+    return sorted((r for r in app.url_map.iter_rules()), key=lambda r: r.rule)
+
+
+def _endpoints(app) -> list[str]:
+    return sorted({r.endpoint for r in _rules(app)})
+
+
+@pytest.fixture()
+def ids(app):
+    # Its own short app context: a context held open during the requests would be shared
+    # by them (flask.g, the database session) and blur who is asking.
+    with app.app_context():
+        session = Database.state(app).factory()
+        tenants = {key: session.scalar(select(Tenant.id).where(Tenant.tenant_number == number))
+                   for key, number in TENANT_NUMBERS.items()}
+        caretaker = session.scalar(select(User.id).where(User.email == EMAILS["caretaker"]))
+        session.close()
+    return SimpleNamespace(tenant=tenants, caretaker_user=caretaker)
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status_code: int
+    location: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Location": self.location}
+
+
+def _matches(answer, response: _Answer) -> bool:
+    status, location = response.status_code, response.location
+    to_login = status == 302 and "/login" in location
+    if answer == LOGIN:
+        return to_login
+    if answer == ALLOWED:
+        return status < 500 and status not in (401, 403, 404, 405) and not to_login
+    if isinstance(answer, frozenset):
+        return status in answer
+    return status == answer
+
+
+def test_every_route_is_declared_in_the_matrix(app):
+    undeclared = [f"{r.endpoint} ({r.rule})" for r in _rules(app) if r.endpoint not in EXPECT]
+    assert not undeclared, ("routes missing from tests/access/matrix.py EXPECT (declare who may see them):\n  "
+                            + "\n  ".join(undeclared))
+
+
+def test_declared_permissions_are_the_ones_the_views_require(app):
+    for endpoint in _endpoints(app):
+        route = EXPECT.get(endpoint)
+        if route is None:
+            continue
+        required = getattr(app.view_functions[endpoint], "required_action", None)
+        assert required == route.action, f"{endpoint}: the view requires {required!r}, the matrix says {route.action!r}"
+
+
+def _url(app, endpoint: str, route: Route, ids, target: str) -> str:
+    values = route.params(ids, target) if route.params else {}
+    with app.test_request_context():
+        url = url_for(endpoint, **values)
+    return f"{url}?{route.query}" if route.query else url
+
+
+def _run(app, endpoint: str, ids) -> list[str]:
+    route = EXPECT[endpoint]
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    failures = []
+    seen: dict[tuple, tuple[int, str]] = {}  # the same user asking the same thing: asked once
+    for case in CASES:
+        client = None
+        role = ROLE_OF[case]
+        url = _url(app, endpoint, route, ids, TARGET[case])
+        for method in CHECKED_METHODS:
+            if method not in rule.methods or (method == "POST" and route.skip_post):
+                continue
+            expected = route.get[case] if method == "GET" else route.post[case]
+            key = (role, method, url)
+            if key not in seen:
+                if client is None:
+                    client = app.test_client()
+                    if role is not None:
+                        login(client, EMAILS[role])
+                answer = client.open(url, method=method, data={} if method == "POST" else None)
+                seen[key] = (answer.status_code, answer.headers.get("Location", ""))
+            response = _Answer(*seen[key])
+            if not _matches(expected, response):
+                failures.append(f"{method} {url} as {case}: expected {expected}, got {response.status_code} "
+                                f"{response.headers.get('Location', '')}")
+    return failures
+
+
+@pytest.fixture()
+def no_pdf_rendering(monkeypatch):
+    """Who gets a PDF is the question here, not how it looks (tests/documents): a stub
+    PDF keeps the matrix fast."""
+    from portal.services import documents, letters
+
+    monkeypatch.setattr(documents, "render_copy", lambda *args, **kwargs: b"%PDF-1.7 stub")
+    monkeypatch.setattr(letters, "render", lambda *args, **kwargs: b"%PDF-1.7 stub")
+
+
+@pytest.mark.parametrize("endpoint", sorted(EXPECT))
+def test_route_answers_every_visitor_as_declared(app, ids, no_pdf_rendering, endpoint):
+    if endpoint not in app.view_functions:
+        pytest.skip(f"{endpoint} is not registered in this configuration")
+    failures = _run(app, endpoint, ids)
+    assert not failures, "\n".join(failures)
