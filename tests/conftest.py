@@ -103,11 +103,11 @@ def client(app):
 
 @pytest.fixture()
 def session(app):
-    """A session inside the test's transaction, for arranging and checking data."""
-    with app.app_context():
-        s = Database.state(app).factory()
-        yield s
-        s.close()
+    """A session inside the test's transaction, for arranging and checking data.
+    No app context is held open: requests made during the test get their own."""
+    s = Database.state(app).factory()
+    yield s
+    s.close()
 
 
 @pytest.fixture()
