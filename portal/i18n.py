@@ -10,6 +10,8 @@ Babel has a catalogue for every offered language, and a test checks both are com
 
 from __future__ import annotations
 
+import os
+import uuid
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -40,7 +42,7 @@ def compile_all(translations_dir: Path, force: bool = False) -> list[Path]:
             continue
         target.parent.mkdir(exist_ok=True)
         catalog = merged_catalog(lang_dir, lang_dir.name)
-        tmp = target.with_suffix(".tmp")
+        tmp = target.with_suffix(f".{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")  # one per process
         with tmp.open("wb") as fh:
             write_mo(fh, catalog)
         tmp.replace(target)  # atomic: parallel test workers never read half a file
