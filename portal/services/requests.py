@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Iterable, Mapping
 
 from flask_babel import force_locale, gettext
@@ -85,6 +85,7 @@ class Done:
     request: PrivacyRequest
     mails: list[Mail] = field(default_factory=list)
     summary: str = ""  # what an erasure removed and kept, etc.
+    duplicate: bool = False  # the same request was just filed (a double click): not filed twice
 
 
 # --- Helpers --------------------------------------------------------------------------
@@ -275,6 +276,10 @@ def create(session: Session, tenant: Tenant, actor: access.Actor, *, kind: str, 
     received = received_on or today
     if received > today:
         raise Invalid("received_on", "future")
+    same = _just_filed(session, tenant.id, kind, details, field_key if kind == "rectification" else None,
+                       value_text, targets)
+    if same is not None and not registering:
+        return Done(same, [], duplicate=True)
     note = _check_text("identity_note", identity_note, 2000, registering and identity_verified)
     repeat = workflow.is_repeat(kind, received, earlier_requests(session, tenant.id))
     req = PrivacyRequest(
@@ -295,6 +300,25 @@ def create(session: Session, tenant: Tenant, actor: access.Actor, *, kind: str, 
                                                                  "identity_verified": identity_verified})
     session.flush()
     return Done(req, [m for m in [_mail(session, req, "received", portal_url)] if m])
+
+
+DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)
+
+
+def _just_filed(session: Session, tenant_id: int, kind: str, details: str, field_key: str | None,
+                proposed: str | None, targets: list[str]) -> PrivacyRequest | None:
+    """The identical request this tenant filed minutes ago and that is still open, if any:
+    a double click or a resent form is one request, not two (a later one is a repeat)."""
+    since = utcnow() - DOUBLE_SUBMIT_WINDOW
+    candidates = session.scalars(select(PrivacyRequest).where(
+        PrivacyRequest.tenant_id == tenant_id, PrivacyRequest.kind == kind,
+        PrivacyRequest.status == "received", PrivacyRequest.channel == "portal",
+        PrivacyRequest.created_at >= since).order_by(PrivacyRequest.id.desc()))
+    for req in candidates:
+        if ((req.details or "") == details and req.field_key == field_key and req.proposed_value == proposed
+                and (kind == "rectification" or list(req.target_records or []) == list(targets))):
+            return req
+    return None
 
 
 def _value_text(field_key: str, value: Any) -> str:

@@ -86,8 +86,12 @@ def new_request() -> Any:
         else:
             db.session.commit()
             requests_service.send_mails(done.mails, current_app.config, current_app.instance_path)
-            flash(_("Your request %(ref)s is filed. We will answer by %(day)s at the latest.",
-                    ref=done.request.ref, day=_fmt(done.request.due_on)), "success")
+            if done.duplicate:
+                flash(_("You had just sent this request: it is filed once, as %(ref)s.", ref=done.request.ref),
+                      "warning")
+            else:
+                flash(_("Your request %(ref)s is filed. We will answer by %(day)s at the latest.",
+                        ref=done.request.ref, day=_fmt(done.request.due_on)), "success")
             return redirect(url_for("tenant.request_detail", ref=done.request.ref))
     else:
         status = 400

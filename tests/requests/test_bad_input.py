@@ -149,3 +149,16 @@ def test_proposed_value_longer_than_the_column_is_refused(client, dbs):
     response = client.post("/me/requests/new?lang=en", data={
         "kind": "rectification", "field": "contact.phone", "proposed_value": "+33 (0)1 - 45 - 67 - 89 - 10 - 11"})
     assert response.status_code == 400 and "at most" in text(response)
+
+
+def test_a_double_click_files_one_request_but_a_different_one_is_filed(client, dbs):
+    login(client, CAMILLE)
+    before = _count(dbs)
+    data = {"kind": "access", "details": "Une copie, s'il vous plaît."}
+    first = client.post("/me/requests/new", data=data)
+    second = client.post("/me/requests/new?lang=en", data=data)
+    assert first.headers["Location"] == second.headers["Location"]
+    assert "You had just sent this request" in text(client.get(second.headers["Location"]))
+    assert _count(dbs) == before + 1
+    other = client.post("/me/requests/new", data={"kind": "access", "details": "Et les notes aussi."})
+    assert other.headers["Location"] != first.headers["Location"] and _count(dbs) == before + 2
