@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, g, render_template, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 from portal import access, catalogue, formatting
@@ -96,6 +96,12 @@ def _register_template_helpers(app: Flask) -> None:
     @app.template_filter("fmt")
     def fmt(value: Any, field: catalogue.Field | None = None, ftype: str | None = None) -> str:
         t = ftype or (field.type if field else "text")
+        # Choices and yes/no read the request's own locale: no force_locale per value
+        # (it reloads the translations each time, the costliest part of a long table).
+        if field is not None and field.choices and isinstance(value, str) and value in field.choices:
+            return str(field.choices[value])
+        if t == "bool" and value is not None:
+            return gettext("Yes") if value else gettext("No")
         return formatting.format_value(value, t, current_lang(), field.choices if field else None)
 
     @app.template_filter("money")

@@ -1,0 +1,131 @@
+"""Load benchmark: the portal under gunicorn (2 workers) driven from loopback by wrk for a
+bounded time. Prints requests per second and error rate of the main pages next to the
+baseline page (a 50-row table from the same database) measured in the same run.
+Target: main pages at least half the baseline's throughput, zero errors.
+
+    python benchmarks/bench_load.py                 # SQLite, 1,000 tenants, 10 s per page
+    python benchmarks/bench_load.py --db postgresql --seconds 15 --tenants 1000
+
+Needs wrk (Debian package `wrk`; installed here when run as root)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._common import (  # noqa: E402
+    ROOT, create_pg_database, prepare, print_table, start_postgres, stop_postgres, tmpdir,
+)
+
+PAGES = [
+    ("baseline (50-row table)", "camille.martin@example.org", "/_bench/baseline"),
+    ("/me", "camille.martin@example.org", "/me"),
+    ("/me/export.json", "camille.martin@example.org", "/me/export.json"),
+    ("/staff/requests", "dpo@example.org", "/staff/requests"),
+    ("/staff/tenants?q=Martin", "dpo@example.org", "/staff/tenants?q=Martin"),
+    ("/healthz", None, "/healthz"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def login_cookie(base: str, email: str) -> str:
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    html = opener.open(base + "/login").read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    data = {"email": email, "password": "demo-portal-2026"}
+    if token:
+        data["csrf_token"] = token.group(1)
+    opener.open(base + "/login", urlencode(data).encode())
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def wrk(url: str, cookie: str | None, seconds: int) -> tuple[float, int, int]:
+    cmd = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", url]
+    if cookie:
+        cmd[1:1] = ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = int(bad.group(1)) if bad else 0
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if sock:
+        errors += sum(int(x) for x in sock.groups())
+    return rps, total, errors
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", default="sqlite", choices=["sqlite", "postgresql"])
+    parser.add_argument("--tenants", type=int, default=1000)
+    parser.add_argument("--seconds", type=int, default=10)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        if os.geteuid() == 0:
+            subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, stdout=subprocess.DEVNULL)
+        else:
+            raise SystemExit("wrk is missing: sudo apt-get install wrk")
+    work = tmpdir("bench-load-")
+    pg = start_postgres(work / "pg") if args.db == "postgresql" else None
+    instance = work / "instance"
+    instance.mkdir()
+    (instance / "config.py").write_text("BENCHMARK_BASELINE = True\nREQUIRE_STAFF_2FA = False\nDEMO_MODE = True\n"
+                                        "RATELIMIT_ENABLED = False\n")
+    url = f"sqlite:///{work}/load.db" if pg is None else create_pg_database(pg, "bench_load")
+    print(f"preparing {args.db} with {args.tenants:,} tenants…", flush=True)
+    prepare(url, instance, args.tenants)
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=url, PORTAL_INSTANCE_PATH=str(instance),
+               SECRET_KEY="load-benchmark-secret-key-0123456789")
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
+                               "--log-level", "warning", "portal:create_app()"], cwd=ROOT, env=env,
+                              stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    rows = []
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        cookies = {email: login_cookie(base, email) for _l, email, _u in PAGES if email}
+        results = {}
+        for label, email, path in PAGES:
+            results[label] = wrk(base + path, cookies.get(email), args.seconds)
+        base_rps = results["baseline (50-row table)"][0]
+        for label, (rps, total, errors) in results.items():
+            ok = "ok" if rps >= base_rps / 2 and errors == 0 else "MISS"
+            rows.append((label, f"{rps:,.0f}", f"{rps / base_rps:.2f}", f"{total:,}", errors,
+                         f"{100 * errors / max(total, 1):.2f}%", ok))
+    finally:
+        server.terminate()
+        server.wait(10)
+        if pg:
+            stop_postgres(work / "pg")
+    print()
+    print(f"gunicorn 2 workers, wrk 2 threads × 8 connections, {args.seconds} s per page, "
+          f"{args.db}, {args.tenants:,} tenants")
+    print_table(["page", "req/s", "× baseline", "requests", "errors", "error rate", "target"], rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""Page benchmark: every main page against a baseline measured in the same run.
+
+For each database (SQLite, PostgreSQL) and size (1,000 and 300,000 tenants by default) a
+fresh database is built with the real commands (init-db, demo, seed-scale), then each
+page is requested REPEAT times in-process (Flask test client, server-side cost only) and
+reported as median and p95 in milliseconds and as a ratio to the baseline view (a 50-row
+table from the same database, same layout). Targets: pages ≤ 3× the baseline (heavy
+tenant ≤ 5×) and cost at the large size ≤ 1.5× the cost at the small size.
+
+    python benchmarks/bench_pages.py                       # 1000 and 300000, both databases
+    python benchmarks/bench_pages.py --sizes 1000 --dbs sqlite --repeat 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._common import (  # noqa: E402
+    create_pg_database, median, percentile, prepare, print_table, start_postgres, stop_postgres, tmpdir,
+)
+
+# (label, who, url or callable(ids) -> url, target ratio to baseline)
+PAGES = [
+    ("/me typical tenant", "typical", "/me", 3.0),
+    ("/me heavy tenant", "heavy", "/me", 5.0),
+    ("/staff/requests first page (open)", "dpo", "/staff/requests", 3.0),
+    ("/staff/requests overdue", "dpo", "/staff/requests?overdue=1", 3.0),
+    ("/staff/requests all, by due date", "dpo", "/staff/requests?status=all", 3.0),
+    ("/staff/tenants?q= name", "dpo", "/staff/tenants?q=Martin", 3.0),
+    ("/staff/tenants?q= tenant number", "dpo", "/staff/tenants?q=LOC-000202", 3.0),
+    ("/me/export.json", "typical", "/me/export.json", 3.0),
+]
+
+
+def _login(client, user) -> None:
+    with client.session_transaction() as s:
+        s.clear()
+        s["_user_id"] = user.get_id()
+        s["_fresh"] = True
+        s["lang"] = "fr"
+
+
+def _time(client, url: str, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        response = client.get(url)
+        out.append((time.perf_counter() - t0) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: HTTP {response.status_code}")
+    return out
+
+
+def measure(url_db: str, instance: Path, repeat: int) -> dict[str, tuple[float, float]]:
+    from sqlalchemy import func, select
+
+    from portal import create_app
+    from portal.db import Database
+    from portal.models import Payment, Tenant, User
+
+    os.environ["PORTAL_INSTANCE_PATH"] = str(instance)
+    app = create_app({"DATABASE_URL": url_db, "BENCHMARK_BASELINE": True, "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_ENABLED": False, "REQUIRE_STAFF_2FA": False, "DEMO_MODE": True,
+                      "SECRET_KEY": "benchmark-secret-key-0123456789"})
+    with app.app_context():
+        s = Database.state(app).factory()
+        users = {
+            "typical": s.scalar(select(User).where(User.email == "camille.martin@example.org")),
+            "dpo": s.scalar(select(User).where(User.email == "dpo@example.org")),
+        }
+        # The heavy tenant: the lease with the most payments (set-up only, not timed).
+        heavy_lease = s.execute(select(Payment.lease_id, func.count()).group_by(Payment.lease_id)
+                                .order_by(func.count().desc()).limit(1)).first()[0]
+        heavy = s.scalar(select(User).join(Tenant, Tenant.id == User.tenant_id)
+                         .where(Tenant.lease_id == heavy_lease).limit(1))
+        users["heavy"] = heavy or users["typical"]
+        s.close()
+    client = app.test_client()
+    results: dict[str, tuple[float, float]] = {}
+    _login(client, users["typical"])
+    _time(client, "/_bench/baseline", 5)  # warm-up
+    base = _time(client, "/_bench/baseline", repeat)
+    results["baseline (50-row table)"] = (median(base), percentile(base, 95))
+    for label, who, url, _target in PAGES:
+        _login(client, users[who])
+        _time(client, url, 3)  # warm-up (template compilation, caches)
+        t = _time(client, url, repeat)
+        results[label] = (median(t), percentile(t, 95))
+    Database.state(app).engine.dispose()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,300000")
+    parser.add_argument("--dbs", default="sqlite,postgresql")
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    sizes = [int(x) for x in args.sizes.split(",")]
+    dbs = args.dbs.split(",")
+    work = tmpdir("bench-pages-")
+    pg_server = start_postgres(work / "pg") if "postgresql" in dbs else None
+    table = []
+    seeding = []
+    try:
+        for db in dbs:
+            per_size: dict[int, dict[str, tuple[float, float]]] = {}
+            for n in sizes:
+                print(f"{db}, {n:,} tenants: preparing…", flush=True)
+                instance = work / f"inst-{db}-{n}"
+                instance.mkdir()
+                url = (f"sqlite:///{work}/{db}-{n}.db" if db == "sqlite"
+                       else create_pg_database(pg_server, f"bench_{n}"))
+                seeding.append((db, f"{n:,}", f"{prepare(url, instance, n):.1f}"))
+                print(f"{db}, {n:,} tenants: measuring…", flush=True)
+                per_size[n] = measure(url, instance, args.repeat)
+            small = per_size[sizes[0]]
+            for n in sizes:
+                res = per_size[n]
+                base = res["baseline (50-row table)"][0]
+                for label, (med, p95) in res.items():
+                    target = next((t for lbl, _w, _u, t in PAGES if lbl == label), None)
+                    ratio = med / base
+                    growth = med / small[label][0] if n != sizes[0] else 1.0
+                    ok = "" if target is None else ("ok" if ratio <= target and growth <= 1.5 else "MISS")
+                    table.append((db, f"{n:,}", label, f"{med:.1f}", f"{p95:.1f}", f"{ratio:.2f}",
+                                  f"{growth:.2f}", ok))
+    finally:
+        if pg_server:
+            stop_postgres(work / "pg")
+    print()
+    print_table(["database", "tenants", "page", "median ms", "p95 ms", "× baseline",
+                 f"× at {sizes[0]:,}", "target"], table)
+    print()
+    print_table(["database", "tenants", "seed-scale seconds"], seeding)
+
+
+if __name__ == "__main__":
+    main()
