@@ -52,8 +52,18 @@ def init_app(app: Flask) -> None:
         return jsonify(status="ok", database="ok")
 
     def database_away(_err: Exception):
+        from portal.extensions import login_manager
+
         app.logger.warning("database unreachable: %s", type(_err).__name__)
-        db.session.rollback()
+        # The page must not touch the database again: the user is shown as anonymous
+        # (loading them is what failed) and the broken session is thrown away.
+        g._login_user = login_manager.anonymous_user()
+        session = g.pop("db_session", None)
+        if session is not None:
+            try:
+                session.close()
+            except Exception:  # noqa: BLE001 - the connection is already gone
+                pass
         return render_template("errors/error.html", code=503), 503
 
     app.register_error_handler(OperationalError, database_away)

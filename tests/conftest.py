@@ -41,7 +41,7 @@ def make_database_url(tmp_dir: Path, name: str) -> str:
     return f"sqlite:///{tmp_dir / (name + '.db')}"
 
 
-def test_config(tmp_dir: Path, url: str, **extra: Any) -> dict[str, Any]:
+def app_settings(tmp_dir: Path, url: str, **extra: Any) -> dict[str, Any]:
     return {"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "test-secret-key-not-for-production",
             "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "REQUIRE_STAFF_2FA": False,
             "DEMO_MODE": True, "MAIL_OUTBOX": str(tmp_dir / "outbox"), **CHEAP_HASH, **extra}
@@ -54,7 +54,7 @@ def build_app(tmp_dir: Path, name: str, demo: bool = True, **extra: Any):
 
     os.environ["PORTAL_INSTANCE_PATH"] = str(tmp_dir / "instance")
     url = make_database_url(tmp_dir, name)
-    app = create_app(test_config(tmp_dir, url, **extra))
+    app = create_app(app_settings(tmp_dir, url, **extra))
     with app.app_context():
         state = Database.state(app)
         with state.engine.begin() as conn:
