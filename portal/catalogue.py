@@ -115,6 +115,11 @@ REQUEST_STATUS_LABELS = {
     "waiting_info": _l("Waiting for information from you"), "answered": _l("Answered"),
     "closed": _l("Closed"), "withdrawn": _l("Withdrawn"),
 }
+ROLE_LABELS = {"tenant": _l("You (the tenant)"), "caretaker": _l("Caretaker"),
+               "manager": _l("Rental manager"), "dpo": _l("Data-protection officer"),
+               "admin": _l("IT administrator"), "system": _l("The portal (automatic)")}
+AUDIT_ACTIONS = {"read": _l("Consultation"), "change": _l("Change"), "search": _l("Search"),
+                 "denied": _l("Attempt refused (outside the staff member's remit)")}
 OUTCOME_LABELS = {"granted": _l("Granted"), "partly_granted": _l("Partly granted"),
                   "refused": _l("Refused")}
 
@@ -314,7 +319,7 @@ CATEGORIES: tuple[Category, ...] = (
             Section("events", _l("History of the requests"), m.RequestEvent, "request", (
                 Field("request_ref", _l("Request"), column="request.ref"),
                 Field("at", _l("Date and time"), "datetime"),
-                Field("actor_role", _l("By")),
+                Field("actor_role", _l("By"), "choice", choices=ROLE_LABELS),
                 Field("action", _l("Step")),
                 Field("to_status", _l("New status"), "choice", choices=REQUEST_STATUS_LABELS),
                 Field("message", _l("Message"), "longtext"),
@@ -350,8 +355,8 @@ CATEGORIES: tuple[Category, ...] = (
         "access_log", _l("Who consulted my file"),
         (Section("entries", _l("Consultations and changes"), m.AuditEntry, "audit", (
             Field("at", _l("Date and time"), "datetime"),
-            Field("actor_role", _l("By (role)")),
-            Field("action", _l("Action")),
+            Field("actor_role", _l("By (role)"), "choice", choices=ROLE_LABELS),
+            Field("action", _l("Action"), "choice", choices=AUDIT_ACTIONS),
             Field("categories", _l("Categories")),
             Field("purpose", _l("Purpose")),
             Field("request_ref", _l("Request")),
