@@ -68,6 +68,9 @@ def measure(url_db: str, instance: Path, repeat: int) -> dict[str, tuple[float, 
     app = create_app({"DATABASE_URL": url_db, "BENCHMARK_BASELINE": True, "WTF_CSRF_ENABLED": False,
                       "RATELIMIT_ENABLED": False, "REQUIRE_STAFF_2FA": False, "DEMO_MODE": True,
                       "SECRET_KEY": "benchmark-secret-key-0123456789"})
+    import logging
+
+    logging.getLogger("portal.requests").setLevel(logging.WARNING)  # a line per request is noise here
     with app.app_context():
         s = Database.state(app).factory()
         users = {

@@ -37,7 +37,7 @@ class Tenant(Base):
 
 
 # Staff search by name prefix, whatever the case (services/tenant_search.py): indexed.
-Index("ix_tenants_lower_last_name", func.lower(Tenant.last_name))
+Index("ix_tenants_lower_last_name", func.lower(Tenant.last_name), func.lower(Tenant.first_name), Tenant.id)
 Index("ix_tenants_lower_first_name", func.lower(Tenant.first_name))
 
 
