@@ -121,11 +121,12 @@ class _Import:
         # that is not written because of earlier problems).
         self.spaces: dict[str, dict[str, int]] = {}
         for space, (tbl, col) in SPACES.items():
-            self.spaces[space] = {k: i for i, k in loader.query(f"SELECT id, {col} FROM {tbl}")}
+            self.spaces[space] = {k: i for i, k in loader.query(f"SELECT id, {col} FROM {tbl}")}  # nosec B608 - identifiers come from the model metadata, never from input; values are bound
         self.created: dict[str, set[int]] = {s: set() for s in SPACES}
         self.ids: dict[str, int] = {}
         self.emails: dict[str, tuple[int, str, int | None]] | None = None  # users: email -> id, role, tenant
         self.failed = False  # the database refused a write: the transaction is unusable
+        self.index: dict[str, int] = {}  # header name -> position, for the file being read
         from portal.sensitive import scan
         self.scan = scan
 
@@ -193,6 +194,7 @@ class _Import:
                 bad_header = True
         if bad_header:
             return
+        self.index = index
         batches: dict[Part, list[tuple[int, str, Any, list[Any]]]] = {p: [] for p in spec.parts}
         seen: dict[Part, set] = {p: set() for p in spec.parts}
         present = {p: [c for c in p.columns if c.name in index] for p in spec.parts}
@@ -300,7 +302,7 @@ class _Import:
         for start in range(0, len(keys), 900):
             chunk = keys[start:start + 900]
             marks = ", ".join("?" * len(chunk))
-            sql = f"SELECT id, {key_target}{''.join(', ' + t for t in targets)} FROM {tbl} WHERE {key_target} IN ({marks})"
+            sql = f"SELECT id, {key_target}{''.join(', ' + t for t in targets)} FROM {tbl} WHERE {key_target} IN ({marks})"  # nosec B608 - identifiers come from the model metadata, never from input; values are bound
             for row in self.loader.query(sql, chunk):
                 existing[row[1]] = (row[0], tuple(_canon(c, v) for c, v in zip(cols, row[2:])))
         # Rows grouped by the extra columns a hook adds, so each executemany is uniform.
@@ -370,7 +372,7 @@ class _Import:
                                   (portfolio, "portfolio_assignments", "portfolio_id")):
                 if ref is None:
                     continue
-                if self.loader.query(f"SELECT 1 FROM {tbl} WHERE user_id = ? AND {col} = ?", (uid, ref)):
+                if self.loader.query(f"SELECT 1 FROM {tbl} WHERE user_id = ? AND {col} = ?", (uid, ref)):  # nosec B608 - identifiers come from the model metadata, never from input; values are bound
                     report.unchanged += 1
                     continue
                 self.loader.insert(tbl, ["id", "user_id", col], [(self.next_id(tbl), uid, ref)])
@@ -441,7 +443,7 @@ class _Accounts(_Hook):
         users = imp._users()
         found = users.get(email.lower())
         if found is not None and found[2] != tenant_id:
-            imp.problem("account.csv", line, 2, _l("duplicate id %(value)s: this e-mail address belongs to another "
+            imp.problem("account.csv", line, imp.index.get("email", 0) + 1, _l("duplicate id %(value)s: this e-mail address belongs to another "
                                                    "account", value=repr(email)))
             return
         users[email.lower()] = (found[0] if found else 0, "tenant", tenant_id)
