@@ -34,18 +34,18 @@ class _State:
     factory: sessionmaker[Session]
 
 
-def make_engine(url: str, **options: Any) -> Engine:
+def make_engine(url: str, sqlite_immediate: bool = True, **options: Any) -> Engine:
     """An engine with the per-dialect settings the portal relies on."""
     if url.startswith("sqlite"):
         options.setdefault("connect_args", {}).setdefault("timeout", 30)
         engine = create_engine(url, **options)
-        _sqlite_setup(engine)
+        _sqlite_setup(engine, sqlite_immediate)
         return engine
     options.setdefault("pool_pre_ping", True)
     return create_engine(url, **options)
 
 
-def _sqlite_setup(engine: Engine) -> None:
+def _sqlite_setup(engine: Engine, immediate: bool) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT and defers BEGIN; let
     # SQLAlchemy emit BEGIN itself (SQLAlchemy docs, "pysqlite: serializable isolation").
     @event.listens_for(engine, "connect")
@@ -57,9 +57,16 @@ def _sqlite_setup(engine: Engine) -> None:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 
+    # BEGIN IMMEDIATE takes the write lock at the start: a transaction that reads and
+    # then writes (every audited staff read does) would otherwise fail at once with
+    # "database is locked" when two processes upgrade their read locks together; with
+    # it, the second one waits (busy timeout) instead. The test suite turns it off: its
+    # one long outer transaction per test would block the other connections it opens.
+    begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql(begin)
 
 
 class Database:
@@ -67,6 +74,7 @@ class Database:
 
     def init_app(self, app: Flask) -> None:
         engine = make_engine(app.config["SQLALCHEMY_DATABASE_URI"],
+                             app.config.get("SQLITE_BEGIN_IMMEDIATE", True),
                              **dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}))
         app.extensions["portal.db"] = _State(engine, sessionmaker(engine, expire_on_commit=False))
         app.teardown_appcontext(self._teardown)
