@@ -109,6 +109,18 @@ def _flag_view(flagged: Flagged | None) -> dict[str, Any]:
             "found_terms": list(dict.fromkeys((" ".join(f.term.split()), f.category) for f in found))}
 
 
+def _settle(result: Any, justifying: bool, form: Any, tenant: Any, what: str) -> tuple[Any, Any]:
+    """After the guard: a flagged text goes back to the form (with an error when its
+    justification was empty); a saved one is committed. Returns (flagged, response)."""
+    if isinstance(result, Flagged):
+        if justifying:
+            form.justification.errors = [_("Explain why this wording is needed, or rewrite the text.")]
+        return result, None
+    db.session.commit()
+    flash(_saved_message(result, what), "success")
+    return None, redirect(_after_save_url(tenant))
+
+
 @bp.route("/tenants/<int:tenant_id>/notes/new", methods=["GET", "POST"])
 @requires("write_note")
 def new_note(tenant_id: int):
@@ -127,14 +139,9 @@ def new_note(tenant_id: int):
         except notes_service.CategoryRestricted:
             restricted, status = True, 409
         else:
-            if isinstance(result, Flagged):
-                flagged = result
-                if justifying:
-                    form.justification.errors = [_("Explain why this wording is needed, or rewrite the text.")]
-            else:
-                db.session.commit()
-                flash(_saved_message(result, "note"), "success")
-                return redirect(_after_save_url(tenant))
+            flagged, done = _settle(result, justifying, form, tenant, "note")
+            if done is not None:
+                return done
     elif request.method == "POST" and restricted:
         status = 409
     return render_template("staff/note_form.html", what="note", form=form, tenant=tenant, restricted=restricted,
@@ -169,14 +176,9 @@ def new_incident(tenant_id: int):
         except notes_service.NoDwelling:
             form.description.errors = [_("This tenant has no dwelling on record: an incident cannot be logged.")]
         else:
-            if isinstance(result, Flagged):
-                flagged = result
-                if justifying:
-                    form.justification.errors = [_("Explain why this wording is needed, or rewrite the text.")]
-            else:
-                db.session.commit()
-                flash(_saved_message(result, "incident"), "success")
-                return redirect(_after_save_url(tenant))
+            flagged, done = _settle(result, justifying, form, tenant, "incident")
+            if done is not None:
+                return done
     elif request.method == "POST" and restricted:
         status = 409
     return render_template("staff/note_form.html", what="incident", form=form, tenant=tenant,
