@@ -376,6 +376,7 @@ NOT_TENANT_DATA: dict[str, str] = {
     "portfolio_assignments": "which manager handles which portfolio; staff data",
     "one_time_tokens": "hashed single-use secrets (activation, reset); deleted or expired after use",
     "document_cache": "rendered copies of data already covered by the catalogue",
+    "audit_head": "the id and hash of the audit chain's last entry; no personal data",
     "alembic_version": "schema version",
 }
 

@@ -28,6 +28,16 @@ class AuditEntry(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
+class AuditHead(Base):
+    """Where the audit chain ends (one row): removing the newest entries leaves the log
+    shorter than its recorded end, which `portal audit verify` reports."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_id: Mapped[int]
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
 class DocumentCache(Base):
     """A rendered copy of a tenant's file, kept while the data it shows is unchanged."""
 

@@ -15,7 +15,7 @@ from typing import Any, Iterable
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from portal.models import AuditEntry
+from portal.models import AuditEntry, AuditHead
 from portal.models._base import utcnow
 
 GENESIS = "0" * 64
@@ -53,7 +53,27 @@ def record(session: Session, actor_id: int | None, actor_role: str, action: str,
                             purpose, detail)
     session.add(entry)
     session.flush()
+    head = session.get(AuditHead, 1)
+    if head is None:
+        session.add(AuditHead(id=1, last_id=entry.id, last_hash=entry.hash))
+    else:
+        head.last_id, head.last_hash = entry.id, entry.hash
+    session.flush()
     return entry
+
+
+def _check_end(session: Session, checked: int, last_id: int, last_hash: str) -> "VerifyResult":
+    """The walk ended: it must end where the chain's head says it does."""
+    head = session.get(AuditHead, 1)
+    if head is None:
+        if checked:
+            return VerifyResult(False, checked, last_id, "the record of the chain's end is missing")
+        return VerifyResult(True, checked)
+    if head.last_id != last_id or head.last_hash != last_hash:
+        return VerifyResult(False, checked, head.last_id,
+                            f"the log ends at entry {last_id or 'none'} but its last entry was "
+                            f"{head.last_id}: entries were removed from the end")
+    return VerifyResult(True, checked)
 
 
 @dataclass(frozen=True)
@@ -73,7 +93,7 @@ def verify(session: Session, batch: int = 5000) -> VerifyResult:
         rows = session.scalars(select(AuditEntry).where(AuditEntry.id > last_id)
                                .order_by(AuditEntry.id).limit(batch)).all()
         if not rows:
-            return VerifyResult(True, checked)
+            return _check_end(session, checked, last_id, prev)
         for e in rows:
             if e.prev_hash != prev:
                 return VerifyResult(False, checked, e.id, "link to the previous entry is broken "

@@ -87,6 +87,15 @@ def test_verify_names_the_entry_after_a_removed_one(chain_app):
     assert "NOT intact: entry 3" in result.output and "removed" in result.output
 
 
+def test_verify_notices_the_newest_entries_removed(chain_app):
+    _drop_triggers(chain_app)
+    with _engine(chain_app).begin() as conn:
+        conn.execute(text("DELETE FROM audit_log WHERE id >= 4"))
+    result = _verify(chain_app)
+    assert result.exit_code == 1
+    assert "NOT intact: entry 5" in result.output and "removed from the end" in result.output
+
+
 def test_verify_names_the_first_of_two_swapped_entries(chain_app):
     _drop_triggers(chain_app)
     engine = _engine(chain_app)
