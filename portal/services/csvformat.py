@@ -20,7 +20,7 @@ from portal import catalogue
 from portal.services.bulk import table
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Column:
     name: str  # header of the column
     type: str  # a catalogue type, or "key"/"ref" for identifiers
@@ -32,7 +32,7 @@ class Column:
     ref: str | None = None  # a reference to another file's identifiers: key space name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Part:
     """The rows of one file (or of one section of a multi-section file) and their table."""
 
@@ -48,7 +48,7 @@ class Part:
         return (self.key, *self.columns)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FileSpec:
     name: str  # file stem: name + ".csv"
     title: Any

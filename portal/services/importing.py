@@ -32,6 +32,7 @@ from portal.services.csvformat import BY_NAME, FILES, SPACES, BadValue, Column, 
 from portal.services.csvread import Rows, Unreadable, detect_encoding
 
 BATCH = 5000
+CACHED = ("date", "datetime", "money", "int", "float", "bool", "choice", "language")
 EXAMPLES = 10  # updated records listed per file in the report
 
 
@@ -104,6 +105,9 @@ def _canon(col: Column, raw: Any) -> Any:
 
 
 def _db(value: Any) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or value is None:
+        return value
     if isinstance(value, datetime):
         return sql_datetime(value)
     if isinstance(value, date):
@@ -127,6 +131,13 @@ class _Import:
         self.emails: dict[str, tuple[int, str, int | None]] | None = None  # users: email -> id, role, tenant
         self.failed = False  # the database refused a write: the transaction is unusable
         self.index: dict[str, int] = {}  # header name -> position, for the file being read
+        # Parsed values of cells that repeat (dates, amounts, codes), per column.
+        self.cache: dict[Column, dict[str, Any]] = {}
+        for spec in FILES:
+            for part in spec.parts:
+                for col in part.columns:
+                    if col.ref is None and col.type in CACHED:
+                        self.cache[col] = {}
         from portal.sensitive import scan
         self.scan = scan
 
@@ -198,16 +209,27 @@ class _Import:
         batches: dict[Part, list[tuple[int, str, Any, list[Any]]]] = {p: [] for p in spec.parts}
         seen: dict[Part, set] = {p: set() for p in spec.parts}
         present = {p: [c for c in p.columns if c.name in index] for p in spec.parts}
+        # Per part, worked out once: where each cell is, which required columns the
+        # header lacks, which cells must stay empty (columns of other sections).
+        plans = {}
+        for p in spec.parts:
+            mine = {c.name for c in p.all_columns} | {"section"}
+            plans[p] = ([(c, index[c.name]) for c in present[p]],
+                        [c for c in p.columns if c.required and c.name not in index],
+                        [(n, i) for n, i in index.items() if n not in mine] if spec.multi else [])
+        by_section = {p.section: p for p in spec.parts}
         section_at = index.get("section")
         width = len(header)
+        staff = spec.name == "staff_assignments"
         for line, cells in rows:
             report.rows += 1
-            if len(cells) > width:
+            n = len(cells)
+            if n > width:
                 self.problem(fname, line, width + 1, _l("more values than columns"))
                 continue
             if section_at is not None:
-                section = cells[section_at].strip() if section_at < len(cells) else ""
-                part = spec.part(section)
+                section = cells[section_at].strip() if section_at < n else ""
+                part = by_section.get(section)
                 if part is None:
                     self.problem(fname, line, section_at + 1, _l("unknown section %(value)s (expected one of: "
                                                                  "%(choices)s)", value=repr(section),
@@ -215,52 +237,62 @@ class _Import:
                     continue
             else:
                 part = spec.parts[0]
+            cols, lacking, foreign = plans[part]
+            key_at = index[part.key.name]
+            key_text = cells[key_at].strip() if key_at < n else ""
+            key = self._cell(fname, line, key_at, key_text, part.key)
+            ok = key is not _BAD
             values = []
-            ok = True
-            key = self._cell(fname, line, index, cells, part.key, part.key.required)
-            if key is _BAD:
-                ok = False
-            for col in present[part]:
-                value = self._cell(fname, line, index, cells, col, col.required)
+            for col, i in cols:
+                text = cells[i].strip() if i < n else ""
+                cache = self.cache.get(col)
+                if cache is not None and text:
+                    value = cache.get(text, _BAD)
+                    if value is _BAD:
+                        value = self._cell(fname, line, i, text, col)
+                        if value is not _BAD:
+                            if len(cache) > 100_000:
+                                cache.clear()
+                            cache[text] = value
+                else:
+                    value = self._cell(fname, line, i, text, col)
                 if value is _BAD:
                     ok = False
                 values.append(value)
-            for col in (c for c in part.columns if c.required and c.name not in index):
+            for col in lacking:
                 self.problem(fname, line, 1, _l("missing required value for %(name)s", name=col.name))
                 ok = False
-            if spec.multi:
-                mine = {c.name for c in part.all_columns} | {"section"}
-                for name, i in index.items():
-                    if name not in mine and i < len(cells) and cells[i].strip():
-                        self.problem(fname, line, i + 1, _l("column %(name)s does not apply to %(section)s rows",
-                                                            name=name, section=part.section))
-                        ok = False
+            for name, i in foreign:
+                if i < n and cells[i].strip():
+                    self.problem(fname, line, i + 1, _l("column %(name)s does not apply to %(section)s rows",
+                                                        name=name, section=part.section))
+                    ok = False
             # Staff: one row per assignment, so the e-mail alone may repeat.
-            dedupe = (key, tuple(values)) if part.file == "staff_assignments" else key
+            dedupe = (key, tuple(values)) if staff else key
             if key is not None and key is not _BAD:
-                if dedupe in seen[part]:
-                    self.problem(fname, line, index[part.key.name] + 1,
+                part_seen = seen[part]
+                if dedupe in part_seen:
+                    self.problem(fname, line, key_at + 1,
                                  _l("duplicate id %(value)s (already on an earlier line)", value=repr(str(key))))
                     ok = False
-                seen[part].add(dedupe)
+                part_seen.add(dedupe)
                 if part.space and part.key.type == "key":
                     self.spaces[part.space].setdefault(key, 0)
             if not ok:
                 continue
-            batches[part].append((line, cells[index[part.key.name]].strip(), key, values))
-            if len(batches[part]) >= BATCH:
-                self._flush(part, present[part], batches[part], report)
+            batch = batches[part]
+            batch.append((line, key_text, key, values))
+            if len(batch) >= BATCH:
+                self._flush(part, present[part], batch, report)
                 batches[part] = []
         for part, batch in batches.items():
             if batch:
                 self._flush(part, present[part], batch, report)
 
-    def _cell(self, fname: str, line: int, index: dict[str, int], cells: list[str], col: Column,
-              required: bool) -> Any:
-        i = index.get(col.name)
-        text = cells[i].strip() if i is not None and i < len(cells) else ""
+    def _cell(self, fname: str, line: int, i: int, text: str, col: Column) -> Any:
+        """One cell's value, or _BAD after recording the problem."""
         if not text:
-            if required and i is not None:
+            if col.required:
                 self.problem(fname, line, i + 1, _l("missing required value for %(name)s", name=col.name))
                 return _BAD
             return None
@@ -401,6 +433,17 @@ class _Hook:
 
 def _defaults(tbl: str, given: set[str], now: datetime) -> dict[str, Any]:
     """Values for the NOT NULL columns a file did not give (the model's defaults)."""
+    key = (tbl, frozenset(given), now)
+    cached = _DEFAULTS.get(key)
+    if cached is None:
+        cached = _DEFAULTS[key] = _compute_defaults(tbl, given, now)
+    return dict(cached)
+
+
+_DEFAULTS: dict[tuple, dict[str, Any]] = {}
+
+
+def _compute_defaults(tbl: str, given: set[str], now: datetime) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for col in table(tbl).columns:
         if col.name in given or col.nullable or col.primary_key or col.default is None:
