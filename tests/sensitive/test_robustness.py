@@ -51,9 +51,10 @@ def _best_of(runs: int, fn) -> float:
 
 def _growth(make_text, small: int) -> float:
     """How much longer a text eight times as long takes (linear ≈ 8, quadratic ≈ 64). A
-    ratio measured in the same run, with room for a loaded machine (measured ≈ 10)."""
+    ratio measured in the same run, best of five, with room for a loaded CI machine
+    (measured ≈ 10 quiet, up to ≈ 25 with the other core busy)."""
     a, b = make_text(small), make_text(8 * small)
-    return _best_of(3, lambda: scan(b)) / max(_best_of(3, lambda: scan(a)), 1e-6)
+    return _best_of(5, lambda: scan(b)) / max(_best_of(5, lambda: scan(a)), 1e-6)
 
 
 def test_one_megabyte_scans_without_error_and_in_linear_time() -> None:
@@ -65,8 +66,8 @@ def test_one_megabyte_scans_without_error_and_in_linear_time() -> None:
     text = make(1_000_000)
     findings = scan(text)
     assert findings and all(text[f.start:f.end] == f.term for f in findings[:100])
-    assert _growth(make, 100_000) < 24.0
+    assert _growth(make, 150_000) < 40.0
 
 
 def test_pathological_repetition_is_linear() -> None:
-    assert _growth(lambda n: "sort de " * (n // 8) + "détention", 100_000) < 24.0
+    assert _growth(lambda n: "sort de " * (n // 8) + "détention", 150_000) < 40.0
