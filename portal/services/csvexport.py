@@ -19,7 +19,7 @@ from sqlalchemy import Connection, String, cast, func, literal, or_, select, uni
 
 from portal.models._base import utcnow
 from portal.services.bulk import table
-from portal.services.csvformat import FILES, SPACES, FileSpec, Part, format_cell
+from portal.services.csvformat import FILES, SPACES, FileSpec, Part, formatter
 
 FORMAT = "portal-landlord-csv"
 VERSION = 1
@@ -88,15 +88,16 @@ def _write(conn: Connection, spec: FileSpec, target: Path, progress: Callable[[i
             cols = part.all_columns
             stmt = _staff_select() if part.file == "staff_assignments" else _select(part)
             positions = [header.index(c.name) for c in cols]
-            types = [c.type for c in cols]
+            plan = list(zip(positions, [formatter(c.type) for c in cols]))
+            blank = [""] * len(header)
+            if spec.multi:
+                blank[0] = part.section
             for rows in conn.execute(stmt.execution_options(yield_per=10_000)).partitions():
                 out = []
                 for row in rows:
-                    cells = [""] * len(header)
-                    if spec.multi:
-                        cells[0] = part.section
-                    for pos, ftype, value in zip(positions, types, row):
-                        cells[pos] = format_cell(ftype, value)
+                    cells = blank.copy()
+                    for (pos, fmt), value in zip(plan, row):
+                        cells[pos] = fmt(value)
                     out.append(cells)
                 writer.writerows(out)
                 count += len(out)

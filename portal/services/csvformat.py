@@ -345,3 +345,27 @@ def format_cell(ftype: str, value: Any) -> str:
     if isinstance(value, float):
         return repr(value)
     return str(value)
+
+
+def _fmt_money(value: Any) -> str:
+    if value is None:
+        return ""
+    sign = "-" if value < 0 else ""
+    return f"{sign}{abs(value) // 100}.{abs(value) % 100:02d}"
+
+
+def _fmt_plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if type(value) is str:
+        return value
+    return format_cell("text", value)
+
+
+def formatter(ftype: str) -> Any:
+    """format_cell for one column type, chosen once (the export writes millions of cells)."""
+    if ftype == "money":
+        return _fmt_money
+    if ftype == "date":
+        return lambda v: "" if v is None else v.isoformat()
+    return _fmt_plain

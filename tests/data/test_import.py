@@ -5,7 +5,7 @@ with nothing written, updates reported, --dry-run writing nothing."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.db import Database
 from portal.models import Incident, Lease, Note, Payment, Tenant, User
@@ -203,3 +203,18 @@ def test_incidents_refer_to_buildings_and_one_file_can_be_imported_alone(demo_ap
     path.write_text(path.read_text().replace("BAT-NOPE", "BAT-LILAS"))
     assert cli(demo_app, "import", str(path)).exit_code == 0
     assert _one(demo_app, select(Incident.title).where(Incident.ext_id == "IX-1")) == "Ascenseur en panne"
+
+
+def test_records_written_in_the_portal_get_an_identifier_and_are_not_duplicated(demo_app, tmp_path):
+    with demo_app.app_context():
+        s = Database.state(demo_app).factory()
+        tenant = s.scalar(select(Tenant).where(Tenant.tenant_number == "LOC-000202"))
+        s.add(Note(tenant_id=tenant.id, body="Note saisie dans le portail.", author_name="Gestion"))
+        s.commit()
+        s.close()
+    files = export_dir(demo_app, tmp_path / "out")
+    assert "PORTAL-notes-" in (files / "notes.csv").read_text(encoding="utf-8-sig")
+    result = cli(demo_app, "import", str(files), "--lang", "en")
+    assert result.exit_code == 0 and "Nothing changed" in result.output
+    count = _one(demo_app, select(func.count()).select_from(Note).where(Note.body == "Note saisie dans le portail."))
+    assert count == 1
