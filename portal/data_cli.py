@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from portal.db import db
@@ -28,6 +28,12 @@ class _Bar:
 
     def __call__(self, n: int) -> None:
         self.bar.update(n)
+
+
+def _num(value: int) -> str:
+    """1,234,567 in English, 1 234 567 (narrow no-break spaces) in French."""
+    text = f"{value:,}"
+    return text.replace(",", "\u202f") if str(get_locale()) == "fr" else text
 
 
 def _bar(length: int, label: str) -> Any:
@@ -58,8 +64,8 @@ def seed_scale(tenants: int, seed_value: int, lang: str) -> None:
                                          "--seed.", seed=seed_value))
         seconds = time.perf_counter() - started
         total = sum(result.rows.values())
-        click.echo(_("%(tenants)s tenants and %(rows)s rows in %(seconds).1f s.", tenants=f"{result.tenants:,}",
-                     rows=f"{total:,}", seconds=seconds))
+        click.echo(_("%(tenants)s tenants and %(rows)s rows in %(seconds).1f s.", tenants=_num(result.tenants),
+                     rows=_num(total), seconds=seconds))
         for name, count in scale.describe(result):
             click.echo(f"  {name:24} {count:>12,}")
         if result.heavy_emails or result.sample_emails:
@@ -89,7 +95,7 @@ def export_csv(directory: Path, lang: str) -> None:
             click.echo(_("%(count)s records written in the portal received a stable identifier (ext_id).",
                          count=added))
         click.echo(_("Exported %(rows)s rows to %(dir)s in %(seconds).1f s.",
-                     rows=f"{sum(f['rows'] for f in manifest['files'].values()):,}", dir=str(directory),
+                     rows=_num(sum(f["rows"] for f in manifest["files"].values())), dir=str(directory),
                      seconds=time.perf_counter() - started))
 
 
@@ -115,13 +121,13 @@ def import_data(path: Path, dry_run: bool, lang: str) -> None:
             sys.exit(1)
         for f in report.files:
             click.echo(_("%(file)s: %(rows)s rows, %(created)s new, %(updated)s updated, %(unchanged)s unchanged",
-                         file=f.name, rows=f"{f.rows:,}", created=f"{f.created:,}", updated=f"{f.updated:,}",
-                         unchanged=f"{f.unchanged:,}"))
+                         file=f.name, rows=_num(f.rows), created=_num(f.created), updated=_num(f.updated),
+                         unchanged=_num(f.unchanged)))
             for change in f.changes:
                 click.echo(_("  updated %(change)s", change=change))
         if report.flagged:
             click.echo(_("%(count)s notes or incidents flagged by the sensitive-data guard await the DPO's review.",
-                         count=f"{report.flagged:,}"))
+                         count=_num(report.flagged)))
         if dry_run:
             click.echo(_("Dry run: nothing was written (%(seconds).1f s).", seconds=seconds))
         elif report.changed:
