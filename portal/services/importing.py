@@ -333,7 +333,7 @@ class _Import:
         existing: dict[Any, tuple] = {}
         keys = [k for _line, _text, k, _v in batch]
         if tbl not in self.was_empty:
-            self.was_empty[tbl] = not self.loader.query(f"SELECT 1 FROM {tbl} LIMIT 1")
+            self.was_empty[tbl] = not self.loader.query(f"SELECT 1 FROM {tbl} LIMIT 1")  # nosec B608 - table name from the model metadata
         # A table empty before the import holds only rows this part wrote, and the file
         # has no duplicate identifiers: nothing to look up (the first load of a landlord).
         skip = self.was_empty[tbl] and part.key.type == "key" and tbl != "users"
