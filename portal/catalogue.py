@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 
 from portal import models as m
 

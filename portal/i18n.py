@@ -14,9 +14,13 @@ import os
 import uuid
 from pathlib import Path
 
+from typing import Any
+
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from flask_babel import get_locale, gettext
+from flask_babel.speaklater import LazyString
 
 
 def merged_catalog(lang_dir: Path, locale: str) -> Catalog:
@@ -48,3 +52,27 @@ def compile_all(translations_dir: Path, force: bool = False) -> list[Path]:
         tmp.replace(target)  # atomic: parallel test workers never read half a file
         written.append(target)
     return written
+
+
+class _KeptLazyString(LazyString):
+    """A lazy_gettext whose translation is kept per (message, locale): the catalogues do not
+    change while the portal runs, and a file page reads the same labels hundreds of times
+    (Flask-Babel would look up the locale and the catalogue again each time)."""
+
+    def __str__(self) -> str:
+        msgid = self._args[0]
+        locale = get_locale()
+        if locale is None:  # outside any app: the message as written
+            return str(gettext(msgid, **self._kwargs))
+        key = (msgid, locale)
+        text = _KEPT.get(key)
+        if text is None:
+            text = _KEPT[key] = str(gettext(msgid))
+        return text % self._kwargs if self._kwargs else text
+
+
+_KEPT: dict[tuple[str, Any], str] = {}
+
+
+def lazy_gettext(msgid: str, **variables: Any) -> LazyString:
+    return _KeptLazyString(gettext, msgid, **variables)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, g, render_template, request, session, url_for
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, get_translations, gettext
 from flask_login import current_user
+from jinja2 import pass_context
 
 from portal import access, catalogue, formatting
 from portal.db import db
@@ -94,15 +95,19 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     @app.template_filter("fmt")
-    def fmt(value: Any, field: catalogue.Field | None = None, ftype: str | None = None) -> str:
-        t = ftype or (field.type if field else "text")
-        # Choices and yes/no read the request's own locale: no force_locale per value
-        # (it reloads the translations each time, the costliest part of a long table).
-        if field is not None and field.choices and isinstance(value, str) and value in field.choices:
-            return str(field.choices[value])
-        if t == "bool" and value is not None:
-            return gettext("Yes") if value else gettext("No")
-        return formatting.format_value(value, t, current_lang(), field.choices if field else None)
+    @pass_context
+    def fmt(context: Any, value: Any, field: catalogue.Field | None = None, ftype: str | None = None) -> str:
+        # The language comes from the template's context (set once per render, and under
+        # force_locale for the documents), not from a lookup per value.
+        lang = context.get("current_lang") or current_lang()
+        if field is not None and ftype is None:
+            return formatting.field_formatter(field, lang)(value)
+        return formatting.format_value(value, ftype or "text", lang)
+
+    @app.template_filter("table")
+    @pass_context
+    def table(context: Any, section: Any) -> Any:
+        return formatting.section_table(section.fields, section.rows, context.get("current_lang") or current_lang())
 
     @app.template_filter("money")
     def money(cents: int | None) -> str:
@@ -112,6 +117,17 @@ def _register_template_helpers(app: Flask) -> None:
     def date_(value: Any) -> str:
         return formatting.format_value(value, "datetime" if hasattr(value, "hour") else "date",
                                        current_lang())
+
+    # The templates' _() and ngettext() read the translations the page is rendered with
+    # (put in its context below, once per render) instead of looking up the request's
+    # locale and catalogue again for each of the hundreds of strings of a long page.
+    def _translations(context: Any) -> Any:
+        return context.get("_translations") or get_translations()
+
+    app.jinja_env.install_gettext_callables(
+        gettext=pass_context(lambda context, s: _translations(context).ugettext(s)),
+        ngettext=pass_context(lambda context, s, p, n: _translations(context).ungettext(s, p, n)),
+        newstyle=True)
 
     @app.context_processor
     def inject() -> dict[str, Any]:
@@ -125,7 +141,7 @@ def _register_template_helpers(app: Flask) -> None:
             return url_for("tenant.new_request", kind="rectification", field=f"{category}.{field}",
                            record=record)
 
-        return {"current_lang": current_lang(), "catalogue": catalogue,
+        return {"current_lang": current_lang(), "_translations": get_translations(), "catalogue": catalogue,
                 "landlord": app.config["LANDLORD"], "nav_items": nav_items,
                 "config_endpoints": endpoints, "correct_url": correct_url}
 

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 

@@ -4,11 +4,14 @@ snapshot, so they cannot disagree."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from datetime import date, datetime
+from functools import cache
+from typing import Any, Callable
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Integer, and_, bindparam, false, func, literal, select
+from sqlalchemy.orm import Session, aliased
 
 from portal import access, catalogue
 from portal.catalogue import Category, Field, Section
@@ -31,6 +34,7 @@ class SectionSnapshot:
     single: bool
     page: int = 1
     page_size: int | None = None
+    latest: date | None = None  # when the newest row of the section was written (all pages)
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,10 @@ class CategorySnapshot:
     def empty(self) -> bool:
         return self.count == 0
 
+    @property
+    def latest(self) -> date | None:
+        return max((s.latest for s in self.sections if s.latest is not None), default=None)
+
 
 @dataclass(frozen=True)
 class Dossier:
@@ -63,61 +71,129 @@ class Dossier:
         return next((c for c in self.categories if c.key == key), None)
 
 
-def _resolve(obj: Any, path: str) -> Any:
-    for part in path.split("."):
-        if obj is None:
-            return None
-        obj = getattr(obj, part)
-    return obj
+# When a record was written, in order of preference. `updated_at` is left out on rows that
+# several categories share (the tenant row holds identity and contact): a new phone
+# number is not a change of identity.
+_WHEN = ("changed_at", "at", "issued_at", "created_at", "updated_at", "sent_on", "paid_on",
+         "issued_on", "reported_on", "agreed_on", "received_on", "start_date")
 
 
-def _loader_options(section: Section) -> list[Any]:
-    """Eager-load the relationships that dotted field paths walk through (no N+1)."""
-    options = []
-    for f in section.fields:
-        parts = f.path.split(".")[:-1]
-        if not parts:
+@cache
+def _shared_models() -> frozenset[type]:
+    seen: Counter[type] = Counter()
+    for cat in catalogue.CATEGORIES:
+        for model in {s.model for s in cat.sections}:
+            seen[model] += 1
+    return frozenset(m for m, n in seen.items() if n > 1)
+
+
+@cache
+def when_column(model: type) -> Any:
+    """The column that dates a row of this model, or None."""
+    shared = model in _shared_models()
+    for name in _WHEN:
+        if name == "updated_at" and shared:
             continue
-        model = section.model
-        opt = None
-        for part in parts:
-            attr = getattr(model, part)
-            opt = joinedload(attr) if opt is None else opt.joinedload(attr)
-            model = attr.property.mapper.class_
-        options.append(opt)
-    return options
+        if name in model.__table__.columns:
+            return getattr(model, name)
+    return None
+
+
+def as_date(value: Any) -> date | None:
+    if value is None:
+        return None
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _field_columns(section: Section) -> tuple[list[Any], list[tuple[Any, Any]]]:
+    """The column of each field of the section, in order, and the outer joins that dotted
+    paths (lease → dwelling → building) need, each related table joined once."""
+    joins: dict[tuple[str, ...], tuple[Any, Any]] = {}
+    columns = []
+    for f in section.fields:
+        *hops, name = f.path.split(".")
+        entity: Any = section.model
+        for i, hop in enumerate(hops):
+            prefix = tuple(hops[: i + 1])
+            if prefix not in joins:
+                relationship = getattr(entity, hop)
+                joins[prefix] = (aliased(relationship.property.mapper.class_), relationship)
+            entity = joins[prefix][0]
+        columns.append(getattr(entity, name))
+    return columns, list(joins.values())
+
+
+def _link(section: Section, tenant_id: Any, lease_id: Any, account_id: Any) -> Any:
+    """The condition that ties a row of this section to a tenant's file. The ids are values
+    or bound parameters (for the statements kept by `_statement`)."""
+    model = section.model
+    link = section.link
+    if link in ("self", "lease_self"):
+        return model.id == (tenant_id if link == "self" else lease_id)
+    if link in ("tenant", "account"):
+        return model.tenant_id == tenant_id
+    if link == "lease":
+        return model.lease_id == lease_id
+    if link == "user":
+        return model.user_id == account_id
+    if link == "request":
+        return model.request_id.in_(select(PrivacyRequest.id).where(PrivacyRequest.tenant_id == tenant_id))
+    if link == "audit":
+        return AuditEntry.tenant_id == tenant_id
+    raise ValueError(f"unknown link {link!r}")  # pragma: no cover - a catalogue mistake
 
 
 def section_query(session: Session, section: Section, tenant: Tenant, account_id: int | None) -> Any:
     """The SELECT of the rows of one section that belong to this tenant's file."""
-    model = section.model
-    stmt = select(model)
-    link = section.link
-    if link == "self":
-        stmt = stmt.where(model.id == tenant.id)
-    elif link == "lease_self":
-        stmt = stmt.where(model.id == tenant.lease_id)
-    elif link == "tenant":
-        stmt = stmt.where(model.tenant_id == tenant.id)
-    elif link == "lease":
-        stmt = stmt.where(model.lease_id == tenant.lease_id)
-    elif link == "account":
-        stmt = stmt.where(model.tenant_id == tenant.id)
-    elif link == "user":
-        stmt = stmt.where(model.user_id == account_id)
-    elif link == "request":
-        stmt = stmt.where(model.request_id.in_(
-            select(PrivacyRequest.id).where(PrivacyRequest.tenant_id == tenant.id)))
-    elif link == "audit":
-        stmt = stmt.where(AuditEntry.tenant_id == tenant.id)
-    else:  # pragma: no cover - a catalogue mistake
-        raise ValueError(f"unknown link {link!r}")
-    return stmt
+    if section.link == "user" and account_id is None:  # no account: no logins (not the anonymous ones)
+        return select(section.model).where(false())
+    return select(section.model).where(_link(section, tenant.id, tenant.lease_id, account_id))
 
 
 def _ordered(stmt: Any, section: Section) -> Any:
     cols = [getattr(section.model, c) for c in section.order_by]
     return stmt.order_by(*[c.desc() if section.descending else c for c in cols])
+
+
+# The statement of a section is built once per (section, row filter, one page or all) with
+# the tenant's ids, the page size and the offset as bound parameters: building a SELECT with
+# its eager loads costs more than running it, and a file has twenty sections.
+_STATEMENTS: dict[tuple[int, Any, str], Any] = {}
+_TENANT, _LEASE, _ACCOUNT = bindparam("tenant_id"), bindparam("lease_id"), bindparam("account_id")
+_LIMIT, _OFFSET = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
+
+
+def _statement(section: Section, row_filter: Callable[[], Any] | None, kind: str) -> Any:
+    """kind: "rows" (every row), "page" (LIMIT/OFFSET) or "count"."""
+    key = (id(section), row_filter, kind)
+    stmt = _STATEMENTS.get(key)
+    if stmt is not None:
+        return stmt
+    condition = _link(section, _TENANT, _LEASE, _ACCOUNT)
+    if row_filter is not None:
+        condition = and_(condition, row_filter())
+    if kind == "count":
+        stmt = _STATEMENTS[key] = select(func.count()).select_from(section.model).where(condition)
+        return stmt
+    # Plain columns, not ORM objects: the rows are only read, and a file has hundreds.
+    columns, joins = _field_columns(section)
+    when = when_column(section.model)
+    stmt = select(section.model.id, *columns).select_from(section.model)
+    for target, relationship in joins:
+        stmt = stmt.outerjoin(target, relationship)
+    stmt = stmt.where(condition)
+    if section.single:
+        stmt = stmt.add_columns(when if when is not None else literal(None)).limit(1)
+    else:
+        # The page of rows with the section's total and newest date alongside (window
+        # functions), instead of a COUNT, a MAX and a SELECT.
+        stmt = _ordered(stmt, section).add_columns(
+            func.count().over().label("_total"),
+            (func.max(when).over() if when is not None else literal(None)).label("_newest"))
+        if kind == "page":
+            stmt = stmt.limit(_LIMIT).offset(_OFFSET)
+    _STATEMENTS[key] = stmt
+    return stmt
 
 
 def collect(session: Session, tenant: Tenant, actor: access.Actor, lang: str = "fr",
@@ -154,31 +230,34 @@ def _section(session: Session, cat: Category, section: Section, tenant: Tenant,
     fields = tuple(f for f in section.fields if readable == catalogue.ALL or f.key in readable)
     if not fields:
         return SectionSnapshot(section.key, section.title, (), (), 0, section.single)
-    stmt = section_query(session, section, tenant, account_id)
     row_filter = section.row_filters.get(actor.role)
-    if row_filter is not None:
-        stmt = stmt.where(row_filter())
+    params = {"tenant_id": tenant.id, "lease_id": tenant.lease_id, "account_id": account_id}
+    # Each result row is (id, every field of the section in catalogue order, …extras);
+    # `wanted` picks the fields this actor may read.
+    keys = {f.key for f in fields}
+    wanted = [(i + 1, f.key) for i, f in enumerate(section.fields) if f.key in keys]
+    width = len(section.fields) + 1
     if section.single:
-        obj = session.scalars(stmt.options(*_loader_options(section))).unique().first()
-        rows = () if obj is None else (_row(obj, fields),)
-        return SectionSnapshot(section.key, section.title, fields, rows, len(rows), True)
-    # One query per section: the page of rows with the section's total alongside
-    # (a window count), instead of a COUNT and a SELECT.
-    listed = _ordered(stmt, section).add_columns(func.count().over().label("_total")) \
-        .options(*_loader_options(section))
+        found = session.execute(_statement(section, row_filter, "rows"), params).first()
+        rows = () if found is None else (_row(found, wanted),)
+        latest = None if found is None else as_date(found[width])
+        return SectionSnapshot(section.key, section.title, fields, rows, len(rows), True, latest=latest)
     page = max(1, page)
     if page_size is None:
-        result = session.execute(listed).unique().all()
+        result = session.execute(_statement(section, row_filter, "rows"), params).all()
     else:
-        result = session.execute(listed.limit(page_size).offset((page - 1) * page_size)).unique().all()
+        listed = _statement(section, row_filter, "page")
+        result = session.execute(listed, dict(params, limit=page_size, offset=(page - 1) * page_size)).all()
         if not result and page > 1:  # past the end: show the last page
-            total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+            total = session.scalar(_statement(section, row_filter, "count"), params) or 0
             page = max(1, -(-total // page_size))
-            result = session.execute(listed.limit(page_size).offset((page - 1) * page_size)).unique().all()
-    total = result[0][1] if result else 0
-    return SectionSnapshot(section.key, section.title, fields,
-                           tuple(_row(obj, fields) for obj, _total in result), total, False, page, page_size)
+            result = session.execute(listed, dict(params, limit=page_size,
+                                                  offset=(page - 1) * page_size)).all()
+    total = result[0][width] if result else 0
+    latest = as_date(result[0][width + 1]) if result else None
+    return SectionSnapshot(section.key, section.title, fields, tuple(_row(r, wanted) for r in result),
+                           total, False, page, page_size, latest)
 
 
-def _row(obj: Any, fields: tuple[Field, ...]) -> Row:
-    return Row(obj.id, {f.key: _resolve(obj, f.path) for f in fields})
+def _row(found: Any, wanted: list[tuple[int, str]]) -> Row:
+    return Row(found[0], {key: found[i] for i, key in wanted})

@@ -4,7 +4,6 @@ their file by staff. Read-only, driven by the catalogue; no Flask here."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -12,17 +11,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal import access, catalogue, deadlines
+from portal import access, deadlines
 from portal.models import FieldChange, PrivacyRequest, Tenant
 from portal.services import access_log
-from portal.services.dossier import Dossier, section_query
+from portal.services.dossier import Dossier, as_date
 
 OPEN_STATUSES = ("received", "in_progress", "waiting_info")
-# When a record was written, in order of preference. `updated_at` is left out on rows that
-# several categories share (the tenant row holds identity and contact): a new phone
-# number is not a change of identity. Corrections are counted through FieldChange.
-_WHEN = ("changed_at", "at", "issued_at", "created_at", "updated_at", "sent_on", "paid_on",
-         "issued_on", "reported_on", "agreed_on", "received_on", "start_date")
 
 
 @dataclass(frozen=True)
@@ -60,47 +54,16 @@ class HomeSummary:
     reads_total: int
 
 
-def _shared_models() -> set[type]:
-    seen: Counter[type] = Counter()
-    for cat in catalogue.CATEGORIES:
-        for model in {s.model for s in cat.sections}:
-            seen[model] += 1
-    return {m for m, n in seen.items() if n > 1}
-
-
-def _when_column(model: type, shared: bool) -> Any:
-    for name in _WHEN:
-        if name == "updated_at" and shared:
-            continue
-        if name in model.__table__.columns:
-            return getattr(model, name)
-    return None
-
-
-def _as_date(value: Any) -> date | None:
-    if value is None:
-        return None
-    return value.date() if isinstance(value, datetime) else value
-
-
-def latest_change(session: Session, cat: catalogue.Category, tenant: Tenant,
-                  account_id: int | None) -> date | None:
-    """The newest record or correction of this category in the tenant's file."""
-    shared = _shared_models()
-    found: list[date] = []
-    for section in cat.sections:
-        col = _when_column(section.model, section.model in shared)
-        if col is None:
-            continue
-        stmt = section_query(session, section, tenant, account_id).with_only_columns(func.max(col))
-        value = _as_date(session.scalar(stmt))
-        if value is not None:
-            found.append(value)
-    corrected = _as_date(session.scalar(select(func.max(FieldChange.changed_at)).where(
-        FieldChange.tenant_id == tenant.id, FieldChange.field_key.like(f"{cat.key}.%"))))
-    if corrected is not None:
-        found.append(corrected)
-    return max(found, default=None)
+def corrections_by_category(session: Session, tenant_id: int) -> dict[str, date]:
+    """The date of the newest correction (FieldChange) of each category, in one query."""
+    rows = session.execute(select(FieldChange.field_key, func.max(FieldChange.changed_at))
+                           .where(FieldChange.tenant_id == tenant_id).group_by(FieldChange.field_key))
+    newest: dict[str, date] = {}
+    for key, at in rows:
+        day, cat = as_date(at), key.split(".", 1)[0]
+        if day is not None and (cat not in newest or day > newest[cat]):
+            newest[cat] = day
+    return newest
 
 
 def summarise(session: Session, tenant: Tenant, actor: access.Actor, snapshot: Dossier,
@@ -108,14 +71,13 @@ def summarise(session: Session, tenant: Tenant, actor: access.Actor, snapshot: D
     """The home summary of a tenant's own file (counts come from the snapshot shown below it,
     so the summary and the detail cannot disagree)."""
     from portal.formatting import PARIS
-    from portal.models import User
 
     today = today or datetime.now(PARIS).date()
 
-    account_id = session.scalar(select(User.id).where(User.tenant_id == tenant.id))
+    corrected = corrections_by_category(session, tenant.id)
     cats = tuple(
         CategorySummary(c.key, c.title, c.count,
-                        latest_change(session, catalogue.get(c.key), tenant, account_id))
+                        max((d for d in (c.latest, corrected.get(c.key)) if d is not None), default=None))
         for c in snapshot.categories)
     reqs = session.scalars(select(PrivacyRequest).where(PrivacyRequest.tenant_id == tenant.id)
                            .order_by(PrivacyRequest.received_on.desc(), PrivacyRequest.id.desc())).all()

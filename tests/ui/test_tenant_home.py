@@ -74,3 +74,34 @@ def test_home_page_in_english_opens_the_asked_category(client):
     assert notes.split(">", 2)[1].strip().startswith('<details class="category-details" open')
     contact = page[page.index('id="contact"'):]
     assert 'open>' not in contact.split("</summary>", 1)[0]
+
+
+def _payments_table(page: str, title: str) -> str:
+    category = page.index('id="payments"')
+    start = page.index(title, category)
+    return page[start:page.index("</table>", start)]
+
+
+def test_labels_amounts_and_choices_follow_the_language_from_one_request_to_the_next(client, session):
+    """Formatters and translations are kept between requests: switching language must still
+    switch every label, amount and choice of the file (not serve the first language's)."""
+    from portal.models import Payment
+
+    tenant, _actor = _camille(session)
+    latest = session.scalar(select(Payment).where(Payment.lease_id == tenant.lease_id)
+                            .order_by(Payment.paid_on.desc(), Payment.id.desc()).limit(1))
+    login(client, "camille.martin@example.org")
+    euros, cents = divmod(latest.amount_cents, 100)
+    for lang, label, method, amount, day in (
+        ("en", "Payments received", {"transfer": "Bank transfer", "direct_debit": "Direct debit"},
+         f"€{euros:,}.{cents:02d}", latest.paid_on.strftime("%b %-d, %Y")),
+        ("fr", "Paiements reçus", {"transfer": "Virement", "direct_debit": "Prélèvement"},
+         f"{euros:,},{cents:02d}".replace(",", "\u202f", euros >= 1000), latest.paid_on.strftime("%d/%m/%Y")),
+        ("en", "Payments received", {"transfer": "Bank transfer", "direct_debit": "Direct debit"},
+         f"€{euros:,}.{cents:02d}", latest.paid_on.strftime("%b %-d, %Y")),
+    ):
+        table = _payments_table(client.get(f"/me?lang={lang}").get_data(as_text=True), label)
+        first_row = table[table.index("<tbody>"):].split("</tr>", 1)[0]
+        assert day in first_row and amount in first_row, (lang, first_row)
+        if latest.method in method:
+            assert method[latest.method] in first_row
