@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -62,11 +62,28 @@ def _sqlite_setup(engine: Engine, immediate: bool) -> None:
     # "database is locked" when two processes upgrade their read locks together; with
     # it, the second one waits (busy timeout) instead. The test suite turns it off: its
     # one long outer transaction per test would block the other connections it opens.
-    begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
-
+    #
+    # Requests to views declared `read_only` begin deferred instead: in WAL mode a reader
+    # takes no lock and never waits, so two workers serve those pages side by side rather
+    # than one after the other. `PRAGMA query_only` makes SQLite refuse any write in them,
+    # so a view wrongly declared fails loudly (in its tests) instead of racing.
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql(begin)
+        reading = _reading_only()
+        conn.exec_driver_sql(f"PRAGMA query_only={int(reading)}")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate and not reading else "BEGIN")
+
+
+def read_only(view: Any) -> Any:
+    """Declares a view that never writes to the database (see `_sqlite_setup`)."""
+    view.read_only = True
+    return view
+
+
+def _reading_only() -> bool:
+    if not has_request_context():
+        return False
+    return getattr(current_app.view_functions.get(request.endpoint or ""), "read_only", False)
 
 
 class Database:

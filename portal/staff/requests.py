@@ -15,7 +15,7 @@ from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import access, catalogue, deadlines, pdf, workflow
-from portal.db import db
+from portal.db import db, read_only
 from portal.formatting import PARIS, fmt_date
 from portal.guards import requires
 from portal.models import Letter, PrivacyRequest, RecipientNotice, Restriction, Tenant, User
@@ -39,6 +39,7 @@ def today() -> Any:
 
 
 @bp.route("/requests")
+@read_only
 @requires("process_request")
 def requests() -> Any:
     actor = current_actor()

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_login import current_user
 
 from portal import catalogue
-from portal.db import db
+from portal.db import db, read_only
 from portal.guards import requires
 from portal.models import Tenant
 from portal.models._base import utcnow
@@ -39,6 +39,7 @@ def _pages() -> dict[str, int]:
 
 
 @bp.route("")
+@read_only
 @requires("read_own_file")
 def home():
     tenant = own_tenant()
@@ -50,6 +51,7 @@ def home():
 
 
 @bp.route("/export.json")
+@read_only
 @requires("export_own")
 def export_json():
     tenant = own_tenant()
