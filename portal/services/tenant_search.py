@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, false, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from portal import access
@@ -66,11 +66,11 @@ def _prefix(column: Any, prefix: str) -> Any:
     return and_(column >= prefix, column < _next_prefix(prefix), column.like(escaped + "%", escape="\\"))
 
 
-def match_condition(query: str) -> Any:
-    """A SQL condition on Tenant for what was typed (false() when nothing usable)."""
+def match_options(query: str) -> list[Any]:
+    """The ways what was typed can match a tenant, each a SQL condition served by one index."""
     words = [w for w in query.split(" ") if w][:WORDS_MAX]
     if not words:
-        return false()
+        return []
     last, first = func.lower(Tenant.last_name), func.lower(Tenant.first_name)
     options = [_prefix(Tenant.tenant_number, query.upper())]
     lowered = [w.lower() for w in words]
@@ -83,7 +83,13 @@ def match_condition(query: str) -> Any:
             others = lowered[:i] + lowered[i + 1:]
             options.append(and_(_prefix(last, word), *[_prefix(first, o) for o in others]))
         options.append(_prefix(last, " ".join(lowered)))  # "de la fontaine"
-    return or_(*options)
+    return options
+
+
+def match_condition(query: str) -> Any:
+    """A SQL condition on Tenant for what was typed (false() when nothing usable)."""
+    options = match_options(query)
+    return or_(*options) if options else false()
 
 
 def _select_hits(actor: access.Actor) -> Any:
@@ -95,15 +101,34 @@ def _select_hits(actor: access.Actor) -> Any:
             .where(access.scope_condition(actor)))
 
 
+_ORDER = (func.lower(Tenant.last_name), func.lower(Tenant.first_name), Tenant.id)
+
+
+def _first_matches(actor: access.Actor, query: str, count: int) -> Any:
+    """The ids of the first `count` tenants in name order that the query finds.
+
+    Each way of matching walks its own index in name order and stops after `count` rows;
+    the union of those short lists holds the first `count` of all. An OR of the options
+    would collect every match first ("Martin": thousands at Paris scale) and sort them all.
+    """
+    branches = [
+        select(select(Tenant.id.label("id"), *(c.label(f"k{i}") for i, c in enumerate(_ORDER[:2])))
+               .where(option, access.scope_condition(actor))
+               .order_by(*_ORDER).limit(count).subquery())
+        for option in match_options(query)]
+    if not branches:
+        return select(Tenant.id).where(false())
+    return select(union(*branches).subquery().c.id)
+
+
 def search(session: Session, actor: access.Actor, query: str, page: int = 1, page_size: int = 25) -> Results:
     """Tenants in the actor's scope matching the query (every tenant in scope when empty)."""
     page = max(1, min(page, 10_000))
     query = normalise(query)
     stmt = _select_hits(actor)
     if query:
-        stmt = stmt.where(match_condition(query))
-    rows = session.execute(stmt.order_by(func.lower(Tenant.last_name), func.lower(Tenant.first_name), Tenant.id)
-                           .limit(page_size + 1).offset((page - 1) * page_size)).all()
+        stmt = stmt.where(Tenant.id.in_(_first_matches(actor, query, page * page_size + 1)))
+    rows = session.execute(stmt.order_by(*_ORDER).limit(page_size + 1).offset((page - 1) * page_size)).all()
     hits = tuple(TenantHit(*row) for row in rows[:page_size])
     return Results(query, hits, page, page_size, len(rows) > page_size)
 

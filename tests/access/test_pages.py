@@ -140,3 +140,29 @@ def test_search_by_name_uses_an_index_not_a_scan(app):
         sql = str(stmt.compile(s.get_bind(), compile_kwargs={"literal_binds": True}))
         plan = " ".join(str(r[-1]) for r in s.execute(text("EXPLAIN QUERY PLAN " + sql)))
         assert "SCAN tenants" not in plan and "INDEX" in plan, plan
+
+
+def test_search_pages_list_every_match_once_in_name_order(session):
+    """Matches by last name, by first name and by both, paged two at a time: the pages
+    put together are every match, once, sorted by last then first name."""
+    from portal.models import Tenant
+
+    people = [("Marc", "Zola"), ("Anne", "Martin"), ("Martine", "Martin"), ("Paul", "Marchand"),
+              ("Marie", "Abadie"), ("Jean", "Maréchal"), ("Luc", "Dupont"), ("Mario", "Martin")]
+    for i, (first, last) in enumerate(people):
+        session.add(Tenant(tenant_number=f"LOC-T-SRCH-{i}", first_name=first, last_name=last))
+    session.flush()
+    dpo = access.Actor(None, "dpo")
+    found, page = [], 1
+    while True:
+        results = tenant_search.search(session, dpo, "mar", page=page, page_size=2)
+        found += [h.full_name for h in results.hits]
+        if not results.has_next:
+            break
+        page += 1
+    expected = sorted(
+        [f"{f} {l}" for f, l in people if l.lower().startswith("mar") or f.lower().startswith("mar")]
+        + ["Camille Martin"],  # the demo tenant
+        key=lambda n: (n.split(" ", 1)[1].lower(), n.split(" ", 1)[0].lower()))
+    assert found == expected
+    assert len(found) == 8 and page == 4  # two per page

@@ -110,3 +110,17 @@ def test_the_same_seed_gives_the_same_data(tmp_path):
         s.close()
     for app in (one, two):
         Database.state(app).engine.dispose()
+
+
+def test_the_planner_has_fresh_statistics_after_the_load(seeded):
+    """After a bulk load the database holds planner statistics for the loaded tables (a
+    planner left guessing from an empty database chooses scans at Paris scale)."""
+    app, _result = seeded
+    engine = Database.state(app).engine
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            analysed = {t for (t,) in conn.exec_driver_sql("SELECT DISTINCT tbl FROM sqlite_stat1")}
+        else:
+            analysed = {t for (t,) in conn.exec_driver_sql(
+                "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL")}
+    assert {"tenants", "payments", "rent_calls", "privacy_requests", "audit_log"} <= analysed
