@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, func, select
+from sqlalchemy.sql.elements import True_
 from sqlalchemy.orm import Session, aliased
 
 from portal import access, deadlines, workflow
@@ -75,7 +76,10 @@ class Queue:
 
 def _scope(actor: access.Actor) -> Any:
     kinds = sorted(access.PROCESSABLE_KINDS.get(actor.role, frozenset()))
-    return and_(access.scope_condition(actor), PrivacyRequest.kind.in_(kinds))
+    tenants = access.scope_condition(actor)
+    if not isinstance(tenants, True_):  # the DPO's scope is everyone: no need to look at tenants
+        tenants = PrivacyRequest.tenant_id.in_(select(Tenant.id).where(tenants))
+    return and_(tenants, PrivacyRequest.kind.in_(kinds))
 
 
 def build(session: Session, actor: access.Actor, today: date, f: Filters, page_size: int = PAGE_SIZE) -> Queue:
@@ -83,7 +87,9 @@ def build(session: Session, actor: access.Actor, today: date, f: Filters, page_s
     running = PrivacyRequest.status.in_(RUNNING)
     is_overdue = and_(running, PrivacyRequest.due_on < today)
     is_soon = and_(running, PrivacyRequest.due_on >= today, PrivacyRequest.due_on <= soon_until)
-    base = select(PrivacyRequest).join(Tenant, Tenant.id == PrivacyRequest.tenant_id).where(_scope(actor))
+    # Counted over the requests alone: joining the tenants table for the counts made
+    # PostgreSQL read all of it (300,000 rows) to count a thousand requests.
+    base = select(PrivacyRequest).where(_scope(actor))
 
     counts = session.execute(
         base.with_only_columns(PrivacyRequest.status, func.count(),
@@ -119,7 +125,8 @@ def build(session: Session, actor: access.Actor, today: date, f: Filters, page_s
     page = min(f.page, pages)
     assignee = aliased(User)
     rows = session.execute(
-        stmt.outerjoin(assignee, assignee.id == PrivacyRequest.assigned_to_id)
+        stmt.join(Tenant, Tenant.id == PrivacyRequest.tenant_id)
+        .outerjoin(assignee, assignee.id == PrivacyRequest.assigned_to_id)
         .with_only_columns(PrivacyRequest.ref, PrivacyRequest.kind, PrivacyRequest.status, Tenant.first_name,
                            Tenant.last_name, Tenant.tenant_number, PrivacyRequest.received_on,
                            PrivacyRequest.due_on, assignee.display_name, PrivacyRequest.is_repeat,

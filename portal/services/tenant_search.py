@@ -66,29 +66,30 @@ def _prefix(column: Any, prefix: str) -> Any:
     return and_(column >= prefix, column < _next_prefix(prefix), column.like(escaped + "%", escape="\\"))
 
 
-def match_options(query: str) -> list[Any]:
-    """The ways what was typed can match a tenant, each a SQL condition served by one index."""
+def match_options(query: str) -> list[tuple[Any, bool]]:
+    """The ways what was typed can match a tenant: (SQL condition, whether its few matches
+    should be gathered through their own index before being sorted by name)."""
     words = [w for w in query.split(" ") if w][:WORDS_MAX]
     if not words:
         return []
     last, first = func.lower(Tenant.last_name), func.lower(Tenant.first_name)
-    options = [_prefix(Tenant.tenant_number, query.upper())]
+    options = [(_prefix(Tenant.tenant_number, query.upper()), True)]
     lowered = [w.lower() for w in words]
     if len(lowered) == 1:
-        options += [_prefix(last, lowered[0]), _prefix(first, lowered[0])]
+        options += [(_prefix(last, lowered[0]), False), (_prefix(first, lowered[0]), False)]
     else:
         # "camille mar" or "martin cam": one word begins the last name, another the first
         # name; the name pair is anchored on an index either way.
         for i, word in enumerate(lowered):
             others = lowered[:i] + lowered[i + 1:]
-            options.append(and_(_prefix(last, word), *[_prefix(first, o) for o in others]))
-        options.append(_prefix(last, " ".join(lowered)))  # "de la fontaine"
+            options.append((and_(_prefix(last, word), *[_prefix(first, o) for o in others]), False))
+        options.append((_prefix(last, " ".join(lowered)), False))  # "de la fontaine"
     return options
 
 
 def match_condition(query: str) -> Any:
     """A SQL condition on Tenant for what was typed (false() when nothing usable)."""
-    options = match_options(query)
+    options = [condition for condition, _gather in match_options(query)]
     return or_(*options) if options else false()
 
 
@@ -107,15 +108,24 @@ _ORDER = (func.lower(Tenant.last_name), func.lower(Tenant.first_name), Tenant.id
 def _first_matches(actor: access.Actor, query: str, count: int) -> Any:
     """The ids of the first `count` tenants in name order that the query finds.
 
-    Each way of matching walks its own index in name order and stops after `count` rows;
-    the union of those short lists holds the first `count` of all. An OR of the options
-    would collect every match first ("Martin": thousands at Paris scale) and sort them all.
+    Each way of matching gives its first `count` rows and the union of those short lists
+    holds the first `count` of all. An OR of the options would collect every match first
+    ("Martin": thousands at Paris scale) and sort them all. A name range walks the name
+    index in order and stops early. A tenant number matches one row or a few: they are
+    gathered through the number's index, then sorted (the subquery with OFFSET 0 keeps
+    PostgreSQL from walking the whole name index in search of them, which it did at
+    300,000 tenants: 29 ms instead of 7).
     """
-    branches = [
-        select(select(Tenant.id.label("id"), *(c.label(f"k{i}") for i, c in enumerate(_ORDER[:2])))
-               .where(option, access.scope_condition(actor))
-               .order_by(*_ORDER).limit(count).subquery())
-        for option in match_options(query)]
+    keys = (Tenant.id.label("id"), _ORDER[0].label("k0"), _ORDER[1].label("k1"))
+    branches = []
+    for condition, gather in match_options(query):
+        found = select(*keys).where(condition, access.scope_condition(actor))
+        if not gather:
+            found = found.order_by(*_ORDER).limit(count)
+        else:
+            fenced = found.offset(0).subquery()
+            found = select(fenced).order_by(fenced.c.k0, fenced.c.k1, fenced.c.id).limit(count)
+        branches.append(select(found.subquery()))
     if not branches:
         return select(Tenant.id).where(false())
     return select(union(*branches).subquery().c.id)
