@@ -53,7 +53,17 @@ def prepare(url: str, instance: Path, tenants: int, log=print) -> float:
     if extra:
         log(f"  seeding {extra:,} tenants…")
         run_portal(["seed-scale", "--tenants", str(extra), "--seed", "7"], url, instance)
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    if url.startswith("postgresql"):
+        # Not timed: let the measurements find a settled database rather than race the
+        # autovacuum that a 20-million-row load sets off (docs/deploy.md, after a bulk load).
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text("VACUUM (ANALYZE)"))
+        engine.dispose()
+    return seconds
 
 
 def percentile(values: Iterable[float], pct: float) -> float:

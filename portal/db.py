@@ -42,6 +42,12 @@ def make_engine(url: str, sqlite_immediate: bool = True, **options: Any) -> Engi
         _sqlite_setup(engine, sqlite_immediate)
         return engine
     options.setdefault("pool_pre_ping", True)
+    # psycopg prepares a statement run five times, and PostgreSQL may then keep one generic
+    # plan for every value: the tenant search (same SQL for a name and for a tenant number)
+    # then walked the whole name index for a number, 35 ms instead of 8 at 300,000 tenants.
+    # Plans are made for the values at hand instead (planning costs tens of microseconds).
+    args = options.setdefault("connect_args", {})
+    args["options"] = (args.get("options", "") + " -c plan_cache_mode=force_custom_plan").strip()
     return create_engine(url, **options)
 
 
