@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 from flask import has_app_context
-from markupsafe import Markup, escape
 from flask_babel import force_locale, gettext
+from markupsafe import Markup, escape
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, g, render_template, request, session, url_for
-from flask_babel import get_locale, get_translations, gettext
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 
