@@ -14,10 +14,10 @@ from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
 from portal.i18n import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from portal import access, catalogue
+from portal import access, batch, catalogue
 from portal.formatting import PARIS
 from portal.models import AuditEntry, Tenant, User
 from portal.services import audit
@@ -153,20 +153,36 @@ def _purpose_key(detail: Any) -> str | None:
     return detail.get("purpose_key") if isinstance(detail, dict) else None
 
 
+_READS_WHERE = (AuditEntry.tenant_id == bindparam("tenant_id"), AuditEntry.action == "read",
+                AuditEntry.actor_role != "tenant")
+_READS_COUNT = select(func.count()).select_from(AuditEntry).where(*_READS_WHERE)
+_READS_ROWS = (select(AuditEntry.at, AuditEntry.actor_role, AuditEntry.purpose, AuditEntry.detail,
+                      AuditEntry.categories, User.display_name)
+               .outerjoin(User, User.id == AuditEntry.actor_id).where(*_READS_WHERE)
+               .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+               .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer)))
+
+
+def reads_jobs(tenant_id: int, page: int = 1, page_size: int = 25) -> list[batch.Job]:
+    """The two statements of a page of reads (count, rows), to run with batch.run."""
+    page = max(1, page)
+    return [(_READS_COUNT, {"tenant_id": tenant_id}),
+            (_READS_ROWS, {"tenant_id": tenant_id, "limit": page_size + 1, "offset": (page - 1) * page_size})]
+
+
+def reads_page(results: list[list[Any]], page: int = 1, page_size: int = 25, show_names: bool = False) -> Page:
+    """The Page made from the answers to reads_jobs."""
+    (total,), rows = results[0][0], results[1]
+    items = tuple(Consultation(at, role, purpose, _purpose_key(detail), _split(categories),
+                               name if show_names else None)
+                  for at, role, purpose, detail, categories, name in rows[:page_size])
+    return Page(items, max(1, page), page_size, len(rows) > page_size, total or 0)
+
+
 def reads_of(session: Session, tenant_id: int, page: int = 1, page_size: int = 25,
              show_names: bool = False) -> Page:
     """The staff reads of one tenant's file, newest first (audit_log.tenant_id is indexed)."""
-    page = max(1, page)
-    where = (AuditEntry.tenant_id == tenant_id, AuditEntry.action == "read",
-             AuditEntry.actor_role != "tenant")
-    total = session.scalar(select(func.count()).select_from(AuditEntry).where(*where)) or 0
-    rows = session.execute(
-        select(AuditEntry, User.display_name).outerjoin(User, User.id == AuditEntry.actor_id)
-        .where(*where).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        .limit(page_size + 1).offset((page - 1) * page_size)).all()
-    items = tuple(Consultation(e.at, e.actor_role, e.purpose, _purpose_key(e.detail), _split(e.categories),
-                               name if show_names else None) for e, name in rows[:page_size])
-    return Page(items, page, page_size, len(rows) > page_size, total)
+    return reads_page(batch.run(session, reads_jobs(tenant_id, page, page_size)), page, page_size, show_names)
 
 
 # --- What the DPO reads: the whole log, filtered ------------------------------------

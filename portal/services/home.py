@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from portal import access, deadlines
+from portal import access, batch, deadlines
 from portal.models import FieldChange, PrivacyRequest, Tenant
 from portal.services import access_log
 from portal.services.dossier import Dossier, as_date
@@ -54,10 +54,20 @@ class HomeSummary:
     reads_total: int
 
 
+_CORRECTIONS = (select(FieldChange.field_key, func.max(FieldChange.changed_at))
+                .where(FieldChange.tenant_id == bindparam("tenant_id")).group_by(FieldChange.field_key))
+_REQUESTS = (select(PrivacyRequest.ref, PrivacyRequest.kind, PrivacyRequest.status,
+                    PrivacyRequest.received_on, PrivacyRequest.due_on)
+             .where(PrivacyRequest.tenant_id == bindparam("tenant_id"))
+             .order_by(PrivacyRequest.received_on.desc(), PrivacyRequest.id.desc()))
+
+
 def corrections_by_category(session: Session, tenant_id: int) -> dict[str, date]:
     """The date of the newest correction (FieldChange) of each category, in one query."""
-    rows = session.execute(select(FieldChange.field_key, func.max(FieldChange.changed_at))
-                           .where(FieldChange.tenant_id == tenant_id).group_by(FieldChange.field_key))
+    return _newest_corrections(batch.run(session, [(_CORRECTIONS, {"tenant_id": tenant_id})])[0])
+
+
+def _newest_corrections(rows: list[Any]) -> dict[str, date]:
     newest: dict[str, date] = {}
     for key, at in rows:
         day, cat = as_date(at), key.split(".", 1)[0]
@@ -73,21 +83,24 @@ def summarise(session: Session, tenant: Tenant, actor: access.Actor, snapshot: D
     from portal.formatting import PARIS
 
     today = today or datetime.now(PARIS).date()
-
-    corrected = corrections_by_category(session, tenant.id)
+    shows_reads = access.may_read(actor, "access_log", tenant_id=tenant.id)
+    jobs: list[batch.Job] = [(_CORRECTIONS, {"tenant_id": tenant.id}), (_REQUESTS, {"tenant_id": tenant.id})]
+    if shows_reads:
+        jobs += access_log.reads_jobs(tenant.id, page_size=reads_limit)
+    results = batch.run(session, jobs)  # one round trip
+    corrected = _newest_corrections(results[0])
     cats = tuple(
         CategorySummary(c.key, c.title, c.count,
                         max((d for d in (c.latest, corrected.get(c.key)) if d is not None), default=None))
         for c in snapshot.categories)
-    reqs = session.scalars(select(PrivacyRequest).where(PrivacyRequest.tenant_id == tenant.id)
-                           .order_by(PrivacyRequest.received_on.desc(), PrivacyRequest.id.desc())).all()
     requests = tuple(sorted(
-        (RequestSummary(r.ref, r.kind, r.status, r.received_on, r.due_on,
-                        r.status in OPEN_STATUSES, deadlines.days_left(r.due_on, today))
-         for r in reqs), key=lambda r: (not r.open, r.due_on if r.open else date.min)))
+        (RequestSummary(ref, kind, status, received_on, due_on,
+                        status in OPEN_STATUSES, deadlines.days_left(due_on, today))
+         for ref, kind, status, received_on, due_on in results[1]),
+        key=lambda r: (not r.open, r.due_on if r.open else date.min)))
     reads: tuple[access_log.Consultation, ...] = ()
     total = 0
-    if access.may_read(actor, "access_log", tenant_id=tenant.id):
-        latest = access_log.reads_of(session, tenant.id, page_size=reads_limit)
+    if shows_reads:
+        latest = access_log.reads_page(results[2:], page_size=reads_limit)
         reads, total = latest.items, latest.total or 0
     return HomeSummary(cats, requests, reads, total)
