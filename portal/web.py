@@ -4,15 +4,18 @@ template helpers and error pages. create_app calls init_app and nothing else."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Flask, g, render_template, request, session, url_for
-from flask_babel import get_locale, get_translations
+from flask_babel import get_translations
 from flask_login import current_user
 from jinja2 import pass_context
+from markupsafe import Markup
 
 from portal import access, catalogue, formatting
 from portal.db import db
 from portal.extensions import babel, csrf, limiter, login_manager
+from portal.i18n import current_locale
 from portal.models import User
 
 
@@ -55,7 +58,7 @@ def select_locale() -> str:
 
 
 def current_lang() -> str:
-    return str(get_locale() or "fr")
+    return str(current_locale() or "fr")
 
 
 def _init_login(app: Flask) -> None:
@@ -109,6 +112,20 @@ def _register_template_helpers(app: Flask) -> None:
     def table(context: Any, section: Any) -> Any:
         return formatting.section_table(section.fields, section.rows, context.get("current_lang") or current_lang())
 
+    # The "Why we hold this" block of a category is the same for every tenant: rendered once
+    # per text and language (twelve on each file page).
+    art15_html: dict[tuple[catalogue.Art15, str], Markup] = {}
+
+    @app.template_filter("art15_block")
+    @pass_context
+    def art15_block(context: Any, info: catalogue.Art15) -> Markup:
+        key = (info, context.get("current_lang") or current_lang())
+        html = art15_html.get(key)
+        if html is None:
+            macro = app.jinja_env.get_template("tenant/_section.html").module.render_info  # type: ignore[attr-defined]
+            html = art15_html[key] = Markup(str(macro(info)))
+        return html
+
     @app.template_filter("money")
     def money(cents: int | None) -> str:
         return formatting.money(cents, current_lang())
@@ -135,11 +152,18 @@ def _register_template_helpers(app: Flask) -> None:
 
         endpoints = app.view_functions.keys()
 
+        base: list[str] = []
+
         def correct_url(category: str, field: str, record: int | None = None) -> str | None:
+            """The rectification form for one field (and record). Its URL is built once per
+            page and the query added here: a file page links dozens of fields."""
             if "tenant.new_request" not in endpoints:
                 return None
-            return url_for("tenant.new_request", kind="rectification", field=f"{category}.{field}",
-                           record=record)
+            if not base:
+                base.append(url_for("tenant.new_request", kind="rectification"))
+            query = {"field": f"{category}.{field}"} if record is None else {
+                "field": f"{category}.{field}", "record": record}
+            return f"{base[0]}&{urlencode(query)}"
 
         return {"current_lang": current_lang(), "_translations": get_translations(), "catalogue": catalogue,
                 "landlord": app.config["LANDLORD"], "nav_items": nav_items,
