@@ -12,8 +12,8 @@ Either way the statements are compiled by SQLAlchemy (once each), their paramete
 results go through SQLAlchemy's type processors, and the engine's
 `before_cursor_execute`/`after_cursor_execute` events see every statement (the
 statement-count tests and any SQL logging rely on them). Any other driver, or a
-statement that needs more of SQLAlchemy (expanding IN lists), runs through SQLAlchemy as
-usual. tests/scale/test_batch.py checks the answers are the same. No Flask here.
+statement given a list at run time (expanding IN), runs through SQLAlchemy as usual.
+tests/scale/test_batch.py checks the answers are the same. No Flask here.
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ class _Compiled:
         return [tuple(v if p is None else p(v) for p, v in zip(self.processors, row)) for row in rows]
 
 
-# Compiled once per (statement, dialect). Only the statements a module keeps for the life
-# of the process come here (dossier._statement), so the keys stay few and alive.
+# Compiled once per (statement, dialect). The statements come from the caches of the
+# modules that build them (dossier._statement, request_queue._statements): few, and kept.
 _COMPILED: dict[tuple[Any, str], _Compiled | None] = {}
 
 
@@ -77,17 +77,22 @@ def _compile(stmt: Any, dialect: Dialect) -> _Compiled | None:
     key = (stmt, dialect.name)
     if key in _COMPILED:
         return _COMPILED[key]
+    if len(_COMPILED) > 2000:  # statements kept by an LRU elsewhere come and go
+        _COMPILED.clear()
     compiled = stmt.compile(dialect=_named(dialect))
-    sql = compiled.string
-    if "POSTCOMPILE" in sql or compiled.positional:
-        found = None  # expanding IN lists and the like: left to SQLAlchemy
+    binds = {name: bind for bind, name in compiled.bind_names.items()}
+    required = {name for name, bind in binds.items() if bind.required}
+    if compiled.positional or any(binds[name].expanding for name in required):
+        found = None  # a list given at run time: left to SQLAlchemy
     else:
-        binds = {name: (bind, bind.type.dialect_impl(dialect).bind_processor(dialect))
-                 for bind, name in compiled.bind_names.items()}
-        defaults = {name: bind.effective_value if convert is None else convert(bind.effective_value)
-                    for name, (bind, convert) in binds.items() if not bind.required}
-        converters = {name: convert for name, (bind, convert) in binds.items() if bind.required and convert}
-        found = _Compiled(sql, defaults, converters, tuple(c.type for c in stmt.selected_columns))
+        # IN lists written in the statement (kinds, statuses…) are expanded now, once.
+        state = compiled.construct_expanded_state({name: None for name in required})
+        convert = {name: c for name, bind in binds.items()
+                   if (c := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None}
+        defaults = {name: convert[name](value) if name in convert else value
+                    for name, value in state.parameters.items() if name not in required}
+        found = _Compiled(state.statement, defaults, {n: c for n, c in convert.items() if n in required},
+                          tuple(c.type for c in stmt.selected_columns))
     _COMPILED[key] = found
     return found
 

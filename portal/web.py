@@ -10,7 +10,7 @@ from flask import Flask, g, render_template, request, session, url_for
 from flask_babel import get_translations
 from flask_login import current_user
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from portal import access, catalogue, formatting
 from portal.db import db
@@ -125,6 +125,15 @@ def _register_template_helpers(app: Flask) -> None:
             macro = app.jinja_env.get_template("tenant/_section.html").module.render_info  # type: ignore[attr-defined]
             html = art15_html[key] = Markup(str(macro(info)))
         return html
+
+    @app.template_filter("options")
+    def options(choices: Any, chosen: Any = None) -> Markup:
+        """<option> elements for (value, label) pairs, the chosen value selected: built in
+        one pass here (a staff list reaches hundreds of names at a large landlord)."""
+        chosen = None if chosen is None else str(chosen)
+        return Markup("".join(
+            f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>{escape(label)}</option>'
+            for value, label in choices))
 
     @app.template_filter("money")
     def money(cents: int | None) -> str:

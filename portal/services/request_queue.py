@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Date, Integer, and_, bindparam, case, func, select
 from sqlalchemy.sql.elements import True_
 from sqlalchemy.orm import Session, aliased
 
-from portal import access, deadlines, workflow
+from portal import access, batch, deadlines, workflow
 from portal.models import PrivacyRequest, Tenant, User
 
 PAGE_SIZE = 50
@@ -82,57 +83,77 @@ def _scope(actor: access.Actor) -> Any:
     return and_(tenants, PrivacyRequest.kind.in_(kinds))
 
 
-def build(session: Session, actor: access.Actor, today: date, f: Filters, page_size: int = PAGE_SIZE) -> Queue:
-    soon_until = today + timedelta(days=deadlines.DUE_SOON_DAYS)
+# The queue's statements are built once per (actor, filters) with the dates, the chosen
+# assignee and the page as bound parameters, and the three of them run together
+# (batch.run: one round trip on PostgreSQL).
+_TODAY, _SOON_UNTIL = bindparam("q_today", type_=Date), bindparam("q_soon_until", type_=Date)
+_ASSIGNEE = bindparam("q_assignee", type_=Integer)
+_LIMIT, _OFFSET = bindparam("q_limit", type_=Integer), bindparam("q_offset", type_=Integer)
+
+
+@lru_cache(maxsize=256)
+def _statements(actor: access.Actor, status: str, kind: str, assignee: str, overdue: bool,
+                due_soon: bool) -> tuple[Any, Any, Any]:
+    """(counts by status, number of matching requests, a page of them)."""
     running = PrivacyRequest.status.in_(RUNNING)
-    is_overdue = and_(running, PrivacyRequest.due_on < today)
-    is_soon = and_(running, PrivacyRequest.due_on >= today, PrivacyRequest.due_on <= soon_until)
+    is_overdue = and_(running, PrivacyRequest.due_on < _TODAY)
+    is_soon = and_(running, PrivacyRequest.due_on >= _TODAY, PrivacyRequest.due_on <= _SOON_UNTIL)
     # Counted over the requests alone: joining the tenants table for the counts made
     # PostgreSQL read all of it (300,000 rows) to count a thousand requests.
     base = select(PrivacyRequest).where(_scope(actor))
+    counts = (base.with_only_columns(PrivacyRequest.status, func.count(),
+                                     func.sum(case((is_overdue, 1), else_=0)),
+                                     func.sum(case((is_soon, 1), else_=0)))
+              .group_by(PrivacyRequest.status))
+    stmt = base
+    if status == "open":
+        stmt = stmt.where(PrivacyRequest.status.in_(workflow.OPEN_STATUSES))
+    elif status != "all":
+        stmt = stmt.where(PrivacyRequest.status == status)
+    if kind:
+        stmt = stmt.where(PrivacyRequest.kind == kind)
+    if assignee == "me":
+        stmt = stmt.where(PrivacyRequest.assigned_to_id == actor.user_id)
+    elif assignee == "none":
+        stmt = stmt.where(PrivacyRequest.assigned_to_id.is_(None))
+    elif assignee:
+        stmt = stmt.where(PrivacyRequest.assigned_to_id == _ASSIGNEE)
+    if overdue:
+        stmt = stmt.where(is_overdue)
+    if due_soon:
+        stmt = stmt.where(is_soon)
+    total = stmt.with_only_columns(func.count())
+    who = aliased(User)
+    rows = (stmt.join(Tenant, Tenant.id == PrivacyRequest.tenant_id)
+            .outerjoin(who, who.id == PrivacyRequest.assigned_to_id)
+            .with_only_columns(PrivacyRequest.ref, PrivacyRequest.kind, PrivacyRequest.status, Tenant.first_name,
+                               Tenant.last_name, Tenant.tenant_number, PrivacyRequest.received_on,
+                               PrivacyRequest.due_on, who.display_name, PrivacyRequest.is_repeat,
+                               PrivacyRequest.identity_verified, PrivacyRequest.extended)
+            .order_by(PrivacyRequest.due_on, PrivacyRequest.id)
+            .limit(_LIMIT).offset(_OFFSET))
+    return counts, total, rows
 
-    counts = session.execute(
-        base.with_only_columns(PrivacyRequest.status, func.count(),
-                               func.sum(case((is_overdue, 1), else_=0)),
-                               func.sum(case((is_soon, 1), else_=0)))
-        .group_by(PrivacyRequest.status)).all()
+
+def build(session: Session, actor: access.Actor, today: date, f: Filters, page_size: int = PAGE_SIZE) -> Queue:
+    counts_stmt, total_stmt, rows_stmt = _statements(
+        actor, f.status, f.kind, "id" if f.assignee.isdigit() else f.assignee, f.overdue, f.due_soon)
+    params = {"q_today": today, "q_soon_until": today + timedelta(days=deadlines.DUE_SOON_DAYS),
+              "q_assignee": int(f.assignee) if f.assignee.isdigit() else None,
+              "q_limit": page_size, "q_offset": (f.page - 1) * page_size}
+    counts, ((total,),), rows = batch.run(session, [(counts_stmt, params), (total_stmt, params),
+                                                    (rows_stmt, params)])
     by_status = {s: 0 for s in workflow.STATUSES}
     overdue = soon = 0
     for status, n, late, near in counts:
         by_status[status] = n
         overdue += int(late or 0)
         soon += int(near or 0)
-
-    stmt = base
-    if f.status == "open":
-        stmt = stmt.where(PrivacyRequest.status.in_(workflow.OPEN_STATUSES))
-    elif f.status != "all":
-        stmt = stmt.where(PrivacyRequest.status == f.status)
-    if f.kind:
-        stmt = stmt.where(PrivacyRequest.kind == f.kind)
-    if f.assignee == "me":
-        stmt = stmt.where(PrivacyRequest.assigned_to_id == actor.user_id)
-    elif f.assignee == "none":
-        stmt = stmt.where(PrivacyRequest.assigned_to_id.is_(None))
-    elif f.assignee:
-        stmt = stmt.where(PrivacyRequest.assigned_to_id == int(f.assignee))
-    if f.overdue:
-        stmt = stmt.where(is_overdue)
-    if f.due_soon:
-        stmt = stmt.where(is_soon)
-    total = session.scalar(stmt.with_only_columns(func.count())) or 0
+    total = total or 0
     pages = max(1, -(-total // page_size))
     page = min(f.page, pages)
-    assignee = aliased(User)
-    rows = session.execute(
-        stmt.join(Tenant, Tenant.id == PrivacyRequest.tenant_id)
-        .outerjoin(assignee, assignee.id == PrivacyRequest.assigned_to_id)
-        .with_only_columns(PrivacyRequest.ref, PrivacyRequest.kind, PrivacyRequest.status, Tenant.first_name,
-                           Tenant.last_name, Tenant.tenant_number, PrivacyRequest.received_on,
-                           PrivacyRequest.due_on, assignee.display_name, PrivacyRequest.is_repeat,
-                           PrivacyRequest.identity_verified, PrivacyRequest.extended)
-        .order_by(PrivacyRequest.due_on, PrivacyRequest.id)
-        .limit(page_size).offset((page - 1) * page_size)).all()
+    if page != f.page:  # past the end: the last page
+        rows = batch.run(session, [(rows_stmt, dict(params, q_offset=(page - 1) * page_size))])[0]
     out = []
     for (ref, kind, status, first, last, number, received, due, who, repeat, verified, extended) in rows:
         clock = status in RUNNING
@@ -144,8 +165,10 @@ def build(session: Session, actor: access.Actor, today: date, f: Filters, page_s
                  overdue, soon, by_status)
 
 
+_STAFF = select(User.id, User.display_name).where(User.role.in_(sorted(access.PROCESSABLE_KINDS))) \
+    .order_by(User.display_name)
+
+
 def staff_choices(session: Session, actor: access.Actor) -> list[tuple[int, str]]:
     """Staff who process requests, for the assignee filter."""
-    roles = sorted(access.PROCESSABLE_KINDS)
-    return [(uid, name) for uid, name in session.execute(
-        select(User.id, User.display_name).where(User.role.in_(roles)).order_by(User.display_name))]
+    return [(uid, name) for uid, name in batch.run(session, [(_STAFF, {})])[0]]
