@@ -73,3 +73,26 @@ def test_a_failing_statement_in_a_batch_raises_and_the_session_recovers(session)
     session.rollback()
     assert batch.run(session, [(ok, {"tenant_id": tenant_id}), (ok, {"tenant_id": tenant_id})]) == [
         [("LOC-000101",)], [("LOC-000101",)]]
+
+
+@pytest.mark.parametrize("email", ["dpo@example.org", "gestion@example.org"])
+def test_queue_statements_with_lists_in_them_answer_as_run_one_by_one(session, email, today):
+    from datetime import timedelta
+
+    from portal.models import User
+    from portal.services import request_queue
+
+    user = session.scalar(select(User).where(User.email == email))
+    actor = access.actor_for(session, user)
+    params = {"q_today": today, "q_soon_until": today + timedelta(days=7), "q_assignee": user.id,
+              "q_limit": 50, "q_offset": 0}
+    compared = 0
+    for status in ("open", "all", "completed"):
+        for assignee in ("", "me", "none", "id"):
+            jobs = [(stmt, params) for stmt in request_queue._statements(actor, status, "", assignee, False, False)]
+            together = batch.run(session, jobs)
+            conn = session.connection()
+            assert [[tuple(r) for r in rows] for rows in together] == [
+                [tuple(r) for r in conn.execute(stmt, p).all()] for stmt, p in jobs]
+            compared += sum(len(rows) for rows in together)
+    assert compared > 0
