@@ -86,10 +86,22 @@ def read_only(view: Any) -> Any:
     return view
 
 
+def reads_then_writes(view: Any) -> Any:
+    """Declares a view that reads, then records what it showed (an audited search or file
+    read): it reads like a `read_only` view, and calls `db.start_writing()` before its
+    writes. On SQLite the write lock is then held for the audit entry alone, not for the
+    whole search: two workers search side by side and only queue to append to the log."""
+    view.reads_then_writes = True
+    return view
+
+
 def _reading_only() -> bool:
     if not has_request_context():
         return False
-    return getattr(current_app.view_functions.get(request.endpoint or ""), "read_only", False)
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "read_only", False):
+        return True
+    return getattr(view, "reads_then_writes", False) and not g.get("portal_writing", False)
 
 
 class Database:
@@ -115,6 +127,12 @@ class Database:
         if "db_session" not in g:
             g.db_session = self.state().factory()
         return g.db_session
+
+    def start_writing(self) -> None:
+        """In a `reads_then_writes` view: end the reading transaction (it wrote nothing);
+        the next one may write, and on SQLite takes the write lock as it begins."""
+        self.session.commit()
+        g.portal_writing = True
 
     @staticmethod
     def _teardown(_exc: BaseException | None) -> None:

@@ -19,7 +19,7 @@ from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, Length
 
 from portal import access
-from portal.db import db
+from portal.db import db, reads_then_writes
 from portal.guards import requires
 from portal.models import Tenant
 from portal.services import access_log, tenant_search
@@ -65,12 +65,14 @@ def _pages() -> dict[str, int]:
 
 
 @bp.route("/tenants")
+@reads_then_writes
 @requires("search_tenants")
 def tenants():
     actor = current_actor()
     query = tenant_search.normalise(request.args.get("q"))
     results = tenant_search.search(db.session, actor, query, _page_arg(), SEARCH_PAGE_SIZE)
     if query:
+        db.start_writing()
         access_log.record_search(db.session, actor, query, len(results.hits))
         if not results.hits and tenant_search.matches_outside_scope(db.session, actor, query):
             access_log.record_denied(db.session, actor, "search", asked=query)

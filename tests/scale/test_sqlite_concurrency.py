@@ -61,6 +61,36 @@ def test_read_only_pages_are_served_while_a_writer_holds_the_lock(tmp_path):
         engine.dispose()
 
 
+def test_a_search_takes_the_write_lock_only_to_append_to_the_log(tmp_path):
+    """The search itself runs in a shared (deferred) transaction; the write lock is taken
+    for the audit entry alone, so two workers' searches overlap."""
+    from sqlalchemy import event
+
+    app = build_app(tmp_path, "search-lock", SQLITE_BEGIN_IMMEDIATE=True)
+    engine = Database.state(app).engine
+    client = app.test_client()
+    login(client, "dpo@example.org")
+    seen: list[str] = []
+
+    def statement(_conn, _cursor, sql, *_args):
+        seen.append(" ".join(sql.split()))
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "commit", lambda _conn: seen.append("COMMIT"))
+    try:
+        page = client.get("/staff/tenants?q=Martin")
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+    assert page.status_code == 200 and "LOC-000101" in page.get_data(as_text=True)
+    start = seen.index("BEGIN IMMEDIATE")
+    end = seen.index("COMMIT", start)
+    reading, writing = seen[:start], seen[start:end]
+    assert "PRAGMA query_only=1" in reading and any("FROM tenants" in s for s in reading)
+    assert any(s.startswith("INSERT INTO audit_log") for s in writing)
+    assert not any("FROM tenants" in s for s in writing)
+    engine.dispose()
+
+
 def test_a_view_declared_read_only_cannot_write(tmp_path):
     from flask import Blueprint
 
