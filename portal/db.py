@@ -129,10 +129,12 @@ class Database:
         return g.db_session
 
     def start_writing(self) -> None:
-        """In a `reads_then_writes` view: end the reading transaction (it wrote nothing);
-        the next one may write, and on SQLite takes the write lock as it begins."""
-        self.session.commit()
+        """In a `reads_then_writes` view: on SQLite, end the reading transaction (it wrote
+        nothing); the next one takes the write lock as it begins. On PostgreSQL the
+        transaction goes on (readers hold no lock that stops a writer): no round trip."""
         g.portal_writing = True
+        if self.session.get_bind().dialect.name == "sqlite":
+            self.session.commit()
 
     @staticmethod
     def _teardown(_exc: BaseException | None) -> None:
