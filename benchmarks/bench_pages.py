@@ -5,7 +5,9 @@ fresh database is built with the real commands (init-db, demo, seed-scale), then
 page is requested REPEAT times in-process (Flask test client, server-side cost only) and
 reported as median and p95 in milliseconds and as a ratio to the baseline view (a 50-row
 table from the same database, same layout). Targets: pages ≤ 3× the baseline (heavy
-tenant ≤ 5×) and cost at the large size ≤ 1.5× the cost at the small size.
+tenant ≤ 5×) and cost at the large size ≤ 1.5× the cost at the small size. Each page is
+timed in turn with the baseline; the growth judged is that of its ratio to the baseline
+(the raw growth in ms is printed too).
 
     python benchmarks/bench_pages.py                       # 1000 and 300000, both databases
     python benchmarks/bench_pages.py --sizes 1000 --dbs sqlite --repeat 20
@@ -57,7 +59,8 @@ def _time(client, url: str, repeat: int) -> list[float]:
     return out
 
 
-def measure(url_db: str, instance: Path, repeat: int) -> dict[str, tuple[float, float]]:
+def measure(url_db: str, instance: Path, repeat: int) -> dict[str, tuple[float, float, float]]:
+    """label -> (median ms, p95 ms, ratio to the baseline timed alongside)."""
     from sqlalchemy import func, select
 
     from portal import create_app
@@ -85,16 +88,22 @@ def measure(url_db: str, instance: Path, repeat: int) -> dict[str, tuple[float, 
         users["heavy"] = heavy or users["typical"]
         s.close()
     client = app.test_client()
-    results: dict[str, tuple[float, float]] = {}
-    _login(client, users["typical"])
-    _time(client, "/_bench/baseline", 5)  # warm-up
-    base = _time(client, "/_bench/baseline", repeat)
-    results["baseline (50-row table)"] = (median(base), percentile(base, 95))
+    results: dict[str, tuple[float, float, float]] = {}
+    bases: list[float] = []
+    # Each page is timed in turn with the baseline (page, baseline, page, baseline…), and
+    # its ratio is to the baseline timed alongside it: the machine's speed drifts over a
+    # run of several minutes (other work on the host), and both see the same drift.
     for label, who, url, _target in PAGES:
         _login(client, users[who])
         _time(client, url, 3)  # warm-up (template compilation, caches)
-        t = _time(client, url, repeat)
-        results[label] = (median(t), percentile(t, 95))
+        _time(client, "/_bench/baseline", 3)
+        page, base = [], []
+        for _ in range(repeat):
+            page += _time(client, url, 1)
+            base += _time(client, "/_bench/baseline", 1)
+        results[label] = (median(page), percentile(page, 95), median(page) / median(base))
+        bases += base
+    results["baseline (50-row table)"] = (median(bases), percentile(bases, 95), 1.0)
     Database.state(app).engine.dispose()
     return results
 
@@ -126,20 +135,25 @@ def main() -> None:
             small = per_size[sizes[0]]
             for n in sizes:
                 res = per_size[n]
-                base = res["baseline (50-row table)"][0]
-                for label, (med, p95) in res.items():
+                ordered = ["baseline (50-row table)"] + [label for label, *_rest in PAGES]
+                for label in ordered:
+                    med, p95, ratio = res[label]
                     target = next((t for lbl, _w, _u, t in PAGES if lbl == label), None)
-                    ratio = med / base
-                    growth = med / small[label][0] if n != sizes[0] else 1.0
-                    ok = "" if target is None else ("ok" if ratio <= target and growth <= 1.5 else "MISS")
+                    first = n == sizes[0]
+                    growth = med / small[label][0] if not first else 1.0
+                    # The growth judged is that of the cost relative to the baseline (ratio
+                    # at this size / ratio at the small size): the sizes are measured
+                    # minutes apart, and the raw times move with the machine.
+                    relative = ratio / small[label][2] if not first else 1.0
+                    ok = "" if target is None else ("ok" if ratio <= target and relative <= 1.5 else "MISS")
                     table.append((db, f"{n:,}", label, f"{med:.1f}", f"{p95:.1f}", f"{ratio:.2f}",
-                                  f"{growth:.2f}", ok))
+                                  f"{growth:.2f}", f"{relative:.2f}", ok))
     finally:
         if pg_server:
             stop_postgres(work / "pg")
     print()
     print_table(["database", "tenants", "page", "median ms", "p95 ms", "× baseline",
-                 f"× at {sizes[0]:,}", "target"], table)
+                 f"ms × at {sizes[0]:,}", f"× baseline, × at {sizes[0]:,}", "target"], table)
     print()
     print_table(["database", "tenants", "seed-scale seconds"], seeding)
 
