@@ -150,6 +150,10 @@ def loading(engine: Engine) -> Iterator[Loader]:
         if is_pg:
             cur = raw.cursor()
             cur.execute("SET LOCAL synchronous_commit = off")
+            # The portal's connections plan each statement for its values (portal/db.py).
+            # The foreign-key checks of COPY are prepared statements run once per row:
+            # planned afresh each time, a 300,000-tenant load took 330 s instead of ~180.
+            cur.execute("SET LOCAL plan_cache_mode = auto")
             cur.close()
         else:
             # The rollback journal only copies pages that existed before the load: a

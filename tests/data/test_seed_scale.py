@@ -124,3 +124,23 @@ def test_the_planner_has_fresh_statistics_after_the_load(seeded):
             analysed = {t for (t,) in conn.exec_driver_sql(
                 "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL")}
     assert {"tenants", "payments", "rent_calls", "privacy_requests", "audit_log"} <= analysed
+
+
+def test_a_bulk_load_on_postgresql_lets_the_foreign_key_checks_keep_their_plans(tmp_path):
+    """The portal plans each statement for its values (portal/db.py); inside a bulk load the
+    per-row foreign-key checks of COPY must keep their cached plans, or a Paris-sized load
+    spends most of its time planning them again."""
+    from portal.services import bulk
+
+    app = build_app(tmp_path, "bulk_plans", demo=False)
+    engine = Database.state(app).engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's plan cache")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"
+    with bulk.loading(engine) as loader:
+        cur = loader.raw.cursor()
+        cur.execute("SHOW plan_cache_mode")
+        assert cur.fetchone()[0] == "auto"
+        cur.close()
+    engine.dispose()
