@@ -165,8 +165,8 @@ def build(session: Session, actor: access.Actor, today: date, f: Filters, page_s
                  overdue, soon, by_status)
 
 
-_STAFF = select(User.id, User.display_name).where(User.role.in_(sorted(access.PROCESSABLE_KINDS))) \
-    .order_by(User.display_name)
+_STAFF = (select(User.id, User.display_name).where(User.role.in_(sorted(access.PROCESSABLE_KINDS)))
+          .order_by(User.display_name))
 
 
 def staff_choices(session: Session, actor: access.Actor) -> list[tuple[int, str]]:
