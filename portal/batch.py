@@ -140,10 +140,12 @@ def _pipelined(conn: Connection, jobs: Sequence[Job], compiled: Sequence[_Compil
     assert raw is not None
     dispatch = conn.dispatch
     cursors: list[Any] = []
+    bound_params: list[dict[str, Any]] = []
     try:
         with raw.pipeline():
             for (_stmt, params), c in zip(jobs, compiled):
                 bound = c.bind(params)
+                bound_params.append(bound)
                 cursor = raw.cursor()
                 dispatch.before_cursor_execute(conn, cursor, c.sql, bound, None, False)
                 cursor.execute(c.sql, bound)
@@ -158,8 +160,8 @@ def _pipelined(conn: Connection, jobs: Sequence[Job], compiled: Sequence[_Compil
         raise DBAPIError.instance(compiled[len(cursors) - 1].sql if cursors else None, None, exc,
                                   conn.dialect.loaded_dbapi.Error, dialect=conn.dialect) from exc
     results = []
-    for (_stmt, params), c, cursor, rows in zip(jobs, compiled, cursors, fetched):
-        dispatch.after_cursor_execute(conn, cursor, c.sql, params, None, False)
+    for bound, c, cursor, rows in zip(bound_params, compiled, cursors, fetched):
+        dispatch.after_cursor_execute(conn, cursor, c.sql, bound, None, False)
         results.append(c.process(conn.dialect, cursor, rows))
         cursor.close()
     return results

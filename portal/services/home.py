@@ -62,12 +62,8 @@ _REQUESTS = (select(PrivacyRequest.ref, PrivacyRequest.kind, PrivacyRequest.stat
              .order_by(PrivacyRequest.received_on.desc(), PrivacyRequest.id.desc()))
 
 
-def corrections_by_category(session: Session, tenant_id: int) -> dict[str, date]:
-    """The date of the newest correction (FieldChange) of each category, in one query."""
-    return _newest_corrections(batch.run(session, [(_CORRECTIONS, {"tenant_id": tenant_id})])[0])
-
-
 def _newest_corrections(rows: list[Any]) -> dict[str, date]:
+    """The date of the newest correction (FieldChange) of each category."""
     newest: dict[str, date] = {}
     for key, at in rows:
         day, cat = as_date(at), key.split(".", 1)[0]
