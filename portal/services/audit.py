@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
 from portal.models import AuditEntry, AuditHead
@@ -31,35 +31,47 @@ def entry_hash(prev_hash: str, at: datetime, actor_id: int | None, actor_role: s
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _lock_chain(session: Session) -> None:
-    """Serialise writers of the chain so two transactions never fork it."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(734001)"))
+_LOCK = 734001  # the PostgreSQL advisory lock of the chain's first entry (no head row yet)
+_HEAD = select(AuditHead.last_hash).where(AuditHead.id == 1)
+_LAST = select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+
+
+def _chain_end(session: Session) -> tuple[str, bool]:
+    """(the hash the next entry links to, whether the head row exists), the chain locked
+    until the transaction ends so two writers never fork it. PostgreSQL: the head row's
+    lock (FOR UPDATE); the advisory lock only for the very first entry, when there is no
+    row to lock. SQLite: the database's write lock, already held by the writing transaction."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    head = session.scalar(_HEAD.with_for_update() if postgres else _HEAD)
+    if head is None and postgres:
+        session.execute(text(f"SELECT pg_advisory_xact_lock({_LOCK})"))
+        head = session.scalar(_HEAD.with_for_update())  # another writer may have made it meanwhile
+    if head is not None:
+        return head, True
+    return session.scalar(_LAST) or GENESIS, False
 
 
 def record(session: Session, actor_id: int | None, actor_role: str, action: str, *,
            tenant_id: int | None = None, categories: Iterable[str] = (), purpose: str | None = None,
            request_ref: str | None = None, detail: dict | None = None,
-           at: datetime | None = None) -> AuditEntry:
-    """Append one entry (flushes; the caller commits with the work it records)."""
-    _lock_chain(session)
-    prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
+           at: datetime | None = None) -> int:
+    """Append one entry; return its id. Written in the caller's transaction (the caller
+    commits with the work it records): three statements (the chain's end, the entry,
+    the new end), not the ORM's unit of work, since every staff search and read writes one."""
+    prev, has_head = _chain_end(session)
     at = at or utcnow()
     cats = ",".join(categories) or None
-    entry = AuditEntry(at=at, actor_id=actor_id, actor_role=actor_role, action=action,
-                       tenant_id=tenant_id, request_ref=request_ref, categories=cats,
-                       purpose=purpose, detail=detail, prev_hash=prev)
-    entry.hash = entry_hash(prev, at, actor_id, actor_role, action, tenant_id, request_ref, cats,
-                            purpose, detail)
-    session.add(entry)
-    session.flush()
-    head = session.get(AuditHead, 1)
-    if head is None:
-        session.add(AuditHead(id=1, last_id=entry.id, last_hash=entry.hash))
+    digest = entry_hash(prev, at, actor_id, actor_role, action, tenant_id, request_ref, cats, purpose, detail)
+    entry_id = session.execute(insert(AuditEntry).values(
+        at=at, actor_id=actor_id, actor_role=actor_role, action=action, tenant_id=tenant_id,
+        request_ref=request_ref, categories=cats, purpose=purpose, detail=detail, prev_hash=prev,
+        hash=digest).returning(AuditEntry.id)).scalar_one()
+    end = {"last_id": entry_id, "last_hash": digest}
+    if has_head:
+        session.execute(update(AuditHead).where(AuditHead.id == 1).values(**end))
     else:
-        head.last_id, head.last_hash = entry.id, entry.hash
-    session.flush()
-    return entry
+        session.execute(insert(AuditHead).values(id=1, **end))
+    return entry_id
 
 
 def _check_end(session: Session, checked: int, last_id: int, last_hash: str) -> "VerifyResult":

@@ -128,3 +128,36 @@ def test_done_when_the_caretakers_visit_altered_in_the_database_is_named(tmp_pat
         assert f"entry {visit}" in result.output
     finally:
         _engine(app).dispose()
+
+
+def test_concurrent_writers_never_fork_the_chain(tmp_path):
+    """Four writers appending at once (each entry in its own transaction, as four staff
+    searches on two servers would): every entry lands, each links to the one before it,
+    and the recorded end is the last one."""
+    import threading
+
+    app = build_app(tmp_path, f"fork_{tmp_path.name}", demo=False, SQLITE_BEGIN_IMMEDIATE=True)
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        with app.app_context():
+            for i in range(10):
+                session = Database.state(app).factory()
+                try:
+                    audit.record(session, None, "system", "search", detail={"writer": n, "i": i})
+                    session.commit()
+                except BaseException as exc:  # noqa: BLE001 - reported below
+                    errors.append(exc)
+                finally:
+                    session.close()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    result = _verify(app)
+    assert result.exit_code == 0, result.output
+    assert "40" in result.output
+    _engine(app).dispose()

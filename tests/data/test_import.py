@@ -218,3 +218,13 @@ def test_records_written_in_the_portal_get_an_identifier_and_are_not_duplicated(
     assert result.exit_code == 0 and "Nothing changed" in result.output
     count = _one(demo_app, select(func.count()).select_from(Note).where(Note.body == "Note saisie dans le portail."))
     assert count == 1
+
+
+def test_the_audit_chain_stays_intact_after_an_import(demo_app, exported, tmp_path):
+    """The import's own audit entry moves the chain's recorded end with it: `portal audit
+    verify` right after an import finds nothing removed."""
+    files = copy_files(exported, tmp_path / "again")
+    _edit(files / "contact.csv", "01 43 56 78 90", "01 43 56 78 91")
+    assert cli(demo_app, "import", str(files)).exit_code == 0
+    result = cli(demo_app, "audit", "verify")
+    assert result.exit_code == 0, result.output
