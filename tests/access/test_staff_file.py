@@ -54,8 +54,11 @@ def test_caretaker_search_finds_only_their_buildings_and_logs_searches_outside(a
     client = app.test_client()
     login(client, CARETAKER)
     before = last_entry(app).id
-    found = text_of(client.get("/staff/tenants?q=mar&lang=en"))
+    page = client.get("/staff/tenants?q=mar&lang=en")
+    found = text_of(page)
     assert "Martin Camille" in found and "LOC-000101" in found
+    link = page.get_data(as_text=True).split(">Martin Camille</a>")[0].rsplit('href="', 1)[1].split('"')[0]
+    assert link == f"/staff/tenants/{tenant_id(app, 'LOC-000101')}"  # the result opens that file
     outside = client.get("/staff/tenants?q=Benali&lang=en")
     assert outside.status_code == 200
     assert "No tenant found among the files you are in charge of." in text_of(outside)
