@@ -12,8 +12,10 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 from flask import has_app_context
-from flask_babel import force_locale, gettext
+from flask_babel import gettext
 from markupsafe import Markup, escape
+
+from portal.i18n import in_locale
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -65,12 +67,12 @@ def format_value(value: Any, ftype: str, lang: str, choices: Any = None) -> str:
     if ftype == "date" and isinstance(value, date):
         return fmt_date(value, lang)
     if ftype == "bool":
-        with force_locale(lang):
+        with in_locale(lang):
             return gettext("Yes") if value else gettext("No")
     if ftype == "float":
         return decimal(value, lang)
     if choices and isinstance(value, str) and value in choices:
-        with force_locale(lang):
+        with in_locale(lang):
             return str(choices[value])
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
@@ -88,7 +90,7 @@ def field_formatter(field: Any, lang: str) -> Callable[[Any], str]:
     if hit is not None and hit[0] is field:
         return hit[1]
     ftype = field.type
-    with force_locale(lang):
+    with in_locale(lang):
         labels = {k: str(v) for k, v in (field.choices or {}).items()}
         yes_no = (gettext("No"), gettext("Yes"))
 
@@ -106,25 +108,82 @@ def field_formatter(field: Any, lang: str) -> Callable[[Any], str]:
     return fmt
 
 
+# Formatted and escaped values, per field and language: the same rents, days and choices
+# come back row after row. Bounded; values that cannot be keys (lists) are not kept.
+_ESCAPED: dict[tuple[int, str], tuple[Any, Callable[[Any], str]]] = {}
+_ESCAPED_MAX = 4096
+
+
+def escaped_formatter(field: Any, lang: str) -> Callable[[Any], str]:
+    """`field_formatter`, HTML-escaped, its results kept per value."""
+    hit = _ESCAPED.get((id(field), lang))
+    if hit is not None and hit[0] is field:
+        return hit[1]
+    fmt = field_formatter(field, lang)
+    seen: dict[Any, str] = {}
+
+    def escaped(value: Any) -> str:
+        try:
+            return seen[value]
+        except KeyError:
+            out = seen[value] = str(escape(fmt(value)))
+            if len(seen) > _ESCAPED_MAX:
+                seen.clear()
+            return out
+        except TypeError:  # unhashable (a list)
+            return str(escape(fmt(value)))
+
+    if has_app_context():  # as field_formatter: outside an app there are no translations to keep
+        _ESCAPED[(id(field), lang)] = (field, escaped)
+    return escaped
+
+
 @dataclass(frozen=True)
 class Table:
     labels: list[Markup]  # column headers, translated and escaped once
-    rows: list[tuple[int, Markup]]  # (record id, the row's cells as <td> elements)
+    body: Markup  # the rows, as <tr> elements
 
 
 NUMERIC = ' class="num"'
 
 
-def section_table(fields: Any, rows: Any, lang: str) -> Table:
-    """The header labels and the cells of a listed section. Each value goes through its
-    column's formatter and is escaped here, once; the cells of a row are joined into one
-    piece of markup, so the template does per row what it would otherwise do per cell
-    (a file page holds hundreds of cells: this halves its rendering time)."""
-    with force_locale(lang):
+def section_table(fields: Any, rows: Any, lang: str, correct: tuple[str, Any] | None = None) -> Table:
+    """The header labels and the rows of a listed section. Each value goes through its
+    column's formatter and is escaped here, once; the rows are joined into one piece of
+    markup, so the template does per section what it would otherwise do per cell (a file
+    page holds hundreds of cells: this halves its rendering time). `correct` is (the
+    rectification form's URL for the section's correctable field, the link's text): each
+    row then ends with a link to correct that record."""
+    with in_locale(lang):
         labels = [escape(str(f.label)) for f in fields]
-    columns = [(f.key, field_formatter(f, lang),
+    columns = [(f.key, escaped_formatter(f, lang),
                 f'<td data-label="{label}"{NUMERIC if f.type == "money" else ""}>')
                for f, label in zip(fields, labels)]
-    return Table(labels, [
-        (row.id, Markup("".join(f"{td}{escape(fmt(row.values[key]))}</td>" for key, fmt, td in columns)))
-        for row in rows])
+    tail = "</tr>\n"
+    if correct is not None:
+        tail = (f'<td><a class="correct-link" href="{escape(correct[0])}&amp;record=%d">'
+                f'{escape(str(correct[1]))}</a></td></tr>\n')
+    return Table(labels, Markup("".join(
+        "<tr>" + "".join([f"{td}{fmt(row.values[key])}</td>" for key, fmt, td in columns])
+        + (tail % row.id if correct is not None else tail)
+        for row in rows)))
+
+
+def record_list(fields: Any, row: Any, lang: str, correct: Callable[[str], str | None] | None = None,
+                correct_label: Any = None) -> Markup:
+    """A single record as the rows of a definition list ("—" for an empty value).
+    `correct(field_key)` gives the rectification URL of a correctable field."""
+    out = []
+    label_text = "" if correct_label is None else str(escape(str(correct_label)))
+    with in_locale(lang):
+        labels = [str(escape(str(f.label))) for f in fields]
+    for f, label in zip(fields, labels):
+        value = escaped_formatter(f, lang)(row.values[f.key]) or "—"
+        link = ""
+        if correct is not None and f.rectifiable:
+            url = correct(f.key)
+            if url:
+                link = (f' <a class="correct-link" href="{escape(url)}">{label_text}'
+                        f'<span class="visually-hidden"> : {label}</span></a>')
+        out.append(f'<div class="record-row"><dt>{label}</dt><dd>{value}{link}</dd></div>\n')
+    return Markup("".join(out))

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-
 from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import g
-from flask_babel import get_locale, gettext
+from flask_babel import force_locale, get_locale, gettext
 from flask_babel.speaklater import LazyString
 
 
@@ -65,14 +65,14 @@ class _KeptLazyString(LazyString):
         locale = current_locale()
         if locale is None:  # outside any app: the message as written
             return str(gettext(msgid, **self._kwargs))
-        key = (msgid, locale)
+        key = (msgid, locale.language, locale.territory)  # strings hash fast; a Locale does not
         text = _KEPT.get(key)
         if text is None:
             text = _KEPT[key] = str(gettext(msgid))
         return text % self._kwargs if self._kwargs else text
 
 
-_KEPT: dict[tuple[str, Any], str] = {}
+_KEPT: dict[tuple[str, str, str | None], str] = {}
 
 
 def current_locale() -> Any:
@@ -84,6 +84,19 @@ def current_locale() -> Any:
     except RuntimeError:  # no application context
         found = None
     return found if found is not None else get_locale()
+
+
+def in_locale(lang: str) -> AbstractContextManager:
+    """force_locale(lang), or nothing when the request is already in that language: forcing
+    swaps and reloads the translations, and a file page formats a score of sections, each
+    in the page's own language."""
+    try:
+        locale = current_locale()
+    except RuntimeError:
+        locale = None
+    if locale is not None and locale.language == lang and not locale.territory:
+        return nullcontext()
+    return force_locale(lang)
 
 
 def lazy_gettext(msgid: str, **variables: Any) -> LazyString:

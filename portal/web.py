@@ -3,11 +3,12 @@ template helpers and error pages. create_app calls init_app and nothing else."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, g, render_template, request, session, url_for
-from flask_babel import get_translations
+from flask_babel import get_translations, gettext
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup, escape
@@ -109,8 +110,23 @@ def _register_template_helpers(app: Flask) -> None:
 
     @app.template_filter("table")
     @pass_context
-    def table(context: Any, section: Any) -> Any:
-        return formatting.section_table(section.fields, section.rows, context.get("current_lang") or current_lang())
+    def table(context: Any, section: Any, correct_url: str | None = None, correct_label: Any = None) -> Any:
+        return formatting.section_table(section.fields, section.rows, context.get("current_lang") or current_lang(),
+                                        None if correct_url is None else (correct_url, correct_label))
+
+    @app.template_filter("record")
+    @pass_context
+    def record(context: Any, section: Any, cat_key: str, correct_links: bool = False) -> Markup:
+        """A single-record section's fields as definition-list rows, with a link to correct
+        each correctable field when asked (and the portal takes rectification requests)."""
+        row = section.rows[0]
+        correct_url = context.get("correct_url")
+        correct = None
+        if correct_links and correct_url:
+            def correct(field_key: str) -> str | None:
+                return correct_url(cat_key, field_key, row.id)
+        return formatting.record_list(section.fields, row, context.get("current_lang") or current_lang(),
+                                      correct, gettext("Correct this"))
 
     # The "Why we hold this" block of a category is the same for every tenant: rendered once
     # per text and language (twelve on each file page).
@@ -126,14 +142,19 @@ def _register_template_helpers(app: Flask) -> None:
             html = art15_html[key] = Markup(str(macro(info)))
         return html
 
+    @app.template_filter("queue_rows")
+    @pass_context
+    def queue_rows(context: Any, rows: Any, detail_prefix: str) -> Markup:
+        from portal.staff import queue_rows as render_rows
+
+        return Markup(render_rows.render(rows, context.get("current_lang") or current_lang(), detail_prefix))
+
     @app.template_filter("options")
     def options(choices: Any, chosen: Any = None) -> Markup:
-        """<option> elements for (value, label) pairs, the chosen value selected: built in
-        one pass here (a staff list reaches hundreds of names at a large landlord)."""
-        chosen = None if chosen is None else str(chosen)
-        return Markup("".join(
-            f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>{escape(label)}</option>'
-            for value, label in choices))
+        """<option> elements for (value, label) pairs, the chosen value selected. A staff
+        list reaches hundreds of names at a large landlord and is the same from one page
+        to the next: the markup is kept for the list and choice it was built for."""
+        return _options(tuple((value, str(label)) for value, label in choices), None if chosen is None else str(chosen))
 
     @app.template_filter("money")
     def money(cents: int | None) -> str:
@@ -177,6 +198,13 @@ def _register_template_helpers(app: Flask) -> None:
         return {"current_lang": current_lang(), "_translations": get_translations(), "catalogue": catalogue,
                 "landlord": app.config["LANDLORD"], "nav_items": nav_items,
                 "config_endpoints": endpoints, "correct_url": correct_url}
+
+
+@lru_cache(maxsize=64)
+def _options(choices: tuple[tuple[Any, Any], ...], chosen: str | None) -> Markup:
+    return Markup("".join(
+        f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>{escape(label)}</option>'
+        for value, label in choices))
 
 
 def _register_errors(app: Flask) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base
@@ -22,7 +22,7 @@ class User(UserMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20), index=True)
+    role: Mapped[str] = mapped_column(String(20))  # indexed below, with the name
     tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
     language: Mapped[str] = mapped_column(String(5), default="fr")
@@ -52,6 +52,10 @@ class User(UserMixin, Base):
     @property
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
+
+
+# Staff of a role in name order (the queue's assignee filter), from the index alone.
+Index("ix_users_role_name", User.role, User.display_name, User.id)
 
 
 class LoginEvent(Base):

@@ -36,6 +36,11 @@ class SectionSnapshot:
     page_size: int | None = None
     latest: date | None = None  # when the newest row of the section was written (all pages)
 
+    @property
+    def correctable(self) -> Field | None:
+        """The field a tenant corrects from a listed section's rows (the first rectifiable)."""
+        return next((f for f in self.fields if f.rectifiable), None)
+
 
 @dataclass(frozen=True)
 class CategorySnapshot:
