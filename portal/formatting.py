@@ -159,13 +159,13 @@ def section_table(fields: Any, rows: Any, lang: str, correct: tuple[str, Any] | 
     columns = [(f.key, escaped_formatter(f, lang),
                 f'<td data-label="{label}"{NUMERIC if f.type == "money" else ""}>')
                for f, label in zip(fields, labels)]
-    tail = "</tr>\n"
-    if correct is not None:
-        tail = (f'<td><a class="correct-link" href="{escape(correct[0])}&amp;record=%d">'
-                f'{escape(str(correct[1]))}</a></td></tr>\n')
+    link, end = "", "</tr>\n"
+    if correct is not None:  # the row's id goes between the two
+        link = f'<td><a class="correct-link" href="{escape(correct[0])}&amp;record='
+        end = f'">{escape(correct[1])}</a></td></tr>\n'
     return Table(labels, Markup("".join(
         "<tr>" + "".join([f"{td}{fmt(row.values[key])}</td>" for key, fmt, td in columns])
-        + (tail % row.id if correct is not None else tail)
+        + (f"{link}{row.id}{end}" if link else end)
         for row in rows)))
 
 
@@ -174,9 +174,9 @@ def record_list(fields: Any, row: Any, lang: str, correct: Callable[[str], str |
     """A single record as the rows of a definition list ("—" for an empty value).
     `correct(field_key)` gives the rectification URL of a correctable field."""
     out = []
-    label_text = "" if correct_label is None else str(escape(str(correct_label)))
-    with in_locale(lang):
-        labels = [str(escape(str(f.label))) for f in fields]
+    label_text = "" if correct_label is None else str(escape(correct_label))
+    with in_locale(lang):  # labels and translations are markup, as in the templates
+        labels = [str(escape(f.label)) for f in fields]
     for f, label in zip(fields, labels):
         value = escaped_formatter(f, lang)(row.values[f.key]) or "—"
         link = ""

@@ -100,11 +100,10 @@ def _statements(actor: access.Actor, status: str, kind: str, assignee: str, over
     running = PrivacyRequest.status.in_(RUNNING)
     is_overdue = and_(running, PrivacyRequest.due_on < _TODAY)
     is_soon = and_(running, PrivacyRequest.due_on >= _TODAY, PrivacyRequest.due_on <= _SOON_UNTIL)
-    # Counted over the requests alone: joining the tenants table for the counts made
-    # PostgreSQL read all of it (300,000 rows) to count a thousand requests.
-    # The counts by status are read from the (status, kind, due_on) index alone; the
-    # deadlines are compared only for the requests whose clock runs, not for every request
-    # ever answered.
+    # Counted over the requests alone (joining the tenants table made PostgreSQL read all
+    # 300,000 of them to count a thousand requests), by status from the (status, kind,
+    # due_on) index alone; the deadlines are compared only for the requests whose clock
+    # runs, not for every request ever answered.
     base = select(PrivacyRequest).where(_scope(actor))
     counts = base.with_only_columns(PrivacyRequest.status, func.count()).group_by(PrivacyRequest.status)
     late = (base.where(running)
