@@ -35,9 +35,10 @@ class _Compiled:
     defaults: dict[str, Any]  # values bound in the statement itself (LIMIT 1, a status…)
     converters: dict[str, Callable[[Any], Any]]  # SQLAlchemy's bind processors of the others
     types: tuple[Any, ...]  # the SQLAlchemy type of each column
-    # SQLAlchemy's result processor of each column, made from the first answer's column
-    # descriptions (the driver's type codes); () until then, None when there is none.
-    processors: tuple[Callable[[Any], Any] | None, ...] | None = ()
+    # SQLAlchemy's result processors, made from the first answer's column descriptions
+    # (the driver's type codes), as (column index, processor) for the columns that have
+    # one; () until then, None when no column has one.
+    processors: tuple[tuple[int, Callable[[Any], Any]], ...] | None = ()
 
     def bind(self, params: dict[str, Any]) -> dict[str, Any]:
         bound = dict(self.defaults, **params)
@@ -47,12 +48,18 @@ class _Compiled:
 
     def process(self, dialect: Dialect, cursor: Any, rows: list[Any]) -> list[Any]:
         if self.processors == ():
-            found = tuple(t.dialect_impl(dialect).result_processor(dialect, d[1])
-                          for t, d in zip(self.types, cursor.description))
-            self.processors = found if any(found) else None
+            found = tuple((i, p) for i, (t, d) in enumerate(zip(self.types, cursor.description))
+                          if (p := t.dialect_impl(dialect).result_processor(dialect, d[1])) is not None)
+            self.processors = found or None
         if self.processors is None:
             return rows
-        return [tuple(v if p is None else p(v) for p, v in zip(self.processors, row)) for row in rows]
+        out = []
+        for row in rows:  # only the columns that need it (dates on SQLite…) are converted
+            values = list(row)
+            for i, process in self.processors:
+                values[i] = process(values[i])
+            out.append(tuple(values))
+        return out
 
 
 # Compiled once per (statement, dialect). The statements come from the caches of the

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Callable
 
 from portal.services.dossier import Dossier
 
 DATA_CATEGORIES_IN_TOP_LEVEL = ("access_log", "requests")
+
+
+def _money(value: Any) -> Any:
+    if value is None:
+        return None
+    sign = "-" if value < 0 else ""
+    return f"{sign}{abs(value) // 100}.{abs(value) % 100:02d}"
+
+
+def _timestamp(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds") + "Z"
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def json_value(value: Any, ftype: str) -> Any:
@@ -15,13 +28,17 @@ def json_value(value: Any, ftype: str) -> Any:
     if value is None:
         return None
     if ftype == "money":
-        sign = "-" if value < 0 else ""
-        return f"{sign}{abs(value) // 100}.{abs(value) % 100:02d}"
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds") + "Z"
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+        return _money(value)
+    return _timestamp(value)
+
+
+def _converter(ftype: str) -> Callable[[Any], Any] | None:
+    """What json_value does to a field of this type (None: the value as it is)."""
+    if ftype == "money":
+        return _money
+    if ftype in ("date", "datetime"):
+        return _timestamp
+    return None
 
 
 def dossier_records(dossier: Dossier, category_key: str) -> list[dict[str, Any]]:
@@ -30,10 +47,17 @@ def dossier_records(dossier: Dossier, category_key: str) -> list[dict[str, Any]]
         return []
     records = []
     for section in cat.sections:
+        # A converter per column, chosen once per section: a heavy file holds thousands
+        # of values, most of them text passed through as they are.
+        keys = [f.key for f in section.fields]
+        convert = [(f.key, c) for f in section.fields if (c := _converter(f.type)) is not None]
         for row in section.rows:
+            values = row.values
             rec: dict[str, Any] = {"section": section.key, "id": row.id}
-            for f in section.fields:
-                rec[f.key] = json_value(row.values.get(f.key), f.type)
+            for key in keys:
+                rec[key] = values.get(key)
+            for key, c in convert:
+                rec[key] = c(rec[key])
             records.append(rec)
     return records
 
