@@ -32,8 +32,14 @@ def entry_hash(prev_hash: str, at: datetime, actor_id: int | None, actor_role: s
 
 
 _LOCK = 734001  # the PostgreSQL advisory lock of the chain's first entry (no head row yet)
-_HEAD = select(AuditHead.last_hash).where(AuditHead.id == 1)
-_LAST = select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+# Core statements on the two tables (not the ORM's): an entry is appended on every staff
+# search and file read, and the ORM's bookkeeping cost more than the writes.
+_ENTRIES, _HEADS = AuditEntry.__table__, AuditHead.__table__
+_HEAD = select(_HEADS.c.last_hash).where(_HEADS.c.id == 1)
+_END = select(_HEADS.c.last_id, _HEADS.c.last_hash).where(_HEADS.c.id == 1)
+_LAST = select(_ENTRIES.c.hash).order_by(_ENTRIES.c.id.desc()).limit(1)
+_APPEND = insert(_ENTRIES).returning(_ENTRIES.c.id)
+_MOVE = update(_HEADS).where(_HEADS.c.id == 1)
 
 
 def _chain_end(session: Session) -> tuple[str, bool]:
@@ -58,25 +64,26 @@ def record(session: Session, actor_id: int | None, actor_role: str, action: str,
     """Append one entry; return its id. Written in the caller's transaction (the caller
     commits with the work it records): three statements (the chain's end, the entry,
     the new end), not the ORM's unit of work, since every staff search and read writes one."""
+    session.flush()  # the work being recorded reaches the database first, as before any query
     prev, has_head = _chain_end(session)
     at = at or utcnow()
     cats = ",".join(categories) or None
     digest = entry_hash(prev, at, actor_id, actor_role, action, tenant_id, request_ref, cats, purpose, detail)
-    entry_id = session.execute(insert(AuditEntry).values(
-        at=at, actor_id=actor_id, actor_role=actor_role, action=action, tenant_id=tenant_id,
-        request_ref=request_ref, categories=cats, purpose=purpose, detail=detail, prev_hash=prev,
-        hash=digest).returning(AuditEntry.id)).scalar_one()
+    entry_id = session.execute(_APPEND, {
+        "at": at, "actor_id": actor_id, "actor_role": actor_role, "action": action, "tenant_id": tenant_id,
+        "request_ref": request_ref, "categories": cats, "purpose": purpose, "detail": detail,
+        "prev_hash": prev, "hash": digest}).scalar_one()
     end = {"last_id": entry_id, "last_hash": digest}
     if has_head:
-        session.execute(update(AuditHead).where(AuditHead.id == 1).values(**end))
+        session.execute(_MOVE, end)
     else:
-        session.execute(insert(AuditHead).values(id=1, **end))
+        session.execute(insert(_HEADS), dict(end, id=1))
     return entry_id
 
 
 def _check_end(session: Session, checked: int, last_id: int, last_hash: str) -> "VerifyResult":
     """The walk ended: it must end where the chain's head says it does."""
-    head = session.get(AuditHead, 1)
+    head = session.execute(_END).first()  # read afresh: record() moves it without the ORM
     if head is None:
         if checked:
             return VerifyResult(False, checked, last_id, "the record of the chain's end is missing")
