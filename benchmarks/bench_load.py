@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
@@ -55,6 +56,23 @@ def login_cookie(base: str, email: str) -> str:
         data["csrf_token"] = token.group(1)
     opener.open(base + "/login", urlencode(data).encode())
     return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # a redirect (to /login) is an answer, not a page
+        return None
+
+
+def check_page(url: str, cookie: str | None) -> None:
+    """The page answers 200 with this cookie: wrk counts a redirect to the login page as a
+    success, and a benchmark of that would measure nothing."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    try:
+        status = urllib.request.build_opener(_NoRedirect).open(request, timeout=10).status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    if status != 200:
+        raise SystemExit(f"{url}: HTTP {status} before the run (not logged in?)")
 
 
 def wrk(url: str, cookie: str | None, seconds: int) -> tuple[float, int, int]:
@@ -111,9 +129,11 @@ def main() -> None:
         # Each page is driven right after the baseline and compared with that run: on a
         # shared machine the baseline alone drifts by a quarter from one minute to the next.
         (_label, base_email, base_path), pages = PAGES[0], PAGES[1:]
+        check_page(base + base_path, cookies.get(base_email))
         wrk(base + base_path, cookies.get(base_email), 2)  # warm-up: connections, caches
         baselines = []
         for label, email, path in pages:
+            check_page(base + path, cookies.get(email))
             base_rps, base_total, base_errors = wrk(base + base_path, cookies.get(base_email), args.seconds)
             baselines.append((base_rps, base_total, base_errors))
             rps, total, errors = wrk(base + path, cookies.get(email), args.seconds)

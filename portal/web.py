@@ -145,9 +145,15 @@ def _register_template_helpers(app: Flask) -> None:
     @app.template_filter("queue_rows")
     @pass_context
     def queue_rows(context: Any, rows: Any, detail_prefix: str) -> Markup:
-        from portal.staff import queue_rows as render_rows
+        from portal.staff import table_rows
 
-        return Markup(render_rows.render(rows, context.get("current_lang") or current_lang(), detail_prefix))
+        return Markup(table_rows.queue(rows, context.get("current_lang") or current_lang(), detail_prefix))
+
+    @app.template_filter("tenant_rows")
+    def tenant_rows(hits: Any, file_prefix: str) -> Markup:
+        from portal.staff import table_rows
+
+        return Markup(table_rows.tenants(hits, file_prefix))
 
     @app.template_filter("options")
     def options(choices: Any, chosen: Any = None) -> Markup:

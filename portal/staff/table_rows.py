@@ -1,7 +1,8 @@
-"""The rows of the request queue as HTML, built in Python: a page holds fifty requests
-and the template would translate, format and escape seven cells each one at a time (at a
-large landlord this was most of the queue's time). Same markup as a template loop would
-write; the template keeps the table around it."""
+"""The rows of the back office's long tables as HTML, built in Python: the request queue
+(fifty requests a page, seven cells each) and the tenant search's results. A template
+loop translates, formats and escapes each cell one at a time (at a large landlord that
+was most of the queue's time). Same markup as the template loops wrote; the templates
+keep the tables around them."""
 
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ from markupsafe import escape
 from portal import catalogue, workflow
 from portal.formatting import fmt_date
 from portal.services.request_queue import Row
+from portal.services.tenant_search import TenantHit
 
 _PLAIN_REF = re.compile(r"[A-Za-z0-9._~-]+")  # nothing to quote in a URL or to escape in HTML
 OVERDUE = ' class="overdue"'
 
 
-def render(rows: Iterable[Row], lang: str, detail_prefix: str) -> str:
+def queue(rows: Iterable[Row], lang: str, detail_prefix: str) -> str:
     """<tr> elements for the queue's rows; `detail_prefix` + a reference is a request's page.
     Translations and labels are markup, as in the templates; every value is escaped."""
     gettext = get_translations().ugettext
@@ -64,3 +66,18 @@ def render(rows: Iterable[Row], lang: str, detail_prefix: str) -> str:
             f'<td data-label="{received}">{esc(fmt_date(r.received_on, lang))}</td></tr>\n')
     return "".join(out)
 
+
+
+def tenants(hits: Iterable[TenantHit], file_prefix: str) -> str:
+    """<tr> elements for the search's results; `file_prefix` + a tenant id is their file."""
+    gettext = get_translations().ugettext
+    number, building, door = (gettext(label) for label in ("Tenant number", "Building", "Door"))
+    prefix = str(escape(file_prefix))
+    out = []
+    for t in hits:
+        out.append(
+            f'<tr><th scope="row"><a href="{prefix}{int(t.id)}">{escape(t.last_name)} {escape(t.first_name)}</a></th>'
+            f'<td data-label="{number}">{escape(t.tenant_number)}</td>'
+            f'<td data-label="{building}">{escape(t.building or "—")}</td>'
+            f'<td data-label="{door}">{escape(t.door or "—")}</td></tr>\n')
+    return "".join(out)
