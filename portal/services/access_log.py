@@ -84,7 +84,7 @@ def make_purpose(key: str | None, other: str | None, lang: str | None) -> Purpos
 
 
 def record_read(session: Session, actor: access.Actor, tenant: Tenant, categories: Iterable[str],
-                purpose: Purpose, request_ref: str | None = None) -> AuditEntry:
+                purpose: Purpose, request_ref: str | None = None) -> int:
     """One read of a tenant's file (flushes; the caller commits with the page)."""
     detail = {"purpose_key": purpose.key} if purpose.key else None
     return audit.record(session, actor.user_id, actor.role, "read", tenant_id=tenant.id,
@@ -93,7 +93,7 @@ def record_read(session: Session, actor: access.Actor, tenant: Tenant, categorie
 
 
 def record_denied(session: Session, actor: access.Actor, what: str, *, tenant_id: int | None = None,
-                  asked: str | None = None) -> AuditEntry:
+                  asked: str | None = None) -> int:
     """An attempt to open or find a file outside the actor's scope. The tenant is named
     when they exist (so the DPO can follow it up); `asked` is what was typed or guessed."""
     detail: dict[str, Any] = {"what": what}
@@ -102,7 +102,7 @@ def record_denied(session: Session, actor: access.Actor, what: str, *, tenant_id
     return audit.record(session, actor.user_id, actor.role, "denied", tenant_id=tenant_id, detail=detail)
 
 
-def record_search(session: Session, actor: access.Actor, query: str, found: int) -> AuditEntry:
+def record_search(session: Session, actor: access.Actor, query: str, found: int) -> int:
     """A search of tenant files (what was typed and how many files it showed)."""
     return audit.record(session, actor.user_id, actor.role, "search",
                         detail={"q": query[:200], "results": found})

@@ -25,6 +25,7 @@ from portal.models import Tenant
 from portal.services import access_log, tenant_search
 from portal.services import dossier as dossier_service
 from portal.staff.views import bp
+from portal.tenant.views import _pages
 from portal.web import current_actor, current_lang
 
 PAGE_SIZE = 20
@@ -58,12 +59,6 @@ def _page_arg(name: str = "page") -> int:
     return min(int(value), 10_000) if value.isdigit() and int(value) > 0 else 1
 
 
-def _pages() -> dict[str, int]:
-    """?page.payments.payments=3 → {"payments.payments": 3}; garbage is ignored."""
-    return {k[5:]: min(int(v), 10**6) for k, v in request.args.items()
-            if k.startswith("page.") and v.isdigit() and int(v) > 0}
-
-
 @bp.route("/tenants")
 @reads_then_writes
 @requires("search_tenants")
@@ -85,6 +80,7 @@ def _file_or_404(tenant_id: int) -> Tenant:
     actor = current_actor()
     tenant = db.session.get(Tenant, tenant_id)
     if tenant is None or not access.in_scope(db.session, actor, tenant_id):
+        db.start_writing()
         access_log.record_denied(db.session, actor, "tenant_file", tenant_id=tenant.id if tenant else None,
                                  asked=str(tenant_id))
         db.session.commit()
@@ -108,6 +104,7 @@ def _keep_purpose(tenant: Tenant, purpose: access_log.Purpose) -> None:
 
 
 @bp.route("/tenants/<int:tenant_id>", methods=["GET", "POST"])
+@reads_then_writes
 @requires("read_tenant_file")
 def tenant_detail(tenant_id: int):
     tenant = _file_or_404(tenant_id)
@@ -129,6 +126,7 @@ def tenant_detail(tenant_id: int):
                                        page_size=PAGE_SIZE,
                                        override_path=current_app.config["CATALOGUE_OVERRIDES"])
     shown = [c.key for c in snapshot.categories]
+    db.start_writing()  # SQLite: the write lock for the audit entry alone, not the file's reads
     access_log.record_read(db.session, actor, tenant, shown, purpose)
     db.session.commit()
     return render_template("staff/tenants_detail.html", dossier=snapshot, tenant=tenant, purpose=purpose,

@@ -139,3 +139,38 @@ class _short_busy_timeout:
 
         event.remove(self.engine, "connect", self._fast)
         return False
+
+
+def test_a_staff_file_view_takes_the_write_lock_only_to_record_the_read(tmp_path):
+    """The file's twenty-odd reads run in a shared transaction; the write lock is taken for
+    the audit entry of the read alone."""
+    from sqlalchemy import event
+
+    app = build_app(tmp_path, "file-lock", SQLITE_BEGIN_IMMEDIATE=True)
+    engine = Database.state(app).engine
+    client = app.test_client()
+    login(client, "gardien.lilas@example.org")  # a caretaker: a default purpose, no form first
+    with app.app_context():
+        session = Database.state(app).factory()
+        from sqlalchemy import select
+
+        from portal.models import Tenant
+        camille = session.scalar(select(Tenant.id).where(Tenant.tenant_number == "LOC-000101"))
+        session.close()
+    seen: list[str] = []
+
+    def statement(_conn, _cursor, sql, *_args):
+        seen.append(" ".join(sql.split()))
+
+    event.listen(engine, "before_cursor_execute", statement)
+    try:
+        page = client.get(f"/staff/tenants/{camille}")
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+    assert page.status_code == 200 and "LOC-000101" in page.get_data(as_text=True)
+    start = seen.index("BEGIN IMMEDIATE")
+    reading, writing = seen[:start], seen[start:]
+    assert "PRAGMA query_only=1" in reading and any("FROM incidents" in s for s in reading)
+    assert any(s.startswith("INSERT INTO audit_log") for s in writing)
+    assert not any("FROM incidents" in s or "FROM tenants" in s for s in writing)
+    engine.dispose()
