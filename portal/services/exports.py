@@ -23,17 +23,9 @@ def _timestamp(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def json_value(value: Any, ftype: str) -> Any:
-    """A value as JSON: ISO dates, amounts in euros as exact decimal strings."""
-    if value is None:
-        return None
-    if ftype == "money":
-        return _money(value)
-    return _timestamp(value)
-
-
 def _converter(ftype: str) -> Callable[[Any], Any] | None:
-    """What json_value does to a field of this type (None: the value as it is)."""
+    """How a value of this field type is written in JSON: amounts in euros as exact decimal
+    strings, ISO dates; None: the value as it is."""
     if ftype == "money":
         return _money
     if ftype in ("date", "datetime"):
