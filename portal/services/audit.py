@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from portal.models import AuditEntry, AuditHead
 from portal.models._base import utcnow
+from portal.services.bulk import Loader, sql_datetime, sql_json
 
 GENESIS = "0" * 64
 
@@ -78,6 +79,31 @@ def record(session: Session, actor_id: int | None, actor_role: str, action: str,
         session.execute(_MOVE, end)
     else:
         session.execute(insert(_HEADS), dict(end, id=1))
+    return entry_id
+
+
+def record_in_load(loader: Loader, actor_role: str, action: str, *, purpose: str | None = None,
+                   detail: dict | None = None) -> int:
+    """`record` inside a bulk load (services/bulk.py), which writes on the driver's
+    connection: the same chain's end, locked the same way, and moved on with the entry (a
+    log whose recorded end lagged behind its last entry would read as truncated)."""
+    if loader.is_pg:
+        loader.execute(f"SELECT pg_advisory_xact_lock({_LOCK})")
+    head = loader.query("SELECT last_hash FROM audit_head WHERE id = 1 FOR UPDATE" if loader.is_pg
+                        else "SELECT last_hash FROM audit_head WHERE id = 1")
+    found = head or loader.query("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
+    prev = found[0][0] if found else GENESIS
+    at = utcnow()
+    digest = entry_hash(prev, at, None, actor_role, action, None, None, None, purpose, detail)
+    entry_id = loader.next_id("audit_log")
+    loader.insert("audit_log", ["id", "at", "actor_id", "actor_role", "action", "tenant_id", "request_ref",
+                                "categories", "purpose", "detail", "prev_hash", "hash"],
+                  [(entry_id, sql_datetime(at), None, actor_role, action, None, None, None, purpose,
+                    sql_json(detail), prev, digest)])
+    if head:
+        loader.execute("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1", (entry_id, digest))
+    else:
+        loader.execute("INSERT INTO audit_head (id, last_id, last_hash) VALUES (1, ?, ?)", (entry_id, digest))
     return entry_id
 
 

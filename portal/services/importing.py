@@ -621,25 +621,6 @@ class _Rollback(Exception):
 def _audit(loader: Loader, report: Report, path: Path) -> None:
     """One entry in the hash-chained audit log for the whole import (no tenant: the
     import is not a consultation of anyone's file)."""
-    # As audit.record: the chain's end, locked, and moved on with the entry (a log whose
-    # recorded end lagged behind its last entry would read as truncated).
-    if loader.is_pg:
-        loader.execute("SELECT pg_advisory_xact_lock(734001)")
-    head = loader.query("SELECT last_hash FROM audit_head WHERE id = 1 FOR UPDATE" if loader.is_pg
-                        else "SELECT last_hash FROM audit_head WHERE id = 1")
-    prev = head or loader.query("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
-    prev_hash = prev[0][0] if prev else audit_service.GENESIS
-    at = utcnow()
     detail = {f.name: {"created": f.created, "updated": f.updated, "flagged": f.flagged}
               for f in report.files if f.created or f.updated}
-    purpose = f"CSV import ({path.name})"
-    digest = audit_service.entry_hash(prev_hash, at, None, "system", "import", None, None, None, purpose, detail)
-    entry_id = loader.next_id("audit_log")
-    loader.insert("audit_log", ["id", "at", "actor_id", "actor_role", "action", "tenant_id", "request_ref",
-                                "categories", "purpose", "detail", "prev_hash", "hash"],
-                  [(entry_id, sql_datetime(at), None, "system", "import", None, None, None,
-                    purpose, sql_json(detail), prev_hash, digest)])
-    if head:
-        loader.execute("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1", (entry_id, digest))
-    else:
-        loader.execute("INSERT INTO audit_head (id, last_id, last_hash) VALUES (1, ?, ?)", (entry_id, digest))
+    audit_service.record_in_load(loader, "system", "import", purpose=f"CSV import ({path.name})", detail=detail)

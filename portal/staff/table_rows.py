@@ -67,7 +67,6 @@ def queue(rows: Iterable[Row], lang: str, detail_prefix: str) -> str:
     return "".join(out)
 
 
-
 def tenants(hits: Iterable[TenantHit], file_prefix: str) -> str:
     """<tr> elements for the search's results; `file_prefix` + a tenant id is their file."""
     gettext = get_translations().ugettext
