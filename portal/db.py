@@ -55,13 +55,14 @@ def _sqlite_setup(engine: Engine, immediate: bool) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT and defers BEGIN; let
     # SQLAlchemy emit BEGIN itself (SQLAlchemy docs, "pysqlite: serializable isolation").
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+    def _on_connect(dbapi_conn: Any, record: Any) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
+        record.info["query_only"] = False  # SQLite's default
 
     # BEGIN IMMEDIATE takes the write lock at the start: a transaction that reads and
     # then writes (every audited staff read does) would otherwise fail at once with
@@ -73,10 +74,18 @@ def _sqlite_setup(engine: Engine, immediate: bool) -> None:
     # takes no lock and never waits, so two workers serve those pages side by side rather
     # than one after the other. `PRAGMA query_only` makes SQLite refuse any write in them,
     # so a view wrongly declared fails loudly (in its tests) instead of racing.
+    #
+    # The pragma is set only when it changes: setting any pragma makes SQLite discard every
+    # statement it had prepared on the connection, and the file's twenty-odd statements
+    # were then prepared again on each request (0.7 ms of a 6 ms /me, measured). The
+    # pool's record of the connection remembers the value; a new connection starts at 0.
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         reading = _reading_only()
-        conn.exec_driver_sql(f"PRAGMA query_only={int(reading)}")
+        info = conn.connection.info
+        if info.get("query_only") != reading:
+            conn.exec_driver_sql(f"PRAGMA query_only={int(reading)}")
+            info["query_only"] = reading
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate and not reading else "BEGIN")
 
 

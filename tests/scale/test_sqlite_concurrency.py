@@ -174,3 +174,43 @@ def test_a_staff_file_view_takes_the_write_lock_only_to_record_the_read(tmp_path
     assert any(s.startswith("INSERT INTO audit_log") for s in writing)
     assert not any("FROM incidents" in s or "FROM tenants" in s for s in writing)
     engine.dispose()
+
+
+def test_the_read_only_switch_is_set_only_when_it_changes(tmp_path):
+    """Setting any pragma makes SQLite throw away the statements it has prepared on the
+    connection, so the file's twenty-odd statements would be prepared again on every page:
+    read-only pages in a row set `query_only` once, and a write after them turns it off
+    and is stored."""
+    from sqlalchemy import event
+
+    from portal.models import LoginEvent
+
+    app = build_app(tmp_path, "pragma", SQLITE_BEGIN_IMMEDIATE=True)
+    engine = Database.state(app).engine
+    engine.dispose()  # one pooled connection for these sequential requests, from a known state
+    client = app.test_client()
+    login(client, "camille.martin@example.org")
+    seen: list[str] = []
+
+    def statement(_conn, _cursor, sql, *_args):
+        if "query_only" in sql:
+            seen.append(sql)
+
+    event.listen(engine, "before_cursor_execute", statement)
+    try:
+        for path in ("/me", "/me/export.json", "/me", "/me?open=payments"):
+            assert client.get(path).status_code == 200
+        assert seen == ["PRAGMA query_only=1"]
+        login(client, "dpo@example.org")  # a write: the login is recorded
+        assert seen == ["PRAGMA query_only=1", "PRAGMA query_only=0"]
+        assert client.get("/staff/requests").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+    with app.app_context():
+        session = Database.state(app).factory()
+        from sqlalchemy import func, select
+
+        assert session.scalar(select(func.count()).select_from(LoginEvent)) == 2
+        session.close()
+    assert seen[-1] == "PRAGMA query_only=1"
+    engine.dispose()
