@@ -67,16 +67,28 @@ class _Compiled:
 _COMPILED: dict[tuple[Any, str], _Compiled | None] = {}
 
 
-def run(session: Session, jobs: Sequence[Job]) -> list[list[Any]]:
-    """The rows of each statement, in order. Read-only statements only."""
+# The portal's PostgreSQL connections plan each statement for the values it is run with
+# (db.make_engine: the search needs it). Statements whose best plan does not depend on
+# them, such as a file's sections (a tenant's id, a page), may instead keep one plan per
+# connection: planning was half of PostgreSQL's work for a file page.
+SAME_PLANS = "SET LOCAL plan_cache_mode = auto"
+
+
+def run(session: Session, jobs: Sequence[Job], same_plans: bool = False) -> list[list[Any]]:
+    """The rows of each statement, in order. Read-only statements only. `same_plans`: the
+    statements' plans do not depend on their values; on PostgreSQL they may be reused for
+    the rest of the transaction and, prepared by psycopg, by the connection's later ones."""
     conn = session.connection()
     dialect = conn.dialect
+    setup = SAME_PLANS if same_plans and dialect.name == "postgresql" else None
     compiled = [_compile(stmt, dialect) for stmt, _params in jobs]
     if all(c is not None for c in compiled):
         if dialect.name == "postgresql" and dialect.driver == "psycopg":
-            return _pipelined(conn, jobs, compiled)  # type: ignore[arg-type]
+            return _pipelined(conn, jobs, compiled, setup)  # type: ignore[arg-type]
         if dialect.name == "sqlite" and dialect.driver == "pysqlite":
             return _in_turn(conn, jobs, compiled)  # type: ignore[arg-type]
+    if setup:
+        conn.exec_driver_sql(setup)
     return [list(conn.execute(stmt, params).all()) for stmt, params in jobs]
 
 
@@ -142,7 +154,8 @@ def _in_turn(conn: Connection, jobs: Sequence[Job], compiled: Sequence[_Compiled
     return results
 
 
-def _pipelined(conn: Connection, jobs: Sequence[Job], compiled: Sequence[_Compiled]) -> list[list[Any]]:
+def _pipelined(conn: Connection, jobs: Sequence[Job], compiled: Sequence[_Compiled],
+               setup: str | None) -> list[list[Any]]:
     raw = conn.connection.dbapi_connection
     assert raw is not None
     dispatch = conn.dispatch
@@ -150,6 +163,11 @@ def _pipelined(conn: Connection, jobs: Sequence[Job], compiled: Sequence[_Compil
     bound_params: list[dict[str, Any]] = []
     try:
         with raw.pipeline():
+            if setup:  # sent with the statements: no round trip of its own
+                with raw.cursor() as cursor:
+                    dispatch.before_cursor_execute(conn, cursor, setup, {}, None, False)
+                    cursor.execute(setup)
+                    dispatch.after_cursor_execute(conn, cursor, setup, {}, None, False)
             for (_stmt, params), c in zip(jobs, compiled):
                 bound = c.bind(params)
                 bound_params.append(bound)

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -121,6 +122,7 @@ class Database:
                              app.config.get("SQLITE_BEGIN_IMMEDIATE", True),
                              **dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}))
         app.extensions["portal.db"] = _State(engine, sessionmaker(engine, expire_on_commit=False))
+        app.teardown_request(self._end_reading)
         app.teardown_appcontext(self._teardown)
 
     @staticmethod
@@ -144,6 +146,21 @@ class Database:
         g.portal_writing = True
         if self.session.get_bind().dialect.name == "sqlite":
             self.session.commit()
+
+    @staticmethod
+    def _end_reading(exc: BaseException | None) -> None:
+        """A read-only view's transaction ends with COMMIT rather than the ROLLBACK of
+        closing the session: it wrote nothing, so both leave the database as it was, but
+        psycopg forgets every prepared statement of the connection on a rollback. Ended by
+        a rollback, each request had PostgreSQL parse and plan a file's twenty-odd
+        statements again (and send DEALLOCATE ALL)."""
+        session = g.get("db_session")
+        if (exc is None and session is not None and session.in_transaction() and _reading_only()
+                and not (session.new or session.dirty or session.deleted)):
+            try:
+                session.commit()
+            except SQLAlchemyError:
+                session.rollback()  # the connection went away: closing the session discards it
 
     @staticmethod
     def _teardown(_exc: BaseException | None) -> None:

@@ -182,7 +182,8 @@ def reads_page(results: list[list[Any]], page: int = 1, page_size: int = 25, sho
 def reads_of(session: Session, tenant_id: int, page: int = 1, page_size: int = 25,
              show_names: bool = False) -> Page:
     """The staff reads of one tenant's file, newest first (audit_log.tenant_id is indexed)."""
-    return reads_page(batch.run(session, reads_jobs(tenant_id, page, page_size)), page, page_size, show_names)
+    return reads_page(batch.run(session, reads_jobs(tenant_id, page, page_size), same_plans=True), page, page_size,
+                      show_names)
 
 
 # --- What the DPO reads: the whole log, filtered ------------------------------------

@@ -221,7 +221,7 @@ def collect(session: Session, tenant: Tenant, actor: access.Actor, lang: str = "
                                 for s in cat.sections]))
     jobs: list[batch.Job] = [(_RESTRICTED, params)]
     jobs += [p.job for _cat, section_plans in plans for p in section_plans if p.job is not None]
-    results = iter(batch.run(session, jobs))
+    results = iter(batch.run(session, jobs, same_plans=True))
     restricted = {key for (key,) in next(results)}
     categories = []
     for cat, section_plans in plans:

@@ -83,7 +83,7 @@ def summarise(session: Session, tenant: Tenant, actor: access.Actor, snapshot: D
     jobs: list[batch.Job] = [(_CORRECTIONS, {"tenant_id": tenant.id}), (_REQUESTS, {"tenant_id": tenant.id})]
     if shows_reads:
         jobs += access_log.reads_jobs(tenant.id, page_size=reads_limit)
-    results = batch.run(session, jobs)  # one round trip
+    results = batch.run(session, jobs, same_plans=True)  # one round trip
     corrected = _newest_corrections(results[0])
     cats = tuple(
         CategorySummary(c.key, c.title, c.count,

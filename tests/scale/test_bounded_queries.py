@@ -100,3 +100,68 @@ def test_postgresql_plans_each_query_for_its_values(app):
         pytest.skip("PostgreSQL's plan cache only")
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"
+
+
+def test_a_read_only_page_ends_its_transaction_with_a_commit(tmp_path):
+    """psycopg forgets a connection's prepared statements on every ROLLBACK: a read-only
+    page (which wrote nothing) commits instead, so the next page finds them prepared. A
+    page that fails still rolls back."""
+    from flask import Blueprint
+    from sqlalchemy import event, text
+
+    from portal.db import db, read_only
+    from tests.conftest import build_app
+
+    app = build_app(tmp_path, "commit-reads")
+    bp = Blueprint("failing_read", __name__)
+
+    @bp.route("/_test/fails")
+    @read_only
+    def fails():
+        db.session.execute(text("SELECT 1"))
+        raise RuntimeError("boom")
+
+    app.register_blueprint(bp)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    engine = Database.state(app).engine
+    ends: list[str] = []
+    event.listen(engine, "commit", lambda _conn: ends.append("commit"))
+    event.listen(engine, "rollback", lambda _conn: ends.append("rollback"))
+    client = app.test_client()
+    login(client, "camille.martin@example.org")
+    ends.clear()
+    assert client.get("/me").status_code == 200
+    assert ends == ["commit"]
+    ends.clear()
+    assert client.get("/_test/fails").status_code == 500
+    assert "commit" not in ends
+    engine.dispose()
+
+
+def test_postgresql_keeps_plans_for_a_file_and_plans_each_search(tmp_path):
+    """A file's statements are planned once per connection and their plans reused from one
+    page to the next (a tenant's id or a page number does not change the best plan); the
+    search, whose best plan depends on what was typed, is planned for each query."""
+    from tests.conftest import build_app
+
+    app = build_app(tmp_path, "plans")
+    engine = Database.state(app).engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's plan cache only")
+    tenant, staff = app.test_client(), app.test_client()
+    login(tenant, "camille.martin@example.org")
+    login(staff, "dpo@example.org")
+    engine.dispose()  # sequential requests from here: one pooled connection
+    # psycopg prepares a statement on its sixth run; PostgreSQL then plans it for its values
+    # five times before it may settle on one plan.
+    for _ in range(13):
+        assert tenant.get("/me").status_code == 200
+        assert staff.get("/staff/tenants?q=Martin").status_code == 200
+    with engine.connect() as conn:
+        plans = conn.exec_driver_sql("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements").all()
+    assert plans, "nothing stayed prepared from one page to the next"
+    file_plans = [p for p in plans if "FROM payments" in p.statement]
+    assert file_plans and all(p.generic_plans >= 2 for p in file_plans)
+    search_plans = [p for p in plans if "lower(tenants.last_name)" in p.statement]
+    assert search_plans and all(p.generic_plans == 0 and p.custom_plans >= 2 for p in search_plans)
+    engine.dispose()
