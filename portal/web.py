@@ -182,6 +182,31 @@ def _register_template_helpers(app: Flask) -> None:
         ngettext=pass_context(lambda context, s, p, n: _translations(context).ungettext(s, p, n)),
         newstyle=True)
 
+    # _() itself does what Jinja's "newstyle" wrapper does (the translation, marked safe
+    # when the template escapes, always %-formatted with the escaped variables), with each
+    # catalogue's translations kept as they come out: a file page asks for the same few
+    # strings eighty times, and the wrapper cost 6 µs a call.
+    kept: dict[tuple[Any, str, bool], tuple[str, str | None]] = {}
+
+    @pass_context
+    def gettext_(context: Any, msgid: str, **variables: Any) -> str:
+        translations = _translations(context)
+        key = (translations, msgid, context.eval_ctx.autoescape)
+        hit = kept.get(key)
+        if hit is None:
+            text = translations.ugettext(msgid)
+            if key[2]:
+                text = Markup(text)
+            if len(kept) > 20_000:  # bounded: a few thousand strings per language
+                kept.clear()
+            hit = kept[key] = (text, None if "%(" in text else text % {})
+        text, without_variables = hit
+        if variables or without_variables is None:
+            return text % variables
+        return without_variables
+
+    app.jinja_env.globals.update(gettext=gettext_, _=gettext_)
+
     @app.context_processor
     def inject() -> dict[str, Any]:
         from portal.navigation import nav_items
