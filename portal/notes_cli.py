@@ -6,6 +6,7 @@ review queue."""
 from __future__ import annotations
 
 import csv
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Iterator
@@ -79,7 +80,7 @@ def scan_notes(out_dir: Path | None, flag: bool, batch: int) -> None:
         out_dir = Path(current_app.instance_path) / "reports" / f"scan-{datetime.now():%Y%m%d-%H%M%S}"
     total = count_rows(session)
     with click.progressbar(length=total, label="Scanning notes and incidents", show_pos=True,
-                           file=click.get_text_stream("stderr")) as bar:
+                           file=sys.stderr) as bar:
         summary = write_report(iter_rows(session, batch), out_dir, progress=bar.update)
     click.echo(f"Scanned {summary.scanned} notes and incidents: {summary.flagged} flagged, "
                f"{summary.findings} findings.")
