@@ -66,6 +66,31 @@ class CategorySnapshot:
 
 
 @dataclass(frozen=True)
+class FileOwner:
+    """What a file needs to know of its tenant: read in one plain statement (`owner`), for
+    the pages that show a file and nothing else of the tenant row."""
+    id: int
+    lease_id: int | None
+    tenant_number: str
+    first_name: str
+    last_name: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+_OWNER = select(Tenant.id, Tenant.lease_id, Tenant.tenant_number, Tenant.first_name,
+                Tenant.last_name).where(Tenant.id == bindparam("tenant_id"))
+
+
+def owner(session: Session, tenant_id: int) -> FileOwner | None:
+    """The tenant whose file this is (None if there is no such tenant)."""
+    (rows,) = batch.run(session, [(_OWNER, {"tenant_id": tenant_id})])
+    return FileOwner(*rows[0]) if rows else None
+
+
+@dataclass(frozen=True)
 class Dossier:
     tenant_id: int
     tenant_number: str
@@ -202,7 +227,7 @@ def _statement(section: Section, row_filter: Callable[[], Any] | None, kind: str
     return stmt
 
 
-def collect(session: Session, tenant: Tenant, actor: access.Actor, lang: str = "fr",
+def collect(session: Session, tenant: Tenant | FileOwner, actor: access.Actor, lang: str = "fr",
             pages: dict[str, int] | None = None, page_size: int | None = None,
             override_path: str | None = None) -> Dossier:
     """The tenant's file as this actor may read it.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Callable
 
 from portal.services.dossier import Dossier
@@ -10,6 +11,7 @@ from portal.services.dossier import Dossier
 DATA_CATEGORIES_IN_TOP_LEVEL = ("access_log", "requests")
 
 
+@lru_cache(maxsize=4096)  # a file repeats the same rents and charges month after month
 def _money(value: Any) -> Any:
     if value is None:
         return None
@@ -41,13 +43,11 @@ def dossier_records(dossier: Dossier, category_key: str) -> list[dict[str, Any]]
     for section in cat.sections:
         # A converter per column, chosen once per section: a heavy file holds thousands
         # of values, most of them text passed through as they are.
-        keys = [f.key for f in section.fields]
+        # (A row's values hold the section's readable fields, in the catalogue's order.)
         convert = [(f.key, c) for f in section.fields if (c := _converter(f.type)) is not None]
         for row in section.rows:
-            values = row.values
             rec: dict[str, Any] = {"section": section.key, "id": row.id}
-            for key in keys:
-                rec[key] = values.get(key)
+            rec.update(row.values)
             for key, c in convert:
                 rec[key] = c(rec[key])
             records.append(rec)
@@ -58,6 +58,7 @@ def to_json(dossier: Dossier, generated_at: datetime) -> dict[str, Any]:
     """The JSON export of §8: subject, categories (with Art. 15 information and every
     record), access_log and requests."""
     categories = []
+    records = {cat.key: dossier_records(dossier, cat.key) for cat in dossier.categories}
     for cat in dossier.categories:
         categories.append({
             "key": cat.key,
@@ -68,7 +69,7 @@ def to_json(dossier: Dossier, generated_at: datetime) -> dict[str, Any]:
             "retention": cat.info.retention,
             "source": cat.info.source,
             "restricted": cat.restricted,
-            "records": dossier_records(dossier, cat.key),
+            "records": records[cat.key],
         })
     return {
         "subject": {
@@ -79,6 +80,6 @@ def to_json(dossier: Dossier, generated_at: datetime) -> dict[str, Any]:
         "generated_at": generated_at.isoformat(timespec="seconds") + "Z",
         "language": dossier.language,
         "categories": categories,
-        "access_log": dossier_records(dossier, "access_log"),
-        "requests": [r for r in dossier_records(dossier, "requests") if r["section"] == "requests"],
+        "access_log": records.get("access_log", []),
+        "requests": [r for r in records.get("requests", []) if r["section"] == "requests"],
     }

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from portal import access, batch, deadlines
 from portal.models import FieldChange, PrivacyRequest, Tenant
 from portal.services import access_log
-from portal.services.dossier import Dossier, as_date
+from portal.services.dossier import Dossier, FileOwner, as_date
 
 OPEN_STATUSES = ("received", "in_progress", "waiting_info")
 
@@ -72,7 +72,7 @@ def _newest_corrections(rows: list[Any]) -> dict[str, date]:
     return newest
 
 
-def summarise(session: Session, tenant: Tenant, actor: access.Actor, snapshot: Dossier,
+def summarise(session: Session, tenant: Tenant | FileOwner, actor: access.Actor, snapshot: Dossier,
               reads_limit: int = 5, today: date | None = None) -> HomeSummary:
     """The home summary of a tenant's own file (counts come from the snapshot shown below it,
     so the summary and the detail cannot disagree)."""
