@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Date, Integer, and_, bindparam, case, func, select
+from sqlalchemy import Date, Integer, and_, bindparam, func, select, union_all
 from sqlalchemy.sql.elements import True_
 from sqlalchemy.orm import Session, aliased
 
@@ -102,12 +102,18 @@ def _statements(actor: access.Actor, status: str, kind: str, assignee: str, over
     is_soon = and_(running, PrivacyRequest.due_on >= _TODAY, PrivacyRequest.due_on <= _SOON_UNTIL)
     # Counted over the requests alone (joining the tenants table made PostgreSQL read all
     # 300,000 of them to count a thousand requests), by status from the (status, kind,
-    # due_on) index alone; the deadlines are compared only for the requests whose clock
-    # runs, not for every request ever answered.
+    # due_on) index alone. The late and near ones are counted as ranges of that index: one
+    # per running status and kind, naming every kind so that due_on bounds each range
+    # (a third of the time of comparing the deadline of every running request).
     base = select(PrivacyRequest).where(_scope(actor))
     counts = base.with_only_columns(PrivacyRequest.status, func.count()).group_by(PrivacyRequest.status)
-    late = (base.where(running)
-            .with_only_columns(func.sum(case((is_overdue, 1), else_=0)), func.sum(case((is_soon, 1), else_=0))))
+
+    def running_count(condition: Any) -> Any:
+        return (base.where(running, PrivacyRequest.kind.in_(workflow.KINDS), condition)
+                .with_only_columns(func.count()).scalar_subquery())
+
+    late = select(running_count(PrivacyRequest.due_on < _TODAY),
+                  running_count(and_(PrivacyRequest.due_on >= _TODAY, PrivacyRequest.due_on <= _SOON_UNTIL)))
     stmt = base
     if status == "open":
         stmt = stmt.where(PrivacyRequest.status.in_(workflow.OPEN_STATUSES))
@@ -179,8 +185,11 @@ def build(session: Session, actor: access.Actor, today: date, f: Filters, page_s
                  overdue, soon, by_status)
 
 
-_STAFF = (select(User.id, User.display_name).where(User.role.in_(sorted(access.PROCESSABLE_KINDS)))
-          .order_by(User.display_name))
+# One branch per role, each read in name order from the (role, display_name) index and
+# merged: a single IN over the roles had the database sort the names (253 at a large
+# landlord) on every page.
+_STAFF = union_all(*(select(User.id, User.display_name).where(User.role == role)
+                     for role in sorted(access.PROCESSABLE_KINDS))).order_by("display_name")
 
 
 def staff_choices(session: Session, actor: access.Actor) -> list[tuple[int, str]]:
