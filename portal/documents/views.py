@@ -8,27 +8,20 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
 from portal import access, pdf
 from portal.db import db
 from portal.guards import requires
-from portal.models import PrivacyRequest, Tenant
+from portal.models import PrivacyRequest
 from portal.models._base import utcnow
 from portal.services import audit, csv_export, documents, letters
 from portal.services import dossier as dossier_service
+from portal.tenant.views import own_tenant
 from portal.web import current_actor, current_lang
 
 bp = Blueprint("documents", __name__)
 log = logging.getLogger(__name__)
-
-
-def _own_tenant() -> Tenant:
-    tenant = db.session.get(Tenant, current_user.tenant_id) if current_user.tenant_id else None
-    if tenant is None:
-        abort(404)
-    return tenant
 
 
 def _pdf_response(content: bytes, filename: str, inline: bool = False) -> Response:
@@ -47,7 +40,7 @@ def _failure_page(detail: str, retry_url: str | None = None) -> tuple[str, int]:
 def export_pdf() -> Any:
     """The PDF copy: from the cache, rendered now, or rendered in the background while a
     status page refreshes itself (no script: <meta http-equiv="refresh">)."""
-    tenant, lang = _own_tenant(), current_lang()
+    tenant, lang = own_tenant(), current_lang()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     scheduled: list[tuple[int, Any]] = []
     try:
@@ -75,7 +68,7 @@ def export_pdf() -> Any:
 @requires("export_own")
 def export_zip() -> Response:
     """One CSV file per category, the same content as the JSON export."""
-    tenant = _own_tenant()
+    tenant = own_tenant()
     snapshot = dossier_service.collect(db.session, tenant, current_actor(), current_lang(),
                                        override_path=current_app.config["CATALOGUE_OVERRIDES"])
     body = csv_export.to_zip(snapshot, utcnow())
@@ -88,7 +81,7 @@ def export_zip() -> Response:
 @requires("read_own_file")
 def request_letter(ref: str) -> Any:
     """The latest letter issued on one of the tenant's own requests (another's → 404)."""
-    tenant = _own_tenant()
+    tenant = own_tenant()
     req = db.session.scalar(select(PrivacyRequest).where(
         PrivacyRequest.ref == ref, PrivacyRequest.tenant_id == tenant.id))
     if req is None:
