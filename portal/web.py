@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, g, render_template, request, session, url_for
-from flask_babel import get_translations, gettext
+from flask_babel import get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup, escape
@@ -108,26 +108,6 @@ def _register_template_helpers(app: Flask) -> None:
             return formatting.field_formatter(field, lang)(value)
         return formatting.format_value(value, ftype or "text", lang)
 
-    @app.template_filter("table")
-    @pass_context
-    def table(context: Any, section: Any, correct_url: str | None = None, correct_label: Any = None) -> Any:
-        return formatting.section_table(section.fields, section.rows, context.get("current_lang") or current_lang(),
-                                        None if correct_url is None else (correct_url, correct_label))
-
-    @app.template_filter("record")
-    @pass_context
-    def record(context: Any, section: Any, cat_key: str, correct_links: bool = False) -> Markup:
-        """A single-record section's fields as definition-list rows, with a link to correct
-        each correctable field when asked (and the portal takes rectification requests)."""
-        row = section.rows[0]
-        correct_url = context.get("correct_url")
-        correct = None
-        if correct_links and correct_url:
-            def correct(field_key: str) -> str | None:
-                return correct_url(cat_key, field_key, row.id)
-        return formatting.record_list(section.fields, row, context.get("current_lang") or current_lang(),
-                                      correct, gettext("Correct this"))
-
     # The "Why we hold this" block of a category is the same for every tenant: rendered once
     # per text and language (twelve on each file page).
     art15_html: dict[tuple[catalogue.Art15, str], Markup] = {}
@@ -206,6 +186,22 @@ def _register_template_helpers(app: Flask) -> None:
         return without_variables
 
     app.jinja_env.globals.update(gettext=gettext_, _=gettext_)
+
+    @app.template_filter("section_html")
+    @pass_context
+    def section_html(context: Any, section: Any, cat_key: str, level: int = 3, correct_links: bool = False,
+                     page_arg_prefix: str = "page.") -> Markup:
+        """A catalogue section of a file (formatting.section_html), its pager linking to this
+        same page with the section's page argument changed."""
+        def page_url(argument: str, page: int) -> str:
+            return url_for(request.endpoint or "", **{**(request.view_args or {}), **request.args.to_dict(),
+                                                      argument: page})
+
+        return formatting.section_html(
+            cat_key, section, context.get("current_lang") or current_lang(),
+            lambda msgid, **variables: gettext_(context, msgid, **variables), level=level,
+            correct_url=context.get("correct_url") if correct_links else None,
+            page_url=page_url, page_arg_prefix=page_arg_prefix)
 
     @app.context_processor
     def inject() -> dict[str, Any]:
