@@ -216,11 +216,16 @@ def _statement(section: Section, row_filter: Callable[[], Any] | None, kind: str
     if section.single:
         stmt = stmt.add_columns(when if when is not None else literal(None)).limit(1)
     else:
-        # The page of rows with the section's total and newest date alongside (window
-        # functions), instead of a COUNT, a MAX and a SELECT.
+        # The page of rows with the section's total and newest date alongside, in the same
+        # statement instead of a COUNT, a MAX and a SELECT. Uncorrelated subqueries, run once
+        # per statement (on SQLite the total is read from the index): window functions over
+        # the whole section cost twice as much (140 -> 63 µs for 72 payments).
+        def whole(column: Any) -> Any:
+            return select(column).select_from(section.model).where(condition).correlate(None).scalar_subquery()
+
         stmt = _ordered(stmt, section).add_columns(
-            func.count().over().label("_total"),
-            (func.max(when).over() if when is not None else literal(None)).label("_newest"))
+            whole(func.count()).label("_total"),
+            (whole(func.max(when)) if when is not None else literal(None)).label("_newest"))
         if kind == "page":
             stmt = stmt.limit(_LIMIT).offset(_OFFSET)
     _STATEMENTS[key] = stmt
