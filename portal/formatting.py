@@ -147,6 +147,28 @@ class Table:
 NUMERIC = ' class="num"'
 
 
+# The translated labels and the cell openings of a section's columns, per set of fields
+# and language: the same few dozen on every file page. Bounded.
+_COLUMNS: dict[tuple[tuple[int, ...], str], tuple[Any, list[Markup], list[tuple[str, Any, str]]]] = {}
+
+
+def _columns(fields: Any, lang: str) -> tuple[list[Markup], list[tuple[str, Any, str]]]:
+    key = (tuple(map(id, fields)), lang)
+    hit = _COLUMNS.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], fields)):
+        return hit[1], hit[2]
+    with in_locale(lang):
+        labels = [escape(str(f.label)) for f in fields]
+    columns = [(f.key, escaped_formatter(f, lang),
+                f'<td data-label="{label}"{NUMERIC if f.type == "money" else ""}>')
+               for f, label in zip(fields, labels)]
+    if has_app_context():  # as field_formatter: outside an app there are no translations to keep
+        if len(_COLUMNS) > 1024:
+            _COLUMNS.clear()
+        _COLUMNS[key] = (tuple(fields), labels, columns)
+    return labels, columns
+
+
 def section_table(fields: Any, rows: Any, lang: str, correct: tuple[str, Any] | None = None) -> Table:
     """The header labels and the rows of a listed section. Each value goes through its
     column's formatter and is escaped here, once; the rows are joined into one piece of
@@ -154,11 +176,7 @@ def section_table(fields: Any, rows: Any, lang: str, correct: tuple[str, Any] | 
     page holds hundreds of cells: this halves its rendering time). `correct` is (the
     rectification form's URL for the section's correctable field, the link's text): each
     row then ends with a link to correct that record."""
-    with in_locale(lang):
-        labels = [escape(str(f.label)) for f in fields]
-    columns = [(f.key, escaped_formatter(f, lang),
-                f'<td data-label="{label}"{NUMERIC if f.type == "money" else ""}>')
-               for f, label in zip(fields, labels)]
+    labels, columns = _columns(fields, lang)
     link, end = "", "</tr>\n"
     if correct is not None:  # the row's id goes between the two
         link = f'<td><a class="correct-link" href="{escape(correct[0])}&amp;record='

@@ -187,6 +187,21 @@ def _register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.globals.update(gettext=gettext_, _=gettext_)
 
+    @app.template_filter("titles")
+    @pass_context
+    def titles(context: Any, keys: Any) -> str:
+        """Category keys as their titles, "Identity, Payments" (unknown keys left out)."""
+        return _titles(tuple(keys or ()), context.get("current_lang") or current_lang())
+
+    @app.template_global()
+    def opened_categories() -> set[str]:
+        """The categories a file page shows open: ?open=<category>, and each category one of
+        whose sections was paged (page.<category>.<section>=n), so the reader lands on it."""
+        opened = {key.split(".")[1] for key in request.args if key.startswith("page.") and key.count(".") >= 2}
+        if request.args.get("open"):
+            opened.add(request.args["open"])
+        return opened
+
     @app.template_filter("section_html")
     @pass_context
     def section_html(context: Any, section: Any, cat_key: str, level: int = 3, correct_links: bool = False,
@@ -232,6 +247,12 @@ def _options(choices: tuple[tuple[Any, Any], ...], chosen: str | None) -> Markup
     return Markup("".join(
         f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>{escape(label)}</option>'
         for value, label in choices))
+
+
+@lru_cache(maxsize=1024)
+def _titles(keys: tuple[str, ...], lang: str) -> str:
+    with formatting.in_locale(lang):
+        return ", ".join(str(catalogue.BY_KEY[k].title) for k in keys if k in catalogue.BY_KEY)
 
 
 def _register_errors(app: Flask) -> None:

@@ -17,7 +17,7 @@ from portal.i18n import lazy_gettext as _l
 from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from portal import access, batch, catalogue
+from portal import access, batch
 from portal.formatting import PARIS
 from portal.models import AuditEntry, Tenant, User
 from portal.services import audit
@@ -127,10 +127,6 @@ class Consultation:
     def purpose_label(self) -> Any:
         return PURPOSES[self.purpose_key] if self.purpose_key in PURPOSES else self.purpose
 
-    @property
-    def category_titles(self) -> list[Any]:
-        return [catalogue.BY_KEY[k].title for k in self.categories if k in catalogue.BY_KEY]
-
 
 @dataclass(frozen=True)
 class Page:
@@ -220,10 +216,6 @@ class LogLine:
     @property
     def action_label(self) -> Any:
         return ACTION_LABELS.get(self.action, self.action)
-
-    @property
-    def category_titles(self) -> list[Any]:
-        return [catalogue.BY_KEY[k].title for k in self.categories if k in catalogue.BY_KEY]
 
 
 def _utc_bound(day: date) -> datetime:
