@@ -41,6 +41,22 @@ def test_long_lists_are_paginated_but_every_page_is_reachable(client):
     assert "Page 4 sur 4" in last
 
 
+def test_a_paged_section_opens_its_category_and_its_links_keep_the_other_pages(client):
+    login(client, "camille.martin@example.org")
+    page = client.get("/me?lang=en&page.payments.rent_calls=2&page.payments.payments=3").get_data(as_text=True)
+    payments = page[page.index('<section class="category" id="payments">'):]
+    payments = payments[:payments.index("</section>")]
+    assert payments.split(">", 2)[1].strip().startswith('<details class="category-details" open')
+    assert "Page 2 of 4" in payments and "Page 3 of 4" in payments
+    # "Next" on the rent calls keeps the payments on their page 3, and lands on the category.
+    nav = payments[payments.index('aria-label="Pages of Rent calls"'):]
+    following = nav[nav.index(">Previous</a>") + 1:].split('<a href="', 1)[1].split('"', 1)[0]
+    assert "page.payments.rent_calls=3" in following and "page.payments.payments=3" in following
+    assert following.endswith("#payments") and "&amp;" in following
+    identity = page[page.index('<section class="category" id="identity">'):]
+    assert 'open>' not in identity.split("</summary>", 1)[0]
+
+
 def test_export_json_has_the_public_structure(client):
     login(client, "karim.benali@example.org")
     response = client.get("/me/export.json")
