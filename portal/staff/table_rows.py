@@ -42,6 +42,14 @@ def queue(rows: Iterable[Row], lang: str, detail_prefix: str) -> str:
     kinds = {key: esc(label) for key, label in catalogue.REQUEST_KIND_LABELS.items()}
     statuses = {key: esc(label) for key, label in catalogue.REQUEST_STATUS_LABELS.items()}
     prefix = esc(detail_prefix)
+    days: dict[Any, str] = {}  # a page repeats its days: each formatted and escaped once
+
+    def day(value: Any) -> str:
+        text = days.get(value)
+        if text is None:
+            text = days[value] = esc(fmt_date(value, lang))
+        return text
+
     out = []
     for r in rows:
         if r.overdue:
@@ -56,14 +64,14 @@ def queue(rows: Iterable[Row], lang: str, detail_prefix: str) -> str:
         link = r.ref if plain else esc(quote(r.ref, safe="/"))
         out.append(
             f'<tr{OVERDUE if r.overdue else ""}>'
-            f'<td data-label="{due}">{esc(fmt_date(r.due_on, lang))}{badge}</td>'
+            f'<td data-label="{due}">{day(r.due_on)}{badge}</td>'
             f'<td data-label="{ref}"><a class="ref" href="{prefix}{link}">{r.ref if plain else esc(r.ref)}</a>'
             f'{repeat if r.is_repeat else ""}{"" if r.identity_verified else identity}</td>'
             f'<td data-label="{kind}">{kinds.get(r.kind) or esc(r.kind)}{extended if r.extended else ""}</td>'
             f'<td data-label="{tenant}">{esc(r.tenant_name)} <span class="ref">{esc(r.tenant_number)}</span></td>'
             f'<td data-label="{status}">{statuses.get(r.status) or esc(r.status)}</td>'
             f'<td data-label="{assigned}">{esc(r.assignee) if r.assignee else nobody}</td>'
-            f'<td data-label="{received}">{esc(fmt_date(r.received_on, lang))}</td></tr>\n')
+            f'<td data-label="{received}">{day(r.received_on)}</td></tr>\n')
     return "".join(out)
 
 
