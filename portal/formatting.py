@@ -209,7 +209,7 @@ def record_list(fields: Any, row: Any, lang: str, correct: Callable[[str], str |
 
 def section_html(cat_key: str, section: Any, lang: str, _: Callable[..., str], *,
                  level: int = 3, correct_url: Callable[..., str | None] | None = None,
-                 page_url: Callable[[str, int], str] | None = None, page_arg_prefix: str = "page.") -> Markup:
+                 page_url: Callable[[str, int], str] | None = None) -> Markup:
     """One catalogue section of a file, as the tenant's and the staff's views show it: a
     definition list for a single record, a table for many, with its pager.
 
@@ -217,7 +217,7 @@ def section_html(cat_key: str, section: Any, lang: str, _: Callable[..., str], *
     the strings are extracted for translation);
     `correct_url(category, field[, record])` links each correctable value to the
     rectification form (None: no links); `page_url(argument, page)` is the page's own
-    address with that page argument. Written here rather than as a template macro: a file
+    address with that page argument (page.<category>.<section>). Written here rather than as a template macro: a file
     page holds a score of sections, and the macro's own work was half their cost."""
     title = escape(section.title)
     if section.single:
@@ -249,7 +249,7 @@ def section_html(cat_key: str, section: Any, lang: str, _: Callable[..., str], *
     out.append(f'</tr></thead>\n<tbody>\n{table.body}</tbody>\n</table>\n</div>\n')
     if section.page_size and section.total > section.page_size and page_url is not None:
         last = (section.total - 1) // section.page_size + 1
-        key = f"{page_arg_prefix}{cat_key}.{section.key}"
+        key = f"page.{cat_key}.{section.key}"
         label = _("Pages of %(title)s", title=section.title)
         out.append(f'<nav class="pager" aria-label="{label}">\n')
         if section.page > 1:

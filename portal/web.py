@@ -204,8 +204,7 @@ def _register_template_helpers(app: Flask) -> None:
 
     @app.template_filter("section_html")
     @pass_context
-    def section_html(context: Any, section: Any, cat_key: str, level: int = 3, correct_links: bool = False,
-                     page_arg_prefix: str = "page.") -> Markup:
+    def section_html(context: Any, section: Any, cat_key: str, level: int = 3, correct_links: bool = False) -> Markup:
         """A catalogue section of a file (formatting.section_html), its pager linking to this
         same page with the section's page argument changed."""
         def page_url(argument: str, page: int) -> str:
@@ -216,7 +215,7 @@ def _register_template_helpers(app: Flask) -> None:
             cat_key, section, context.get("current_lang") or current_lang(),
             lambda msgid, **variables: gettext_(context, msgid, **variables), level=level,
             correct_url=context.get("correct_url") if correct_links else None,
-            page_url=page_url, page_arg_prefix=page_arg_prefix)
+            page_url=page_url)
 
     @app.context_processor
     def inject() -> dict[str, Any]:
