@@ -62,6 +62,13 @@ def current_lang() -> str:
     return str(current_locale() or "fr")
 
 
+def page_arguments() -> dict[str, int]:
+    """The page asked for each section of a file: ?page.payments.payments=3 →
+    {"payments.payments": 3}; garbage is ignored."""
+    return {key[5:]: min(int(value), 10**6) for key, value in request.args.items()
+            if key.startswith("page.") and value.isdigit()}
+
+
 def _init_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -197,7 +204,7 @@ def _register_template_helpers(app: Flask) -> None:
     def opened_categories() -> set[str]:
         """The categories a file page shows open: ?open=<category>, and each category one of
         whose sections was paged (page.<category>.<section>=n), so the reader lands on it."""
-        opened = {key.split(".")[1] for key in request.args if key.startswith("page.") and key.count(".") >= 2}
+        opened = {key.split(".")[0] for key in page_arguments() if "." in key}
         if request.args.get("open"):
             opened.add(request.args["open"])
         return opened

@@ -11,12 +11,10 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from portal import access, batch, deadlines
+from portal import access, batch, deadlines, workflow
 from portal.models import FieldChange, PrivacyRequest, Tenant
 from portal.services import access_log
 from portal.services.dossier import Dossier, FileOwner, as_date
-
-OPEN_STATUSES = ("received", "in_progress", "waiting_info")
 
 
 @dataclass(frozen=True)
@@ -91,7 +89,7 @@ def summarise(session: Session, tenant: Tenant | FileOwner, actor: access.Actor,
         for c in snapshot.categories)
     requests = tuple(sorted(
         (RequestSummary(ref, kind, status, received_on, due_on,
-                        status in OPEN_STATUSES, deadlines.days_left(due_on, today))
+                        status in workflow.OPEN_STATUSES, deadlines.days_left(due_on, today))
          for ref, kind, status, received_on, due_on in results[1]),
         key=lambda r: (not r.open, r.due_on if r.open else date.min)))
     reads: tuple[access_log.Consultation, ...] = ()

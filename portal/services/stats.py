@@ -15,11 +15,9 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal import access, deadlines
+from portal import access, deadlines, workflow
 from portal.formatting import local_dt
 from portal.models import PrivacyRequest, RequestEvent, Tenant, User
-
-OPEN_STATUSES = ("received", "in_progress", "waiting_info")
 
 
 @dataclass(frozen=True)
@@ -95,7 +93,7 @@ def _add(c: Counts, soon: bool, late: bool) -> Counts:
 def build(session: Session, actor: access.Actor, today: date,
           kind_labels: dict[str, str], unassigned_label: str) -> Dashboard:
     """Every figure of the dashboard for this actor, as of today."""
-    open_reqs = session.scalars(_scope(actor).where(PrivacyRequest.status.in_(OPEN_STATUSES))
+    open_reqs = session.scalars(_scope(actor).where(PrivacyRequest.status.in_(workflow.OPEN_STATUSES))
                                 .order_by(PrivacyRequest.due_on, PrivacyRequest.id)).all()
     totals = Counts()
     kinds: dict[str, Counts] = {k: Counts() for k in kind_labels

@@ -27,8 +27,7 @@ from portal.staff import request_forms as forms
 from portal.staff.views import bp
 from portal.tenant import request_forms as tenant_forms
 from portal.tenant.requests import _target_choices
-from portal.tenant.views import _pages
-from portal.web import current_actor, current_lang
+from portal.web import current_actor, current_lang, page_arguments
 
 ANSWER_ACTIONS = ("grant", "partly_grant", "refuse")
 FILE_PAGE_SIZE = 10
@@ -142,7 +141,7 @@ def _context(req: PrivacyRequest, form: forms.ActionForm, error: dict[str, str] 
     actor = current_actor()
     tenant = req.tenant
     day = today()
-    snapshot = dossier_service.collect(db.session, tenant, actor, current_lang(), pages=_pages(),
+    snapshot = dossier_service.collect(db.session, tenant, actor, current_lang(), pages=page_arguments(),
                                        page_size=FILE_PAGE_SIZE,
                                        override_path=current_app.config["CATALOGUE_OVERRIDES"])
     # Opening a request shows the tenant's file: that read is logged and shown to the tenant

@@ -25,8 +25,7 @@ from portal.models import Tenant
 from portal.services import access_log, tenant_search
 from portal.services import dossier as dossier_service
 from portal.staff.views import bp
-from portal.tenant.views import _pages
-from portal.web import current_actor, current_lang
+from portal.web import current_actor, current_lang, page_arguments
 
 PAGE_SIZE = 20
 SEARCH_PAGE_SIZE = 25
@@ -122,7 +121,7 @@ def tenant_detail(tenant_id: int):
         return render_template("staff/tenants_purpose.html", tenant=tenant, form=form,
                                default=access_log.default_purpose(current_actor()))
     actor = current_actor()
-    snapshot = dossier_service.collect(db.session, tenant, actor, current_lang(), pages=_pages(),
+    snapshot = dossier_service.collect(db.session, tenant, actor, current_lang(), pages=page_arguments(),
                                        page_size=PAGE_SIZE,
                                        override_path=current_app.config["CATALOGUE_OVERRIDES"])
     shown = [c.key for c in snapshot.categories]

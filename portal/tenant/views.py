@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import orjson
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template
 from flask_login import current_user
 
 from portal import catalogue
@@ -14,7 +14,7 @@ from portal.models._base import utcnow
 from portal.services import dossier as dossier_service
 from portal.services import exports
 from portal.services import home as home_service
-from portal.web import current_actor, current_lang
+from portal.web import current_actor, current_lang, page_arguments
 
 bp = Blueprint("tenant", __name__, url_prefix="/me")
 
@@ -37,22 +37,13 @@ def own_file_owner() -> dossier_service.FileOwner:
     return owner
 
 
-def _pages() -> dict[str, int]:
-    """?page.payments.payments=3 → {"payments.payments": 3}; garbage is ignored."""
-    pages = {}
-    for key, value in request.args.items():
-        if key.startswith("page.") and value.isdigit():
-            pages[key[5:]] = min(int(value), 10**6)
-    return pages
-
-
 @bp.route("")
 @read_only
 @requires("read_own_file")
 def home():
     tenant = own_file_owner()
     snapshot = dossier_service.collect(db.session, tenant, current_actor(), current_lang(),
-                                       pages=_pages(), page_size=PAGE_SIZE,
+                                       pages=page_arguments(), page_size=PAGE_SIZE,
                                        override_path=current_app.config["CATALOGUE_OVERRIDES"])
     summary = home_service.summarise(db.session, tenant, current_actor(), snapshot)
     return render_template("tenant/home.html", dossier=snapshot, tenant=tenant, summary=summary)
