@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from operator import itemgetter
-from typing import Any, Callable
+from typing import Any, Callable, Iterator, Sequence
 
 from sqlalchemy import Integer, and_, bindparam, func, literal, select
 from sqlalchemy.orm import Session, aliased
@@ -86,7 +86,7 @@ _OWNER = select(Tenant.id, Tenant.lease_id, Tenant.tenant_number, Tenant.first_n
 
 def owner(session: Session, tenant_id: int) -> FileOwner | None:
     """The tenant whose file this is (None if there is no such tenant)."""
-    (rows,) = batch.run(session, [(_OWNER, {"tenant_id": tenant_id})])
+    (rows,) = batch.run(session, [(_OWNER, {"tenant_id": tenant_id})], same_plans=True)
     return FileOwner(*rows[0]) if rows else None
 
 
@@ -188,7 +188,10 @@ def _ordered(stmt: Any, section: Section) -> Any:
 # the tenant's ids, the page size and the offset as bound parameters: building a SELECT with
 # its eager loads costs more than running it, and a file has twenty sections.
 _STATEMENTS: dict[tuple[int, Any, str], Any] = {}
-_TENANT, _LEASE = bindparam("tenant_id"), bindparam("lease_id")
+_TENANT = bindparam("tenant_id")
+# The tenant's lease, read by the statement itself: a file's statements need only the
+# tenant's id, so they can go out with the one that reads the tenant row (`FilePlan`).
+_LEASE = select(Tenant.lease_id).where(Tenant.id == _TENANT).scalar_subquery()
 # The tenant's login account (at most one: users.tenant_id is unique).
 _ACCOUNT = select(User.id).where(User.tenant_id == _TENANT).scalar_subquery()
 _LIMIT, _OFFSET = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
@@ -243,30 +246,67 @@ def collect(session: Session, tenant: Tenant | FileOwner, actor: access.Actor, l
 
     page_size=None returns every row (documents, exports); otherwise each section is
     cut to one page (pages maps "category.section" to a page number)."""
+    plan = plan_file(session, tenant.id, actor, lang, pages, page_size, override_path)
+    return plan.dossier(session, iter(batch.run(session, plan.jobs, same_plans=True)), tenant)
+
+
+def collect_by_id(session: Session, tenant_id: int, actor: access.Actor, lang: str = "fr",
+                  pages: dict[str, int] | None = None, page_size: int | None = None,
+                  override_path: str | None = None, more: Sequence[batch.Job] = (),
+                  ) -> tuple[FileOwner, Dossier, list[list[Any]]] | None:
+    """The tenant row and the file (`collect`) read together, with `more` statements of the
+    caller's, whose answers come third: one round trip on PostgreSQL, where the tenant row
+    and the file were two (a round trip cost about 0.35 ms of a 7 ms page). None when there
+    is no such tenant."""
+    plan = plan_file(session, tenant_id, actor, lang, pages, page_size, override_path)
+    results = iter(batch.run(session, [(_OWNER, {"tenant_id": tenant_id}), *plan.jobs, *more], same_plans=True))
+    rows = next(results)
+    if not rows:
+        return None
+    tenant = FileOwner(*rows[0])
+    return tenant, plan.dossier(session, results, tenant), list(results)
+
+
+@dataclass
+class FilePlan:
+    """A file's statements (`jobs`: every section's, prepared first and sent together, one
+    round trip on PostgreSQL instead of one per section) and how to read their answers.
+    They need only the tenant's id: a page may send them with its own in one batch."""
+    lang: str
+    override_path: str | None
+    plans: list[tuple[Category, list[_Plan]]]
+    jobs: list[batch.Job]
+
+    def dossier(self, session: Session, results: Iterator[list[Any]], tenant: Tenant | FileOwner) -> Dossier:
+        """The Dossier from the answers to `jobs`, taken in order from `results`."""
+        restricted = {key for (key,) in next(results)}
+        categories = []
+        for cat, section_plans in self.plans:
+            sections = tuple(p.snapshot(session, next(results) if p.job is not None else []) for p in section_plans)
+            sections = tuple(s for s in sections if s.fields)
+            categories.append(CategorySnapshot(
+                cat.key, cat.title, catalogue.art15(cat.key, self.lang, self.override_path), sections,
+                cat.key in restricted, cat.staff_reminder))
+        return Dossier(tenant.id, tenant.tenant_number, tenant.full_name, self.lang, tuple(categories))
+
+
+def plan_file(session: Session, tenant_id: int, actor: access.Actor, lang: str = "fr",
+              pages: dict[str, int] | None = None, page_size: int | None = None,
+              override_path: str | None = None) -> FilePlan:
+    """The statements of a tenant's file as this actor may read it (see `collect`)."""
     pages = pages or {}
-    params = {"tenant_id": tenant.id, "lease_id": tenant.lease_id}
-    # Every section's statement is prepared first and the lot sent together (batch.run:
-    # one round trip on PostgreSQL instead of one per section).
+    params = {"tenant_id": tenant_id}
     plans: list[tuple[Category, list[_Plan]]] = []
     windows = session.get_bind().dialect.name != "sqlite"
     for cat in catalogue.CATEGORIES:
-        readable = access.readable_fields(actor, cat.key, tenant.id)
+        readable = access.readable_fields(actor, cat.key, tenant_id)
         if readable is not None:
             plans.append((cat, [_plan(s, actor, readable, pages.get(f"{cat.key}.{s.key}", 1), page_size, params,
                                       windows)
                                 for s in cat.sections]))
     jobs: list[batch.Job] = [(_RESTRICTED, params)]
     jobs += [p.job for _cat, section_plans in plans for p in section_plans if p.job is not None]
-    results = iter(batch.run(session, jobs, same_plans=True))
-    restricted = {key for (key,) in next(results)}
-    categories = []
-    for cat, section_plans in plans:
-        sections = tuple(p.snapshot(session, next(results) if p.job is not None else []) for p in section_plans)
-        sections = tuple(s for s in sections if s.fields)
-        categories.append(CategorySnapshot(
-            cat.key, cat.title, catalogue.art15(cat.key, lang, override_path), sections,
-            cat.key in restricted, cat.staff_reminder))
-    return Dossier(tenant.id, tenant.tenant_number, tenant.full_name, lang, tuple(categories))
+    return FilePlan(lang, override_path, plans, jobs)
 
 
 _RESTRICTED = select(Restriction.category_key).where(Restriction.tenant_id == _TENANT,

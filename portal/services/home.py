@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Iterator
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from portal import access, batch, deadlines, workflow
 from portal.models import FieldChange, PrivacyRequest, Tenant
 from portal.services import access_log
+from portal.services import dossier as dossier_service
 from portal.services.dossier import Dossier, FileOwner, as_date
 
 
@@ -74,27 +75,65 @@ def summarise(session: Session, tenant: Tenant | FileOwner, actor: access.Actor,
               reads_limit: int = 5, today: date | None = None) -> HomeSummary:
     """The home summary of a tenant's own file (counts come from the snapshot shown below it,
     so the summary and the detail cannot disagree)."""
-    from portal.formatting import PARIS
+    plan = _SummaryPlan.of(tenant.id, actor, reads_limit)
+    return plan.summary(iter(batch.run(session, plan.jobs, same_plans=True)), snapshot, today)
 
-    today = today or datetime.now(PARIS).date()
-    shows_reads = access.may_read(actor, "access_log", tenant_id=tenant.id)
-    jobs: list[batch.Job] = [(_CORRECTIONS, {"tenant_id": tenant.id}), (_REQUESTS, {"tenant_id": tenant.id})]
-    if shows_reads:
-        jobs += access_log.reads_jobs(tenant.id, page_size=reads_limit)
-    results = batch.run(session, jobs, same_plans=True)  # one round trip
-    corrected = _newest_corrections(results[0])
-    cats = tuple(
-        CategorySummary(c.key, c.title, c.count,
-                        max((d for d in (c.latest, corrected.get(c.key)) if d is not None), default=None))
-        for c in snapshot.categories)
-    requests = tuple(sorted(
-        (RequestSummary(ref, kind, status, received_on, due_on,
-                        status in workflow.OPEN_STATUSES, deadlines.days_left(due_on, today))
-         for ref, kind, status, received_on, due_on in results[1]),
-        key=lambda r: (not r.open, r.due_on if r.open else date.min)))
-    reads: tuple[access_log.Consultation, ...] = ()
-    total = 0
-    if shows_reads:
-        latest = access_log.reads_page(results[2:], page_size=reads_limit)
-        reads, total = latest.items, latest.total or 0
-    return HomeSummary(cats, requests, reads, total)
+
+@dataclass(frozen=True)
+class HomePage:
+    tenant: FileOwner
+    dossier: Dossier
+    summary: HomeSummary
+
+
+def home_page(session: Session, tenant_id: int, actor: access.Actor, lang: str,
+              pages: dict[str, int] | None = None, page_size: int | None = None,
+              override_path: str | None = None, reads_limit: int = 5,
+              today: date | None = None) -> HomePage | None:
+    """A tenant's home: who they are, their file and its summary, read by one batch of
+    statements (dossier.collect_by_id). None when there is no such tenant."""
+    summary = _SummaryPlan.of(tenant_id, actor, reads_limit)
+    found = dossier_service.collect_by_id(session, tenant_id, actor, lang, pages, page_size, override_path,
+                                          more=summary.jobs)
+    if found is None:
+        return None
+    owner, snapshot, answers = found
+    return HomePage(owner, snapshot, summary.summary(iter(answers), snapshot, today))
+
+
+@dataclass(frozen=True)
+class _SummaryPlan:
+    """The summary's statements (`jobs`) and how to read their answers."""
+    jobs: list[batch.Job]
+    shows_reads: bool
+    reads_limit: int
+
+    @classmethod
+    def of(cls, tenant_id: int, actor: access.Actor, reads_limit: int) -> _SummaryPlan:
+        shows_reads = access.may_read(actor, "access_log", tenant_id=tenant_id)
+        jobs: list[batch.Job] = [(_CORRECTIONS, {"tenant_id": tenant_id}), (_REQUESTS, {"tenant_id": tenant_id})]
+        if shows_reads:
+            jobs += access_log.reads_jobs(tenant_id, page_size=reads_limit)
+        return cls(jobs, shows_reads, reads_limit)
+
+    def summary(self, results: Iterator[list[Any]], snapshot: Dossier, today: date | None) -> HomeSummary:
+        """The summary from the answers to `jobs`, taken in order from `results`."""
+        from portal.formatting import PARIS
+
+        today = today or datetime.now(PARIS).date()
+        corrected = _newest_corrections(next(results))
+        cats = tuple(
+            CategorySummary(c.key, c.title, c.count,
+                            max((d for d in (c.latest, corrected.get(c.key)) if d is not None), default=None))
+            for c in snapshot.categories)
+        requests = tuple(sorted(
+            (RequestSummary(ref, kind, status, received_on, due_on,
+                            status in workflow.OPEN_STATUSES, deadlines.days_left(due_on, today))
+             for ref, kind, status, received_on, due_on in next(results)),
+            key=lambda r: (not r.open, r.due_on if r.open else date.min)))
+        reads: tuple[access_log.Consultation, ...] = ()
+        total = 0
+        if self.shows_reads:
+            latest = access_log.reads_page([next(results), next(results)], page_size=self.reads_limit)
+            reads, total = latest.items, latest.total or 0
+        return HomeSummary(cats, requests, reads, total)

@@ -28,34 +28,29 @@ def own_tenant() -> Tenant:
     return tenant
 
 
-def own_file_owner() -> dossier_service.FileOwner:
-    """The signed-in tenant, as much of the tenant row as a file page needs (one plain
-    statement instead of loading the ORM object)."""
-    owner = dossier_service.owner(db.session, current_user.tenant_id) if current_user.tenant_id else None
-    if owner is None:
-        abort(404)
-    return owner
-
-
 @bp.route("")
 @read_only
 @requires("read_own_file")
 def home():
-    tenant = own_file_owner()
-    snapshot = dossier_service.collect(db.session, tenant, current_actor(), current_lang(),
-                                       pages=page_arguments(), page_size=PAGE_SIZE,
-                                       override_path=current_app.config["CATALOGUE_OVERRIDES"])
-    summary = home_service.summarise(db.session, tenant, current_actor(), snapshot)
-    return render_template("tenant/home.html", dossier=snapshot, tenant=tenant, summary=summary)
+    page = home_service.home_page(db.session, current_user.tenant_id, current_actor(), current_lang(),
+                                  pages=page_arguments(), page_size=PAGE_SIZE,
+                                  override_path=current_app.config["CATALOGUE_OVERRIDES"]
+                                  ) if current_user.tenant_id else None
+    if page is None:
+        abort(404)
+    return render_template("tenant/home.html", dossier=page.dossier, tenant=page.tenant, summary=page.summary)
 
 
 @bp.route("/export.json")
 @read_only
 @requires("export_own")
 def export_json():
-    tenant = own_file_owner()
-    snapshot = dossier_service.collect(db.session, tenant, current_actor(), current_lang(),
-                                       override_path=current_app.config["CATALOGUE_OVERRIDES"])
+    found = dossier_service.collect_by_id(db.session, current_user.tenant_id, current_actor(), current_lang(),
+                                          override_path=current_app.config["CATALOGUE_OVERRIDES"]
+                                          ) if current_user.tenant_id else None
+    if found is None:
+        abort(404)
+    tenant, snapshot, _ = found
     # orjson writes compact UTF-8 (browsers and tools lay it out for reading): 0.02 ms for
     # a typical file, where the json module took 0.34.
     body = orjson.dumps(exports.to_json(snapshot, utcnow()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from portal import access
@@ -54,6 +55,47 @@ def test_overdue_request_is_flagged(session, today):
     summary = home.summarise(session, tenant, actor, dossier.collect(session, tenant, actor, "fr"), today=today)
     late = next(r for r in summary.requests if r.ref == "DPR-T-H1")
     assert late.overdue and not late.due_soon
+
+
+def test_the_home_page_reads_the_same_file_and_summary_as_collect_and_summarise(session, today):
+    """home_page sends the tenant row, the file and the summary in one batch: what it reads
+    is what the three calls read one after the other, paged sections included."""
+    tenant, actor = _camille(session)
+    pages = {"payments.payments": 2}
+    page = home.home_page(session, tenant.id, actor, "en", pages=pages, page_size=5, today=today)
+    snap = dossier.collect(session, tenant, actor, "en", pages=pages, page_size=5)
+    assert page is not None and page.tenant.tenant_number == "LOC-000101"
+    assert page.dossier == snap
+    assert page.summary == home.summarise(session, tenant, actor, snap, today=today)
+    payments = next(s for s in page.dossier.category("payments").sections if s.key == "payments")
+    assert payments.page == 2 and len(payments.rows) == 5 and payments.total > 5
+
+
+def test_the_home_page_of_a_tenant_that_does_not_exist_is_none(session, today):
+    _tenant, actor = _camille(session)
+    assert home.home_page(session, 10**9, actor, "fr", today=today) is None
+    assert dossier.collect_by_id(session, 10**9, actor, "fr") is None
+
+
+@pytest.mark.parametrize("url", ["/me", "/me/export.json"])
+def test_a_tenant_page_sends_its_statements_in_one_batch(app, client, monkeypatch, url):
+    """On PostgreSQL a batch is one round trip: the tenant row, the file and (on /me) the
+    summary go together, not one after the other."""
+    from portal import batch
+
+    batches: list[int] = []
+    run = batch.run
+
+    def counting(session, jobs, same_plans=False):
+        batches.append(len(jobs))
+        return run(session, jobs, same_plans)
+
+    login(client, "camille.martin@example.org")
+    monkeypatch.setattr(batch, "run", counting)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert len(batches) == 1 and batches[0] > 20
+    assert b"LOC-000101" in response.data
 
 
 def test_home_page_in_french(client):
