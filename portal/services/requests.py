@@ -226,6 +226,21 @@ def _record(session: Session, tenant: Tenant, section: catalogue.Section, record
     return session.scalars(stmt.where(section.model.id == int(record_id))).first()
 
 
+def target_choices(session: Session, tenant_id: int) -> list[tuple[str, str]]:
+    """What a request may name (the tenant's form, the staff's request page): the
+    categories that may be named, then each of the tenant's latest notes (the records most
+    often asked about), as (target, label)."""
+    choices: list[tuple[str, str]] = [(c.key, str(c.title)) for c in catalogue.CATEGORIES
+                                      if c.key in workflow.ERASURE_RULES]
+    notes = session.execute(select(Note.id, Note.created_at, Note.body).where(Note.tenant_id == tenant_id)
+                            .order_by(Note.created_at.desc()).limit(100)).all()
+    for nid, at, body in notes:
+        excerpt = " ".join((body or "").split())[:70]
+        choices.append((f"notes:{nid}", gettext("Note of %(day)s: “%(excerpt)s…”", day=at.strftime("%d/%m/%Y"),
+                                                excerpt=excerpt)))
+    return choices
+
+
 def _check_targets(session: Session, tenant: Tenant, kind: str, targets: Iterable[str]) -> list[str]:
     """Validated target strings ("notes", "notes:12"); records must be the tenant's own."""
     out: list[str] = []

@@ -26,7 +26,6 @@ from portal.services import requests as requests_service
 from portal.staff import request_forms as forms
 from portal.staff.views import bp
 from portal.tenant import request_forms as tenant_forms
-from portal.tenant.requests import _target_choices
 from portal.web import current_actor, current_lang, page_arguments
 
 ANSWER_ACTIONS = ("grant", "partly_grant", "refuse")
@@ -167,7 +166,7 @@ def _context(req: PrivacyRequest, form: forms.ActionForm, error: dict[str, str] 
         "extension_open": deadlines.extension_allowed(req.clock_start, day),
         "extension_until": deadlines.due_date(req.clock_start),
         "earlier": earlier, "field_label": requests_service.field_label(req.field_key),
-        "current_value": _current_value(req), "targets": _target_choices(tenant.id),
+        "current_value": _current_value(req), "targets": requests_service.target_choices(db.session, tenant.id),
         "letters": db.session.scalars(select(Letter).options(defer(Letter.pdf))
                                       .where(Letter.request_id == req.id).order_by(Letter.id)).all(),
         "notices": db.session.scalars(select(RecipientNotice).where(RecipientNotice.request_id == req.id)

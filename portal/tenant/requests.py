@@ -17,7 +17,7 @@ from portal import catalogue, deadlines, workflow
 from portal.db import db
 from portal.formatting import PARIS
 from portal.guards import requires
-from portal.models import FieldChange, Letter, Note, PrivacyRequest, RecipientNotice
+from portal.models import FieldChange, Letter, PrivacyRequest, RecipientNotice
 from portal.services import requests as requests_service
 from portal.tenant import request_forms as forms
 from portal.tenant.views import bp, own_tenant
@@ -30,19 +30,6 @@ def today() -> Any:
 
 def _portal_url() -> str:
     return request.host_url
-
-
-def _target_choices(tenant_id: int) -> list[tuple[str, str]]:
-    """Categories that may be named, then each note (the records most often asked about)."""
-    choices: list[tuple[str, str]] = [(c.key, str(c.title)) for c in catalogue.CATEGORIES
-                                      if c.key in workflow.ERASURE_RULES]
-    notes = db.session.execute(select(Note.id, Note.created_at, Note.body).where(Note.tenant_id == tenant_id)
-                               .order_by(Note.created_at.desc()).limit(100)).all()
-    for nid, at, body in notes:
-        excerpt = " ".join((body or "").split())[:70]
-        choices.append((f"notes:{nid}", _("Note of %(day)s: “%(excerpt)s…”", day=at.strftime("%d/%m/%Y"),
-                                          excerpt=excerpt)))
-    return choices
 
 
 @bp.route("/requests")
@@ -59,7 +46,7 @@ def requests() -> Any:
 @requires("file_request")
 def new_request() -> Any:
     tenant = own_tenant()
-    form = forms.NewRequestForm().setup(_target_choices(tenant.id))
+    form = forms.NewRequestForm().setup(requests_service.target_choices(db.session, tenant.id))
     status = 200
     if request.method == "GET":
         kind = request.args.get("kind", "")
