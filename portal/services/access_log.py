@@ -8,7 +8,7 @@ No Flask here: plain functions over a Session."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo
@@ -152,34 +152,40 @@ def _purpose_key(detail: Any) -> str | None:
 _READS_WHERE = (AuditEntry.tenant_id == bindparam("tenant_id"), AuditEntry.action == "read",
                 AuditEntry.actor_role != "tenant")
 _READS_COUNT = select(func.count()).select_from(AuditEntry).where(*_READS_WHERE)
+# A page of reads, each row with the number of all of them (a subquery run once): one
+# statement instead of a count and a page.
 _READS_ROWS = (select(AuditEntry.at, AuditEntry.actor_role, AuditEntry.purpose, AuditEntry.detail,
-                      AuditEntry.categories, User.display_name)
+                      AuditEntry.categories, User.display_name, _READS_COUNT.scalar_subquery().label("total"))
                .outerjoin(User, User.id == AuditEntry.actor_id).where(*_READS_WHERE)
                .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
                .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer)))
 
 
 def reads_jobs(tenant_id: int, page: int = 1, page_size: int = 25) -> list[batch.Job]:
-    """The two statements of a page of reads (count, rows), to run with batch.run."""
+    """The statements of a page of reads (one: its rows and the total), to run with batch.run."""
     page = max(1, page)
-    return [(_READS_COUNT, {"tenant_id": tenant_id}),
-            (_READS_ROWS, {"tenant_id": tenant_id, "limit": page_size + 1, "offset": (page - 1) * page_size})]
+    return [(_READS_ROWS, {"tenant_id": tenant_id, "limit": page_size + 1, "offset": (page - 1) * page_size})]
 
 
 def reads_page(results: list[list[Any]], page: int = 1, page_size: int = 25, show_names: bool = False) -> Page:
-    """The Page made from the answers to reads_jobs."""
-    (total,), rows = results[0][0], results[1]
+    """The Page made from the answers to reads_jobs. Its total is None past the last page
+    (no row to carry it)."""
+    (rows,) = results
     items = tuple(Consultation(at, role, purpose, _purpose_key(detail), _split(categories),
                                name if show_names else None)
-                  for at, role, purpose, detail, categories, name in rows[:page_size])
-    return Page(items, max(1, page), page_size, len(rows) > page_size, total or 0)
+                  for at, role, purpose, detail, categories, name, _total in rows[:page_size])
+    total = rows[0][-1] if rows else (0 if page <= 1 else None)
+    return Page(items, max(1, page), page_size, len(rows) > page_size, total)
 
 
 def reads_of(session: Session, tenant_id: int, page: int = 1, page_size: int = 25,
              show_names: bool = False) -> Page:
     """The staff reads of one tenant's file, newest first (audit_log.tenant_id is indexed)."""
-    return reads_page(batch.run(session, reads_jobs(tenant_id, page, page_size), same_plans=True), page, page_size,
-                      show_names)
+    found = reads_page(batch.run(session, reads_jobs(tenant_id, page, page_size), same_plans=True), page, page_size,
+                       show_names)
+    if found.total is None:
+        found = replace(found, total=session.scalar(_READS_COUNT, {"tenant_id": tenant_id}) or 0)
+    return found
 
 
 # --- What the DPO reads: the whole log, filtered ------------------------------------

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from operator import itemgetter
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from sqlalchemy import Integer, and_, bindparam, func, literal, select
 from sqlalchemy.orm import Session, aliased
@@ -36,6 +36,7 @@ class SectionSnapshot:
     page: int = 1
     page_size: int | None = None
     latest: date | None = None  # when the newest row of the section was written (all pages)
+    whole: bool = False  # `rows` are all the section's rows of the file (no page cut, no row filter)
 
     @property
     def correctable(self) -> Field | None:
@@ -100,6 +101,24 @@ class Dossier:
 
     def category(self, key: str) -> CategorySnapshot | None:
         return next((c for c in self.categories if c.key == key), None)
+
+    def values(self, cat_key: str, section_key: str, *field_keys: str) -> list[tuple[Any, ...]] | None:
+        """Every row of a section as tuples of these fields' values, or None unless this
+        snapshot holds the section whole with those fields: what a page derives from the
+        file it shows need not be read again (and cannot disagree with it)."""
+        section = _whole_section(((c.key, c.sections) for c in self.categories), cat_key, section_key, field_keys)
+        return None if section is None else [tuple(r.values[k] for k in field_keys) for r in section.rows]
+
+
+def _whole_section(categories: Iterable[tuple[str, tuple[SectionSnapshot, ...]]], cat_key: str, section_key: str,
+                   field_keys: tuple[str, ...]) -> SectionSnapshot | None:
+    for key, sections in categories:
+        if key == cat_key:
+            for section in sections:
+                if section.key == section_key and section.whole and \
+                        set(field_keys) <= {f.key for f in section.fields}:
+                    return section
+    return None
 
 
 # When a record was written, in order of preference. `updated_at` is left out on rows that
@@ -276,18 +295,29 @@ class FilePlan:
     override_path: str | None
     plans: list[tuple[Category, list[_Plan]]]
     jobs: list[batch.Job]
+    asks_restricted: bool  # jobs[0] reads the restricted categories (the file's own section cannot tell)
 
     def dossier(self, session: Session, results: Iterator[list[Any]], tenant: Tenant | FileOwner) -> Dossier:
         """The Dossier from the answers to `jobs`, taken in order from `results`."""
-        restricted = {key for (key,) in next(results)}
-        categories = []
-        for cat, section_plans in self.plans:
-            sections = tuple(p.snapshot(session, next(results) if p.job is not None else []) for p in section_plans)
-            sections = tuple(s for s in sections if s.fields)
-            categories.append(CategorySnapshot(
-                cat.key, cat.title, catalogue.art15(cat.key, self.lang, self.override_path), sections,
-                cat.key in restricted, cat.staff_reminder))
-        return Dossier(tenant.id, tenant.tenant_number, tenant.full_name, self.lang, tuple(categories))
+        restricted_rows = next(results) if self.asks_restricted else None
+        read = [(cat, tuple(s for s in (p.snapshot(session, next(results) if p.job is not None else [])
+                                        for p in section_plans) if s.fields))
+                for cat, section_plans in self.plans]
+        if restricted_rows is None:
+            # The restrictions in force, from the file's own section when it holds them all
+            # (nearly always: a tenant has a handful), else read.
+            held = _whole_section(((cat.key, sections) for cat, sections in read), *_RESTRICTIONS_SECTION)
+            restricted_rows = ([(r.values["category_key"],) for r in held.rows if r.values["active"]]
+                               if held is not None else session.execute(_RESTRICTED, {"tenant_id": tenant.id}).all())
+        restricted = {key for (key,) in restricted_rows}
+        categories = tuple(CategorySnapshot(cat.key, cat.title, catalogue.art15(cat.key, self.lang, self.override_path),
+                                            sections, cat.key in restricted, cat.staff_reminder)
+                           for cat, sections in read)
+        return Dossier(tenant.id, tenant.tenant_number, tenant.full_name, self.lang, categories)
+
+
+# Where a file holds its restrictions of use: (category, section, the fields read).
+_RESTRICTIONS_SECTION = ("requests", "restrictions", ("category_key", "active"))
 
 
 def plan_file(session: Session, tenant_id: int, actor: access.Actor, lang: str = "fr",
@@ -304,9 +334,13 @@ def plan_file(session: Session, tenant_id: int, actor: access.Actor, lang: str =
             plans.append((cat, [_plan(s, actor, readable, pages.get(f"{cat.key}.{s.key}", 1), page_size, params,
                                       windows)
                                 for s in cat.sections]))
-    jobs: list[batch.Job] = [(_RESTRICTED, params)]
+    cat_key, section_key, needed = _RESTRICTIONS_SECTION
+    holder = next((p for cat, section_plans in plans if cat.key == cat_key
+                   for p in section_plans if p.section.key == section_key), None)
+    asks = holder is None or holder.row_filter is not None or not set(needed) <= {f.key for f in holder.fields}
+    jobs: list[batch.Job] = [(_RESTRICTED, params)] if asks else []
     jobs += [p.job for _cat, section_plans in plans for p in section_plans if p.job is not None]
-    return FilePlan(lang, override_path, plans, jobs)
+    return FilePlan(lang, override_path, plans, jobs, asks)
 
 
 _RESTRICTED = select(Restriction.category_key).where(Restriction.tenant_id == _TENANT,
@@ -339,7 +373,8 @@ class _Plan:
             found = result[0] if result else None
             rows = () if found is None else (_row(found, wanted),)
             latest = None if found is None else as_date(found[width])
-            return SectionSnapshot(section.key, section.title, fields, rows, len(rows), True, latest=latest)
+            return SectionSnapshot(section.key, section.title, fields, rows, len(rows), True, latest=latest,
+                                   whole=self.row_filter is None)
         page = self.page
         if not result and page > 1 and self.page_size is not None:  # past the end: the last page
             total = session.scalar(_statement(section, self.row_filter, "count"), self.params) or 0
@@ -348,8 +383,9 @@ class _Plan:
                 self.params, limit=self.page_size, offset=(page - 1) * self.page_size)).all())
         total = result[0][width] if result else 0
         latest = as_date(result[0][width + 1]) if result else None
-        return SectionSnapshot(section.key, section.title, fields, _rows(result, wanted),
-                               total, False, page, self.page_size, latest)
+        rows = _rows(result, wanted)
+        return SectionSnapshot(section.key, section.title, fields, rows, total, False, page, self.page_size, latest,
+                               whole=self.row_filter is None and page == 1 and len(rows) == total)
 
 
 def _plan(section: Section, actor: access.Actor, readable: Any, page: int, page_size: int | None,

@@ -76,7 +76,7 @@ def summarise(session: Session, tenant: Tenant | FileOwner, actor: access.Actor,
     """The home summary of a tenant's own file (counts come from the snapshot shown below it,
     so the summary and the detail cannot disagree)."""
     plan = _SummaryPlan.of(tenant.id, actor, reads_limit)
-    return plan.summary(iter(batch.run(session, plan.jobs, same_plans=True)), snapshot, today)
+    return plan.summary(session, iter(batch.run(session, plan.jobs, same_plans=True)), snapshot, today)
 
 
 @dataclass(frozen=True)
@@ -98,12 +98,15 @@ def home_page(session: Session, tenant_id: int, actor: access.Actor, lang: str,
     if found is None:
         return None
     owner, snapshot, answers = found
-    return HomePage(owner, snapshot, summary.summary(iter(answers), snapshot, today))
+    return HomePage(owner, snapshot, summary.summary(session, iter(answers), snapshot, today))
 
 
 @dataclass(frozen=True)
 class _SummaryPlan:
-    """The summary's statements (`jobs`) and how to read their answers."""
+    """The summary's statements (`jobs`: the latest reads) and how to read their answers.
+    The requests and the newest corrections come from the file shown below the summary
+    when it holds them whole (a tenant has a handful), else they are read then."""
+    tenant_id: int
     jobs: list[batch.Job]
     shows_reads: bool
     reads_limit: int
@@ -111,17 +114,30 @@ class _SummaryPlan:
     @classmethod
     def of(cls, tenant_id: int, actor: access.Actor, reads_limit: int) -> _SummaryPlan:
         shows_reads = access.may_read(actor, "access_log", tenant_id=tenant_id)
-        jobs: list[batch.Job] = [(_CORRECTIONS, {"tenant_id": tenant_id}), (_REQUESTS, {"tenant_id": tenant_id})]
-        if shows_reads:
-            jobs += access_log.reads_jobs(tenant_id, page_size=reads_limit)
-        return cls(jobs, shows_reads, reads_limit)
+        jobs = access_log.reads_jobs(tenant_id, page_size=reads_limit) if shows_reads else []
+        return cls(tenant_id, jobs, shows_reads, reads_limit)
 
-    def summary(self, results: Iterator[list[Any]], snapshot: Dossier, today: date | None) -> HomeSummary:
+    def summary(self, session: Session, results: Iterator[list[Any]], snapshot: Dossier,
+                today: date | None) -> HomeSummary:
         """The summary from the answers to `jobs`, taken in order from `results`."""
         from portal.formatting import PARIS
 
         today = today or datetime.now(PARIS).date()
-        corrected = _newest_corrections(next(results))
+        reads: tuple[access_log.Consultation, ...] = ()
+        total = 0
+        if self.shows_reads:
+            latest = access_log.reads_page([next(results) for _job in self.jobs], page_size=self.reads_limit)
+            reads, total = latest.items, latest.total or 0
+        changes = snapshot.values("requests", "changes", "field_key", "changed_at")
+        held = snapshot.values("requests", "requests", "ref", "kind", "status", "received_on", "due_on")
+        missing = [job for job, rows in ((_CORRECTIONS, changes), (_REQUESTS, held)) if rows is None]
+        if missing:
+            answers = iter(batch.run(session, [(job, {"tenant_id": self.tenant_id}) for job in missing],
+                                     same_plans=True))
+            changes = changes if changes is not None else next(answers)
+            held = held if held is not None else next(answers)
+        assert changes is not None and held is not None
+        corrected = _newest_corrections(changes)
         cats = tuple(
             CategorySummary(c.key, c.title, c.count,
                             max((d for d in (c.latest, corrected.get(c.key)) if d is not None), default=None))
@@ -129,11 +145,6 @@ class _SummaryPlan:
         requests = tuple(sorted(
             (RequestSummary(ref, kind, status, received_on, due_on,
                             status in workflow.OPEN_STATUSES, deadlines.days_left(due_on, today))
-             for ref, kind, status, received_on, due_on in next(results)),
+             for ref, kind, status, received_on, due_on in held),
             key=lambda r: (not r.open, r.due_on if r.open else date.min)))
-        reads: tuple[access_log.Consultation, ...] = ()
-        total = 0
-        if self.shows_reads:
-            latest = access_log.reads_page([next(results), next(results)], page_size=self.reads_limit)
-            reads, total = latest.items, latest.total or 0
         return HomeSummary(cats, requests, reads, total)

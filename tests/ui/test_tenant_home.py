@@ -77,6 +77,47 @@ def test_the_home_page_of_a_tenant_that_does_not_exist_is_none(session, today):
     assert dossier.collect_by_id(session, 10**9, actor, "fr") is None
 
 
+@pytest.mark.parametrize("page_size", [1, 2, 20])
+def test_the_summary_and_restrictions_are_the_same_whether_the_file_holds_them_whole_or_not(session, today,
+                                                                                             page_size):
+    """The summary's requests and newest corrections, and the categories under restriction,
+    come from the file when it holds those sections whole, else they are read: a file cut to
+    one or two rows a section must show the same as one that holds everything."""
+    from portal.models import FieldChange, Restriction
+
+    tenant, actor = _camille(session)
+    session.add_all([Restriction(tenant_id=tenant.id, category_key="notes", active=True),
+                     Restriction(tenant_id=tenant.id, category_key="household", active=False),
+                     Restriction(tenant_id=tenant.id, category_key="contact", field_key="contact.phone",
+                                 active=True),
+                     FieldChange(tenant_id=tenant.id, field_key="contact.email", old_value="a", new_value="b",
+                                 changed_at=today - timedelta(days=3)),
+                     FieldChange(tenant_id=tenant.id, field_key="identity.first_name", old_value="c",
+                                 new_value="d", changed_at=today - timedelta(days=9))])
+    session.flush()
+    whole = home.home_page(session, tenant.id, actor, "fr", page_size=None, today=today)
+    cut = home.home_page(session, tenant.id, actor, "fr", page_size=page_size, today=today)
+    assert whole is not None and cut is not None
+    assert cut.summary == whole.summary
+    assert len(whole.summary.requests) >= 2
+    latest = {c.key: c.latest for c in cut.summary.categories}
+    assert latest["contact"] >= today - timedelta(days=3) and latest["identity"] >= today - timedelta(days=9)
+    restricted = {c.key for c in cut.dossier.categories if c.restricted}
+    assert restricted == {c.key for c in whole.dossier.categories if c.restricted} == {"notes", "contact"}
+    changes = next(s for s in cut.dossier.category("requests").sections if s.key == "changes")
+    assert changes.whole == (page_size >= changes.total)
+
+
+def test_the_access_log_past_its_last_page_still_counts_every_read(app, session):
+    from portal.services import access_log
+
+    tenant, _actor = _camille(session)
+    first = access_log.reads_of(session, tenant.id, page=1, page_size=2)
+    beyond = access_log.reads_of(session, tenant.id, page=999, page_size=2)
+    assert first.total and first.total >= len(first.items) > 0
+    assert beyond.items == () and beyond.total == first.total and not beyond.has_next
+
+
 @pytest.mark.parametrize("url", ["/me", "/me/export.json"])
 def test_a_tenant_page_sends_its_statements_in_one_batch(app, client, monkeypatch, url):
     """On PostgreSQL a batch is one round trip: the tenant row, the file and (on /me) the
