@@ -5,7 +5,7 @@ statement events, and fail like any other statement."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import bindparam, event, select
+from sqlalchemy import Boolean, Date, String, bindparam, event, literal_column, select, text
 from sqlalchemy.exc import DBAPIError
 
 from portal import access, batch, catalogue
@@ -110,3 +110,62 @@ def test_queue_statements_with_lists_in_them_answer_as_run_one_by_one(session, e
                 [tuple(r) for r in conn.execute(stmt, p).all()] for stmt, p in jobs]
             compared += sum(len(rows) for rows in together)
     assert compared > 0
+
+
+def _postgresql_only(session) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's prepared statements only")
+
+
+_NUMBER = select(Tenant.tenant_number).where(Tenant.id == bindparam("tenant_id"))
+
+
+def test_prepared_statements_outlive_a_rollback_and_are_reused(app, session):
+    """The portal prepares its batched statements by name once per connection; psycopg's
+    own preparing is off, so a rollback (which makes psycopg deallocate everything it
+    prepared) leaves them in place, and the next batch reuses them."""
+    from sqlalchemy.orm import Session
+
+    _postgresql_only(session)
+    tenant_id = session.scalar(select(Tenant.id).where(Tenant.tenant_number == "LOC-000101"))
+    engine = Database.state(app).engine
+    with Session(engine) as own:
+        assert batch.run(own, [(_NUMBER, {"tenant_id": tenant_id})]) == [[("LOC-000101",)]]
+        own.rollback()
+        prepared = own.execute(select(literal_column("name")).select_from(text("pg_prepared_statements"))
+                               .where(literal_column("statement").like("%tenants.tenant_number%"))).scalars().all()
+        assert len(prepared) == 1 and prepared[0].startswith("portal_")
+        assert batch.run(own, [(_NUMBER, {"tenant_id": tenant_id})] * 3) == [[("LOC-000101",)]] * 3
+        again = own.execute(select(literal_column("name")).select_from(text("pg_prepared_statements"))
+                            .where(literal_column("statement").like("%tenants.tenant_number%"))).scalars().all()
+        assert again == prepared  # reused, not prepared again
+        own.rollback()
+
+
+def test_a_batch_prepares_again_what_the_server_holds_but_the_portal_forgot(session):
+    """Should the record of what is prepared be lost (it is dropped after any error), the
+    names already on the server are closed and prepared again instead of failing."""
+    _postgresql_only(session)
+    tenant_id = session.scalar(select(Tenant.id).where(Tenant.tenant_number == "LOC-000101"))
+    assert batch.run(session, [(_NUMBER, {"tenant_id": tenant_id})]) == [[("LOC-000101",)]]
+    session.connection().connection.info["portal_named"].names.clear()
+    assert batch.run(session, [(_NUMBER, {"tenant_id": tenant_id}), (_NUMBER, {"tenant_id": -1})]) == [
+        [("LOC-000101",)], []]
+
+
+def test_batched_parameters_keep_their_types(session):
+    """Parameters go to PostgreSQL in text form and the statement's casts give them their
+    types: dates, booleans, text and numbers select what they select through SQLAlchemy."""
+    from datetime import date
+
+    from portal.models import PrivacyRequest
+
+    tenant_id = session.scalar(select(Tenant.id).where(Tenant.tenant_number == "LOC-000101"))
+    stmt = (select(PrivacyRequest.ref).where(PrivacyRequest.tenant_id == bindparam("tenant_id"),
+                                             PrivacyRequest.received_on >= bindparam("since", type_=Date),
+                                             PrivacyRequest.extended == bindparam("flag", type_=Boolean),
+                                             PrivacyRequest.ref.like(bindparam("pattern", type_=String)))
+            .order_by(PrivacyRequest.ref))
+    params = {"tenant_id": tenant_id, "since": date(2000, 1, 1), "flag": False, "pattern": "DPR-%"}
+    (batched,) = batch.run(session, [(stmt, params)])
+    assert batched == list(session.execute(stmt, params).all()) and batched
