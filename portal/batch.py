@@ -93,7 +93,9 @@ def run(session: Session, jobs: Sequence[Job], same_plans: bool = False) -> list
     if all(c is not None for c in compiled):
         if dialect.name == "postgresql" and dialect.driver == "psycopg":
             if _prepares_itself(conn):
-                return _libpq_pipeline(conn, jobs, compiled, setup)  # type: ignore[arg-type]
+                sent = _libpq_pipeline(conn, jobs, compiled, setup)  # type: ignore[arg-type]
+                if sent is not None:
+                    return sent
         if dialect.name == "sqlite" and dialect.driver == "pysqlite":
             return _in_turn(conn, jobs, compiled)  # type: ignore[arg-type]
     if setup:
@@ -183,6 +185,11 @@ def _in_turn(conn: Connection, jobs: Sequence[Job], compiled: Sequence[_Compiled
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
 _NUMBERED: dict[str, tuple[bytes, tuple[str, ...]]] = {}
 _KEEP_NAMED = 500  # statements kept prepared per connection; all closed beyond that
+# At most this much is sent in one pipeline (a file page sends 2 KB, 11 KB with its first
+# Prepares): the server's receive buffer (128 KB on Linux) takes it all even while the
+# server, writing large answers the client does not read yet, stops reading. Larger
+# batches run through SQLAlchemy.
+_MAX_SENT = 64 * 1024
 _RESULTS_OK = (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.COMMAND_OK)
 
 
@@ -211,16 +218,21 @@ def _numbered(sql: str) -> tuple[bytes, tuple[str, ...]]:
     return hit
 
 
+class _NoTextForm(Exception):
+    pass
+
+
 def _text(value: Any) -> bytes | None:
     """A parameter in PostgreSQL's text form; the statement casts it (SQLAlchemy writes
-    %(x)s::INTEGER and the like), else it is text."""
+    %(x)s::INTEGER and the like), else it is text. Other types: _NoTextForm (the batch then
+    runs through SQLAlchemy)."""
     if value is None:
         return None
     if value is True or value is False:
         return b"t" if value else b"f"
     if isinstance(value, (int, float, str, Decimal, date)):  # date: datetime too
         return str(value).encode()
-    raise TypeError(f"no text form for a parameter of type {type(value).__name__}")
+    raise _NoTextForm(type(value).__name__)
 
 
 @dataclass
@@ -239,23 +251,33 @@ def _named_statements(conn: Connection, pgconn: Any) -> _Named:
 
 
 def _libpq_pipeline(conn: Connection, jobs: Sequence[Job], compiled: Sequence[_Compiled],
-                    setup: str | None) -> list[list[Any]]:
+                    setup: str | None) -> list[list[Any]] | None:
+    """The rows of each statement; None when the batch is not for this path (a parameter
+    without a text form, or too much to send at once)."""
     raw: Any = conn.connection.dbapi_connection
     pgconn = raw.pgconn
     dispatch = conn.dispatch
     named = _named_statements(conn, pgconn)
+    statements = []
+    outgoing = 0
+    try:
+        for (_stmt, params), c in zip(jobs, compiled):
+            bound = c.bind(params)
+            sql, order = _numbered(c.sql)
+            values = [_text(bound[name]) for name in order]
+            outgoing += 64 + sum(len(v) for v in values if v is not None) + (len(sql) if sql not in named.names else 0)
+            statements.append((c, bound, sql, values))
+    except _NoTextForm:
+        return None
+    if outgoing > _MAX_SENT:
+        return None
     if len(named.names) > _KEEP_NAMED:
         closing = list(named.names.values())
         named.names.clear()
     else:
         closing = []
-    statements = []
-    for (_stmt, params), c in zip(jobs, compiled):
-        bound = c.bind(params)
-        sql, order = _numbered(c.sql)
-        statements.append((c, bound, sql, [_text(bound[name]) for name in order]))
     expected = 0  # the results to read: one per command, then the sync
-    pgconn.nonblocking = 0  # libpq waits in C; the batch is small, its sending cannot block
+    pgconn.nonblocking = 0  # libpq waits in C (see _MAX_SENT: the sending cannot block)
     pgconn.enter_pipeline_mode()
     try:
         if pgconn.transaction_status == pq.TransactionStatus.IDLE and not raw.autocommit:

@@ -1,6 +1,7 @@
-"""The summary at the top of a tenant's home page: what we hold at a glance (count and
-latest change per category), their requests with due dates, and the latest reads of
-their file by staff. Read-only, driven by the catalogue; no Flask here."""
+"""A tenant's home page: their file and, above it, the summary: what we hold at a glance
+(count and latest change per category), their requests with due dates, and the latest
+reads of their file by staff (`home_page`, one batch of statements). Read-only, driven
+by the catalogue; no Flask here."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from portal import access, batch, deadlines, workflow
-from portal.models import FieldChange, PrivacyRequest, Tenant
+from portal.models import FieldChange, PrivacyRequest
 from portal.services import access_log
 from portal.services import dossier as dossier_service
 from portal.services.dossier import Dossier, FileOwner, as_date
@@ -69,14 +70,6 @@ def _newest_corrections(rows: list[Any]) -> dict[str, date]:
         if day is not None and (cat not in newest or day > newest[cat]):
             newest[cat] = day
     return newest
-
-
-def summarise(session: Session, tenant: Tenant | FileOwner, actor: access.Actor, snapshot: Dossier,
-              reads_limit: int = 5, today: date | None = None) -> HomeSummary:
-    """The home summary of a tenant's own file (counts come from the snapshot shown below it,
-    so the summary and the detail cannot disagree)."""
-    plan = _SummaryPlan.of(tenant.id, actor, reads_limit)
-    return plan.summary(session, iter(batch.run(session, plan.jobs, same_plans=True)), snapshot, today)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ statement events, and fail like any other statement."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Boolean, Date, String, bindparam, event, literal_column, select, text
+from sqlalchemy import Boolean, Date, String, Time, Uuid, bindparam, event, literal_column, select, text
 from sqlalchemy.exc import DBAPIError
 
 from portal import access, batch, catalogue
@@ -169,3 +169,32 @@ def test_batched_parameters_keep_their_types(session):
     params = {"tenant_id": tenant_id, "since": date(2000, 1, 1), "flag": False, "pattern": "DPR-%"}
     (batched,) = batch.run(session, [(stmt, params)])
     assert batched == list(session.execute(stmt, params).all()) and batched
+
+
+def test_a_batch_too_large_to_send_at_once_or_with_an_odd_parameter_runs_through_sqlalchemy(session, monkeypatch):
+    """The libpq pipeline sends at most batch._MAX_SENT bytes (so that sending can never
+    wait on a server busy writing answers) and parameters with a plain text form; any
+    other batch runs statement by statement through SQLAlchemy, with the same answers."""
+    from datetime import time
+    from uuid import UUID
+
+    _postgresql_only(session)
+    tenant = session.scalar(select(Tenant).where(Tenant.tenant_number == "LOC-000101"))
+    jobs = _file_jobs(tenant, 20)
+    expected = batch.run(session, jobs)
+    routes: list[str] = []
+    through_sqlalchemy = session.connection().execute
+
+    def counting(statement, *args, **kwargs):
+        routes.append("sqlalchemy")
+        return through_sqlalchemy(statement, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "_MAX_SENT", 100)
+    monkeypatch.setattr(session.connection(), "execute", counting)
+    assert batch.run(session, jobs) == expected and len(routes) == len(jobs)
+    monkeypatch.setattr(batch, "_MAX_SENT", 64 * 1024)
+    routes.clear()
+    odd = select(literal_column("1")).where(bindparam("at", type_=Time) < bindparam("until", type_=Time),
+                                            bindparam("key", type_=Uuid) == bindparam("key", type_=Uuid))
+    assert batch.run(session, [(odd, {"at": time(8), "until": time(9), "key": UUID(int=7)})]) == [[(1,)]]
+    assert routes == ["sqlalchemy"]

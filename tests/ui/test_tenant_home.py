@@ -21,8 +21,8 @@ def _camille(session):
 
 def test_summary_counts_match_the_file_and_open_requests_come_first(session, today):
     tenant, actor = _camille(session)
-    snap = dossier.collect(session, tenant, actor, "fr")
-    summary = home.summarise(session, tenant, actor, snap, today=today)
+    page = home.home_page(session, tenant.id, actor, "fr", today=today)
+    snap, summary = page.dossier, page.summary
     assert [c.count for c in summary.categories] == [c.count for c in snap.categories]
     assert summary.requests[0].ref == "DPR-DEMO-0002" and summary.requests[0].open
     assert summary.requests[0].days_left == (summary.requests[0].due_on - today).days
@@ -31,7 +31,7 @@ def test_summary_counts_match_the_file_and_open_requests_come_first(session, tod
 
 def test_latest_change_of_notes_is_the_newest_note(session, today):
     tenant, actor = _camille(session)
-    summary = home.summarise(session, tenant, actor, dossier.collect(session, tenant, actor, "fr"), today=today)
+    summary = home.home_page(session, tenant.id, actor, "fr", today=today).summary
     notes = next(c for c in summary.categories if c.key == "notes")
     from portal.models import Note
     newest = session.scalar(select(Note.created_at).where(Note.tenant_id == tenant.id)
@@ -41,7 +41,7 @@ def test_latest_change_of_notes_is_the_newest_note(session, today):
 
 def test_reads_show_role_and_purpose_never_a_tenant(session, today):
     tenant, actor = _camille(session)
-    summary = home.summarise(session, tenant, actor, dossier.collect(session, tenant, actor, "fr"), today=today)
+    summary = home.home_page(session, tenant.id, actor, "fr", today=today).summary
     assert summary.reads and all(r.role != "tenant" for r in summary.reads)
     assert summary.reads_total >= len(summary.reads)
 
@@ -52,21 +52,20 @@ def test_overdue_request_is_flagged(session, today):
                                received_on=today - timedelta(days=40), clock_start=today - timedelta(days=40),
                                due_on=today - timedelta(days=2)))
     session.flush()
-    summary = home.summarise(session, tenant, actor, dossier.collect(session, tenant, actor, "fr"), today=today)
+    summary = home.home_page(session, tenant.id, actor, "fr", today=today).summary
     late = next(r for r in summary.requests if r.ref == "DPR-T-H1")
     assert late.overdue and not late.due_soon
 
 
-def test_the_home_page_reads_the_same_file_and_summary_as_collect_and_summarise(session, today):
-    """home_page sends the tenant row, the file and the summary in one batch: what it reads
-    is what the three calls read one after the other, paged sections included."""
+def test_the_home_page_reads_the_same_file_as_collect(session, today):
+    """home_page sends the tenant row, the file and the summary in one batch: the file it
+    reads is the one collect reads, paged sections included."""
     tenant, actor = _camille(session)
     pages = {"payments.payments": 2}
     page = home.home_page(session, tenant.id, actor, "en", pages=pages, page_size=5, today=today)
     snap = dossier.collect(session, tenant, actor, "en", pages=pages, page_size=5)
     assert page is not None and page.tenant.tenant_number == "LOC-000101"
     assert page.dossier == snap
-    assert page.summary == home.summarise(session, tenant, actor, snap, today=today)
     payments = next(s for s in page.dossier.category("payments").sections if s.key == "payments")
     assert payments.page == 2 and len(payments.rows) == 5 and payments.total > 5
 
