@@ -237,16 +237,16 @@ def _text(value: Any) -> bytes | None:
 
 @dataclass
 class _Named:
-    """The statements prepared by name on one server session."""
-    backend_pid: int
+    """The statements prepared by name on one server session (one libpq connection)."""
+    pgconn: Any
     names: dict[bytes, bytes]  # SQL -> name
 
 
 def _named_statements(conn: Connection, pgconn: Any) -> _Named:
     info = conn.connection.info
     named = info.get("portal_named")
-    if named is None or named.backend_pid != pgconn.backend_pid:  # a new session: nothing prepared
-        named = info["portal_named"] = _Named(pgconn.backend_pid, {})
+    if named is None or named.pgconn is not pgconn:  # a new connection: nothing prepared on it
+        named = info["portal_named"] = _Named(pgconn, {})
     return named
 
 
