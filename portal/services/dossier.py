@@ -68,10 +68,9 @@ class CategorySnapshot:
 
 @dataclass(frozen=True)
 class FileOwner:
-    """What a file needs to know of its tenant: read in one plain statement (`owner`), for
-    the pages that show a file and nothing else of the tenant row."""
+    """What a file needs to know of its tenant: read in one plain statement along with the
+    file (`collect_by_id`), for the pages that show a file and nothing else of the tenant row."""
     id: int
-    lease_id: int | None
     tenant_number: str
     first_name: str
     last_name: str
@@ -81,14 +80,8 @@ class FileOwner:
         return f"{self.first_name} {self.last_name}"
 
 
-_OWNER = select(Tenant.id, Tenant.lease_id, Tenant.tenant_number, Tenant.first_name,
-                Tenant.last_name).where(Tenant.id == bindparam("tenant_id"))
-
-
-def owner(session: Session, tenant_id: int) -> FileOwner | None:
-    """The tenant whose file this is (None if there is no such tenant)."""
-    (rows,) = batch.run(session, [(_OWNER, {"tenant_id": tenant_id})], same_plans=True)
-    return FileOwner(*rows[0]) if rows else None
+_OWNER = select(Tenant.id, Tenant.tenant_number, Tenant.first_name, Tenant.last_name).where(
+    Tenant.id == bindparam("tenant_id"))
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ def home():
                                   ) if current_user.tenant_id else None
     if page is None:
         abort(404)
-    return render_template("tenant/home.html", dossier=page.dossier, tenant=page.tenant, summary=page.summary)
+    return render_template("tenant/home.html", dossier=page.dossier, summary=page.summary)
 
 
 @bp.route("/export.json")
