@@ -240,13 +240,20 @@ class _Named:
     """The statements prepared by name on one server session (one libpq connection)."""
     pgconn: Any
     names: dict[bytes, bytes]  # SQL -> name
+    closing: list[bytes]  # names to close with the next batch (their state no longer known)
+
+    def forget(self, closing: list[bytes]) -> None:
+        """After a failed batch: every name it closed or used is closed again with the next."""
+        self.closing.extend(closing)
+        self.closing.extend(self.names.values())
+        self.names.clear()
 
 
 def _named_statements(conn: Connection, pgconn: Any) -> _Named:
     info = conn.connection.info
     named = info.get("portal_named")
     if named is None or named.pgconn is not pgconn:  # a new connection: nothing prepared on it
-        named = info["portal_named"] = _Named(pgconn, {})
+        named = info["portal_named"] = _Named(pgconn, {}, [])
     return named
 
 
@@ -258,6 +265,8 @@ def _libpq_pipeline(conn: Connection, jobs: Sequence[Job], compiled: Sequence[_C
     pgconn = raw.pgconn
     dispatch = conn.dispatch
     named = _named_statements(conn, pgconn)
+    if len(named.names) > _KEEP_NAMED:
+        named.forget([])
     statements = []
     outgoing = 0
     try:
@@ -271,15 +280,11 @@ def _libpq_pipeline(conn: Connection, jobs: Sequence[Job], compiled: Sequence[_C
         return None
     if outgoing > _MAX_SENT:
         return None
-    if len(named.names) > _KEEP_NAMED:
-        closing = list(named.names.values())
-        named.names.clear()
-    else:
-        closing = []
     expected = 0  # the results to read: one per command, then the sync
-    pgconn.nonblocking = 0  # libpq waits in C (see _MAX_SENT: the sending cannot block)
-    pgconn.enter_pipeline_mode()
+    closing, named.closing = named.closing, []
     try:
+        pgconn.nonblocking = 0  # libpq waits in C (see _MAX_SENT: the sending cannot block)
+        pgconn.enter_pipeline_mode()
         if pgconn.transaction_status == pq.TransactionStatus.IDLE and not raw.autocommit:
             pgconn.send_query_params(b"BEGIN", None)  # as psycopg does before a first statement
             expected += 1
@@ -303,17 +308,18 @@ def _libpq_pipeline(conn: Connection, jobs: Sequence[Job], compiled: Sequence[_C
         pgconn.pipeline_sync()
         answers = _read_pipeline(pgconn, expected)
     except BaseException:
-        named.names.clear()  # what the server holds is no longer known: closed and prepared anew
+        named.forget(closing)  # what the server holds is no longer known: closed and prepared anew
         raise
     finally:
         try:
-            pgconn.exit_pipeline_mode()
+            if pgconn.pipeline_status != pq.PipelineStatus.OFF:
+                pgconn.exit_pipeline_mode()
         except psycopg.Error as exc:  # results left unread: the connection cannot be trusted
             conn.invalidate(exc)
         pgconn.nonblocking = 1
     failed = next((a for a in answers if a.status not in _RESULTS_OK), None)
     if failed is not None or pgconn.status != pq.ConnStatus.OK:
-        named.names.clear()
+        named.forget(closing)
         error = (psycopg.errors.error_from_result(failed, encoding=raw.info.encoding) if failed is not None
                  else psycopg.OperationalError("the connection to the server was lost"))
         if conn.dialect.is_disconnect(error, raw, None) or pgconn.status != pq.ConnStatus.OK:
@@ -321,6 +327,8 @@ def _libpq_pipeline(conn: Connection, jobs: Sequence[Job], compiled: Sequence[_C
         raise DBAPIError.instance(None, None, error, psycopg.Error, dialect=conn.dialect) from error
     rows_of = [a for a in answers if a.status == pq.ExecStatus.TUPLES_OK]  # the others: BEGIN, SET, Close…
     assert len(rows_of) == len(statements)
+    if setup:
+        dispatch.after_cursor_execute(conn, None, setup, {}, None, False)
     transformer = Transformer(raw)
     results = []
     for (c, bound, _sql, _values), answer in zip(statements, rows_of):

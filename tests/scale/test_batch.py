@@ -198,3 +198,18 @@ def test_a_batch_too_large_to_send_at_once_or_with_an_odd_parameter_runs_through
                                             bindparam("key", type_=Uuid) == bindparam("key", type_=Uuid))
     assert batch.run(session, [(odd, {"at": time(8), "until": time(9), "key": UUID(int=7)})]) == [[(1,)]]
     assert routes == ["sqlalchemy"]
+
+
+def test_a_connection_keeps_a_bounded_number_of_prepared_statements(session, monkeypatch):
+    """Past batch._KEEP_NAMED statements on a connection, all are closed and the batch's
+    own prepared again: the server's memory for them stays bounded."""
+    _postgresql_only(session)
+    tenant = session.scalar(select(Tenant).where(Tenant.tenant_number == "LOC-000101"))
+    jobs = _file_jobs(tenant, 20)
+    expected = batch.run(session, jobs)
+    monkeypatch.setattr(batch, "_KEEP_NAMED", 5)
+    assert batch.run(session, jobs) == expected
+    assert batch.run(session, jobs[:3]) == expected[:3]
+    held = session.execute(select(literal_column("count(*)")).select_from(text("pg_prepared_statements"))
+                           .where(literal_column("name").like("portal\\_%"))).scalar()
+    assert held == 3  # the last batch's three; the file's twenty-odd were closed
