@@ -16,8 +16,7 @@ from portal.guards import requires
 from portal.models import PrivacyRequest
 from portal.models._base import utcnow
 from portal.services import audit, csv_export, documents, letters
-from portal.services import dossier as dossier_service
-from portal.tenant.views import own_tenant
+from portal.tenant.views import own_file, own_tenant
 from portal.web import current_actor, current_lang
 
 bp = Blueprint("documents", __name__)
@@ -68,9 +67,7 @@ def export_pdf() -> Any:
 @requires("export_own")
 def export_zip() -> Response:
     """One CSV file per category, the same content as the JSON export."""
-    tenant = own_tenant()
-    snapshot = dossier_service.collect(db.session, tenant, current_actor(), current_lang(),
-                                       override_path=current_app.config["CATALOGUE_OVERRIDES"])
+    tenant, snapshot = own_file()
     body = csv_export.to_zip(snapshot, utcnow())
     return Response(body, mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="my-data-{tenant.tenant_number}.zip"',

@@ -28,6 +28,18 @@ def own_tenant() -> Tenant:
     return tenant
 
 
+def own_file() -> tuple[dossier_service.FileOwner, dossier_service.Dossier]:
+    """The signed-in tenant and their whole file (every row), read in one batch; 404 when
+    the account has no tenant row. What the exports are made of."""
+    found = dossier_service.collect_by_id(db.session, current_user.tenant_id, current_actor(), current_lang(),
+                                          override_path=current_app.config["CATALOGUE_OVERRIDES"]
+                                          ) if current_user.tenant_id else None
+    if found is None:
+        abort(404)
+    tenant, snapshot, _ = found
+    return tenant, snapshot
+
+
 @bp.route("")
 @read_only
 @requires("read_own_file")
@@ -45,12 +57,7 @@ def home():
 @read_only
 @requires("export_own")
 def export_json():
-    found = dossier_service.collect_by_id(db.session, current_user.tenant_id, current_actor(), current_lang(),
-                                          override_path=current_app.config["CATALOGUE_OVERRIDES"]
-                                          ) if current_user.tenant_id else None
-    if found is None:
-        abort(404)
-    tenant, snapshot, _ = found
+    tenant, snapshot = own_file()
     # orjson writes compact UTF-8 (browsers and tools lay it out for reading): 0.02 ms for
     # a typical file, where the json module took 0.34.
     body = orjson.dumps(exports.to_json(snapshot, utcnow()))
