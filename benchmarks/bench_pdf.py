@@ -57,7 +57,8 @@ def build_database(db_path: Path) -> None:
     from portal.db import Database
     from portal.models import Incident, Note, Tenant
     from portal.models.money import Payment, RentCall
-    from portal.services import audit, demo
+    from portal.audit import chain as audit
+    from portal.devdata import demo
 
     app = make_app(db_path)
     with app.app_context():
@@ -109,7 +110,7 @@ def one(db_path: Path, who: str, how: str, out: Path) -> None:
     from portal import formatting, pdf
     from portal.db import db
     from portal.models import Tenant
-    from portal.services import documents
+    from portal.file import pdf_copy as documents
 
     app = make_app(db_path)
     number = {"typical": "LOC-000101", "heavy": "LOC-000202"}[who]

@@ -14,7 +14,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the portal. `config` overrides every other source of settings."""
     import os
 
-    from portal import i18n, settings, web
+    from portal import i18n, settings
+    from portal.web import app as web
 
     instance = os.environ.get("PORTAL_INSTANCE_PATH") or str(ROOT / "instance")
     app = Flask("portal", instance_path=instance, instance_relative_config=True,

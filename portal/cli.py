@@ -7,12 +7,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from portal.admin.cli import create_staff
-from portal.audit_cli import audit
+from portal.accounts.staff_commands import create_staff
+from portal.audit.commands import audit
 from portal.db import db
-from portal.data_cli import COMMANDS as DATA_COMMANDS
-from portal.notes_cli import scan_notes
-from portal.security.commands import activation_letters
+from portal.exchange.commands import COMMANDS as DATA_COMMANDS
+from portal.notes.commands import scan_notes
+from portal.accounts.commands import activation_letters
 
 
 def main() -> None:
@@ -44,11 +44,11 @@ def db_revision(message: str) -> None:
 @click.command("demo")
 def demo() -> None:
     """Create the demo data and accounts (idempotent) and print the accounts."""
-    from portal.services import demo as demo_service
+    from portal.devdata import demo as demo_service
 
     accounts = demo_service.load(db.session, current_app, progress=click.echo)
     db.session.commit()
-    from portal.security.commands import mark_demo_instance
+    from portal.accounts.commands import mark_demo_instance
 
     mark_demo_instance()
     click.echo("")

@@ -51,7 +51,7 @@ def app_settings(tmp_dir: Path, url: str, **extra: Any) -> dict[str, Any]:
 def build_app(tmp_dir: Path, name: str, demo: bool = True, **extra: Any):
     """A fresh app over a fresh, migrated database (with the demo data by default)."""
     from portal import schema
-    from portal.services import demo as demo_service
+    from portal.devdata import demo as demo_service
 
     os.environ["PORTAL_INSTANCE_PATH"] = str(tmp_dir / "instance")
     url = make_database_url(tmp_dir, name)

@@ -58,7 +58,7 @@ def test_every_category_has_art15_information_in_both_languages():
 
 
 def test_json_export_holds_every_row_the_database_holds(app, client, session):
-    from portal.services.dossier import section_query
+    from portal.file.dossier import section_query
     from portal.models import User
 
     login(client, "camille.martin@example.org")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 
-from portal.services import mail
+from portal import mail
 
 
 def test_outbox_receives_a_readable_message(tmp_path):

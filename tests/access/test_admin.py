@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from portal.models import AuditEntry, User
-from portal.services.mail import read_outbox
+from portal.mail import read_outbox
 from tests.access.helpers import db_session, last_entry, tenant_id, text_of
 from tests.conftest import login
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 
 from portal.db import Database
 from portal.models import AuditEntry
-from portal.services import audit
+from portal.audit import chain as audit
 from tests.access.helpers import tenant_id
 from tests.conftest import build_app, login
 

@@ -117,7 +117,8 @@ def _run(app, endpoint: str, ids) -> list[str]:
 def no_pdf_rendering(monkeypatch):
     """Who gets a PDF is the question here, not how it looks (tests/documents): a stub
     PDF keeps the matrix fast."""
-    from portal.services import documents, letters
+    from portal.file import pdf_copy as documents
+    from portal.requests import letters
 
     monkeypatch.setattr(documents, "render_copy", lambda *args, **kwargs: b"%PDF-1.7 stub")
     monkeypatch.setattr(letters, "render", lambda *args, **kwargs: b"%PDF-1.7 stub")

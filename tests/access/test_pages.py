@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from portal import access
 from portal.formatting import PARIS
-from portal.services import tenant_search
+from portal.tenancy import search as tenant_search
 from tests.access.helpers import db_session, last_entry, tenant_id, text_of
 from tests.conftest import login
 
@@ -55,7 +55,7 @@ def test_access_log_is_only_the_tenants_own(app):
 
 def test_access_log_pages(app):
     with db_session(app) as s:
-        from portal.services import audit
+        from portal.audit import chain as audit
         camille = tenant_id(app, "LOC-000101")
         for n in range(30):
             audit.record(s, None, "dpo", "read", tenant_id=camille, categories=["identity"], purpose=f"Contrôle {n}")

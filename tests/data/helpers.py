@@ -15,8 +15,8 @@ from sqlalchemy import select
 from portal import access
 from portal.db import Database
 from portal.models import Tenant
-from portal.services import exports
-from portal.services.dossier import collect
+from portal.file import exports
+from portal.file.dossier import collect
 
 # What the CSV format does not carry (docs/import.md, csvformat.NOT_CARRIED).
 NOT_COMPARED = ("requests", "access_log")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from flask_babel import force_locale
 
-from portal.services import importdoc
-from portal.services.csvformat import FILES
+from portal.exchange import doc as importdoc
+from portal.exchange.csvformat import FILES
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "import.md"
 

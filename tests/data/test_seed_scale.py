@@ -131,7 +131,7 @@ def test_a_bulk_load_on_postgresql_lets_the_foreign_key_checks_keep_their_plans(
     """The portal plans each statement for its values (portal/db.py); inside a bulk load the
     per-row foreign-key checks of COPY must keep their cached plans, or a Paris-sized load
     spends most of its time planning them again."""
-    from portal.services import bulk
+    from portal import bulk
 
     app = build_app(tmp_path, "bulk_plans", demo=False)
     engine = Database.state(app).engine

@@ -6,9 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from portal.services.csvformat import (BadValue, format_cell, parse_bool, parse_date, parse_datetime,
-                                       parse_float, parse_money)
-from portal.services.csvread import Rows, detect_encoding, sniff_delimiter
+from portal.exchange.csvformat import BadValue, format_cell, parse_bool, parse_date, parse_datetime, parse_float, parse_money
+from portal.exchange.csvread import Rows, detect_encoding, sniff_delimiter
 
 
 @pytest.mark.parametrize("text,cents", [

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from portal.models import PrivacyRequest
-from portal.services import letters
+from portal.requests import letters
 from tests.conftest import login
 from tests.documents._pdftext import pdf_text, squash
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from portal import catalogue, pdf
 from portal.models import Note, Tenant
 from portal.models.audit import DocumentCache
-from portal.services import documents
+from portal.file import pdf_copy as documents
 from tests.conftest import login
 from tests.documents._pdftext import displayed, pdf_text, squash
 

@@ -7,8 +7,8 @@ import csv
 from sqlalchemy import select
 
 from portal.models import Incident, Note
-from portal.notes_cli import count_rows, iter_rows
-from portal.services.demo import SENSITIVE_NOTES
+from portal.notes.commands import count_rows, iter_rows
+from portal.devdata.demo import SENSITIVE_NOTES
 from tests.notes.helpers import camille
 
 

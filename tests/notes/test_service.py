@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal.models import AuditEntry, Incident, Note, Restriction
 from portal.sensitive import Finding
-from portal.services import notes
+from portal.notes import service as notes
 from tests.notes.helpers import CARETAKER, DPO, MANAGER, actor, camille, count_notes, karim, tenant
 
 

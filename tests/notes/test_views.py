@@ -252,7 +252,7 @@ def test_tenant_page_links_follow_the_permissions(app, session, email, labels):
     from flask_login import login_user
 
     from portal.models import User
-    from portal.staff.notes import tenant_note_links
+    from portal.web.staff.notes import tenant_note_links
 
     user = session.scalar(select(User).where(User.email == email))
     tid = camille(session).id

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from portal.models import PrivacyRequest
-from portal.services import mail
+from portal import mail
 from tests.conftest import login
 
 CAMILLE = "camille.martin@example.org"

@@ -14,7 +14,7 @@ from portal import access, deadlines
 from portal.formatting import fmt_date
 from portal.models import (AuditEntry, Letter, Note, PrivacyRequest, RecipientNotice, Restriction, Tenant,
                            User)
-from portal.services import requests as requests_service
+from portal.requests import service as requests_service
 from tests.conftest import login
 from tests.requests.helpers import (CAMILLE, CARETAKER, DPO, JOHN, KARIM, MANAGER, file_request, load,
                                     mails_about, switch, text)

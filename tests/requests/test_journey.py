@@ -13,7 +13,7 @@ from sqlalchemy import select
 from portal import access, deadlines
 from portal.formatting import fmt_date
 from portal.models import FieldChange, PrivacyRequest, Tenant, User
-from portal.services import request_queue
+from portal.requests import queue as request_queue
 from tests.conftest import login
 from tests.requests.helpers import CAMILLE, DPO, KARIM, file_request, load, mails_about, switch, text
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal import access
 from portal.db import Database
 from portal.models import PrivacyRequest, RequestEvent, User
-from portal.services import requests as requests_service
+from portal.requests import service as requests_service
 from tests.conftest import DEMO_PASSWORD, build_app
 
 

@@ -10,9 +10,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from portal import access, deadlines, workflow
+from portal import access, deadlines
+from portal.requests import workflow
 from portal.models import PrivacyRequest, Tenant, User
-from portal.services import request_queue
+from portal.requests import queue as request_queue
 
 STATUSES = ("open", "all", *workflow.STATUSES)
 

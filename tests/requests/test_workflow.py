@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from portal import workflow
-from portal.services import letters
-from portal.workflow import BadValue, Earlier, NotAllowed
+from portal.requests import workflow
+from portal.requests import letters
+from portal.requests.workflow import BadValue, Earlier, NotAllowed
 
 TODAY = date(2026, 11, 28)
 

@@ -11,7 +11,8 @@ from sqlalchemy.exc import DBAPIError
 from portal import access, batch, catalogue
 from portal.db import Database
 from portal.models import Tenant
-from portal.services import access_log, dossier
+from portal.audit import access_log
+from portal.file import dossier
 
 
 def _file_jobs(tenant: Tenant, page_size: int | None, windows: bool = True) -> list[batch.Job]:
@@ -94,7 +95,7 @@ def test_queue_statements_with_lists_in_them_answer_as_run_one_by_one(session, e
     from datetime import timedelta
 
     from portal.models import User
-    from portal.services import request_queue
+    from portal.requests import queue as request_queue
 
     user = session.scalar(select(User).where(User.email == email))
     actor = access.actor_for(session, user)

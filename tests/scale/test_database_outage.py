@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from portal import create_app, schema
 from portal.db import Database
-from portal.services import demo
+from portal.devdata import demo
 from tests.conftest import login, app_settings
 
 ROOT = Path(__file__).resolve().parents[2]

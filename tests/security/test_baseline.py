@@ -9,8 +9,8 @@ import pyotp
 import pytest
 
 from portal.models import OneTimeToken, Tenant, User
-from portal.security import sessions
-from portal.services import mail
+from portal.web import sessions
+from portal import mail
 from sqlalchemy import select
 from tests.conftest import DEMO_PASSWORD, login
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from portal import access
 from portal.models import PrivacyRequest, RequestEvent, Tenant, User
-from portal.services import stats
+from portal.requests import stats
 from tests.conftest import login
 
 KINDS = {k: k for k in ("access", "rectification", "erasure", "restriction", "portability", "objection")}

@@ -1,6 +1,6 @@
 """The server-side SVG chart: scaled bars, escaped text, no inline style."""
 
-from portal.svgchart import Bar, bar_chart
+from portal.web.svgchart import Bar, bar_chart
 
 
 def test_bars_scale_to_a_round_axis_and_text_is_escaped():

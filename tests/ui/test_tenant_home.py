@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal import access
 from portal.models import PrivacyRequest, Tenant, User
-from portal.services import dossier, home
+from portal.file import dossier, home
 from tests.conftest import login
 
 
@@ -108,7 +108,7 @@ def test_the_summary_and_restrictions_are_the_same_whether_the_file_holds_them_w
 
 
 def test_the_access_log_past_its_last_page_still_counts_every_read(app, session):
-    from portal.services import access_log
+    from portal.audit import access_log
 
     tenant, _actor = _camille(session)
     first = access_log.reads_of(session, tenant.id, page=1, page_size=2)

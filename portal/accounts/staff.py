@@ -1,0 +1,180 @@
+"""Staff accounts: create them with a role, change the role, disable them, and assign
+caretakers to buildings and managers to portfolios. Plain functions over a Session
+(used by the admin pages and by `portal create-staff`); each change is written to the
+audit log with its before and after, in the same transaction.
+
+Administrators handle accounts and buildings, never tenant data."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from portal import access
+from portal.models import Building, BuildingAssignment, Portfolio, PortfolioAssignment, User
+from portal.audit import chain as audit
+
+ROLES = ("caretaker", "manager", "dpo", "admin")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+NAME_MAX = 120
+
+
+class StaffError(ValueError):
+    """A refusal the caller turns into a message: `code` says which, `field` where."""
+
+    def __init__(self, code: str, field: str, value: str | None = None) -> None:
+        super().__init__(code)
+        self.code, self.field, self.value = code, field, value
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    id: int
+    email: str
+    name: str
+    role: str
+    enabled: bool
+    buildings: tuple[str, ...]  # building names
+    portfolios: tuple[str, ...]  # portfolio names
+    two_factor: bool
+
+
+def list_staff(session: Session) -> list[StaffRow]:
+    """Every staff account with its assignments (three queries, whatever the number)."""
+    users = session.scalars(select(User).where(User.role != "tenant")
+                            .order_by(User.role, func.lower(User.display_name))).all()
+    buildings: dict[int, list[str]] = {}
+    for uid, name in session.execute(select(BuildingAssignment.user_id, Building.name)
+                                     .join(Building, Building.id == BuildingAssignment.building_id)
+                                     .order_by(Building.name)):
+        buildings.setdefault(uid, []).append(name)
+    portfolios: dict[int, list[str]] = {}
+    for uid, name in session.execute(select(PortfolioAssignment.user_id, Portfolio.name)
+                                     .join(Portfolio, Portfolio.id == PortfolioAssignment.portfolio_id)
+                                     .order_by(Portfolio.name)):
+        portfolios.setdefault(uid, []).append(name)
+    return [StaffRow(u.id, u.email, u.display_name, u.role, bool(u.is_enabled),
+                     tuple(buildings.get(u.id, ())), tuple(portfolios.get(u.id, ())), bool(u.totp_secret))
+            for u in users]
+
+
+def all_buildings(session: Session) -> list[Building]:
+    return list(session.scalars(select(Building).order_by(Building.name)))
+
+
+def all_portfolios(session: Session) -> list[Portfolio]:
+    return list(session.scalars(select(Portfolio).order_by(Portfolio.name)))
+
+
+def get_staff(session: Session, user_id: int) -> User | None:
+    """A staff account (a tenant's account is not the administrator's business)."""
+    user = session.get(User, user_id)
+    return user if user is not None and user.role != "tenant" else None
+
+
+def building_ids_for_refs(session: Session, refs: Iterable[str]) -> list[int]:
+    refs = [r.strip() for r in refs if r.strip()]
+    found = dict(session.execute(select(Building.ref, Building.id).where(Building.ref.in_(refs))).all())
+    for ref in refs:
+        if ref not in found:
+            raise StaffError("unknown_building", "buildings", ref)
+    return [found[r] for r in refs]
+
+
+def portfolio_ids_for_codes(session: Session, codes: Iterable[str]) -> list[int]:
+    codes = [c.strip() for c in codes if c.strip()]
+    found = dict(session.execute(select(Portfolio.code, Portfolio.id).where(Portfolio.code.in_(codes))).all())
+    for code in codes:
+        if code not in found:
+            raise StaffError("unknown_portfolio", "portfolios", code)
+    return [found[c] for c in codes]
+
+
+def assignments(session: Session, user_id: int) -> tuple[list[int], list[int]]:
+    """(building ids, portfolio ids) assigned to this account."""
+    buildings = sorted(session.scalars(select(BuildingAssignment.building_id)
+                                       .where(BuildingAssignment.user_id == user_id)))
+    portfolios = sorted(session.scalars(select(PortfolioAssignment.portfolio_id)
+                                        .where(PortfolioAssignment.user_id == user_id)))
+    return buildings, portfolios
+
+
+def _snapshot(session: Session, user: User) -> dict:
+    buildings, portfolios = assignments(session, user.id)
+    return {"email": user.email, "name": user.display_name, "role": user.role, "enabled": bool(user.is_enabled),
+            "buildings": buildings, "portfolios": portfolios}
+
+
+def _check(session: Session, role: str, name: str, building_ids: Iterable[int],
+           portfolio_ids: Iterable[int]) -> tuple[str, list[int], list[int]]:
+    if role not in ROLES:
+        raise StaffError("bad_role", "role", role)
+    name = " ".join((name or "").split())
+    if not name:
+        raise StaffError("no_name", "display_name")
+    if len(name) > NAME_MAX:
+        raise StaffError("name_too_long", "display_name")
+    buildings = sorted(set(building_ids)) if role == "caretaker" else []
+    portfolios = sorted(set(portfolio_ids)) if role == "manager" else []
+    if buildings and session.scalar(select(func.count()).select_from(Building)
+                                    .where(Building.id.in_(buildings))) != len(buildings):
+        raise StaffError("unknown_building", "buildings")
+    if portfolios and session.scalar(select(func.count()).select_from(Portfolio)
+                                     .where(Portfolio.id.in_(portfolios))) != len(portfolios):
+        raise StaffError("unknown_portfolio", "portfolios")
+    return name, buildings, portfolios
+
+
+def _assign(session: Session, user: User, buildings: list[int], portfolios: list[int]) -> None:
+    session.execute(delete(BuildingAssignment).where(BuildingAssignment.user_id == user.id))
+    session.execute(delete(PortfolioAssignment).where(PortfolioAssignment.user_id == user.id))
+    session.add_all([BuildingAssignment(user_id=user.id, building_id=b) for b in buildings])
+    session.add_all([PortfolioAssignment(user_id=user.id, portfolio_id=p) for p in portfolios])
+    session.flush()
+
+
+def create_staff(session: Session, by: access.Actor | None, email: str, role: str, name: str, *,
+                 building_ids: Iterable[int] = (), portfolio_ids: Iterable[int] = (),
+                 password_hash: str | None = None, language: str = "fr") -> User:
+    """A new staff account (no password unless a hash is given: the person chooses it
+    through a one-time link). Assignments other than the role's are ignored."""
+    email = (email or "").strip()
+    if not EMAIL_RE.match(email) or len(email) > 254:
+        raise StaffError("bad_email", "email", email)
+    if session.scalar(select(User.id).where(func.lower(User.email) == email.lower())) is not None:
+        raise StaffError("email_taken", "email", email)
+    name, buildings, portfolios = _check(session, role, name, building_ids, portfolio_ids)
+    user = User(email=email, role=role, display_name=name, password_hash=password_hash,
+                language=language if language in ("fr", "en") else "fr", is_enabled=True,
+                email_confirmed=password_hash is not None)
+    session.add(user)
+    session.flush()
+    _assign(session, user, buildings, portfolios)
+    audit.record(session, by.user_id if by else None, by.role if by else "system", "staff_change",
+                 detail={"user_id": user.id, "before": None, "after": _snapshot(session, user)})
+    return user
+
+
+def update_staff(session: Session, by: access.Actor, user: User, *, role: str, name: str, enabled: bool,
+                 building_ids: Iterable[int] = (), portfolio_ids: Iterable[int] = ()) -> bool:
+    """Change a staff account; returns whether anything changed. An administrator cannot
+    lock themselves out (their own role and access stay)."""
+    name, buildings, portfolios = _check(session, role, name, building_ids, portfolio_ids)
+    if user.id == by.user_id and (role != user.role or not enabled):
+        raise StaffError("self_lockout", "role" if role != user.role else "enabled")
+    before = _snapshot(session, user)
+    user.display_name, user.role, user.is_enabled = name, role, enabled
+    if before["role"] != role or (before["enabled"] and not enabled):
+        # A new role or a disabled account: sessions opened under the old rights end now.
+        user.session_version = (user.session_version or 0) + 1
+    _assign(session, user, buildings, portfolios)
+    after = _snapshot(session, user)
+    if after == before:
+        return False
+    audit.record(session, by.user_id, by.role, "staff_change",
+                 detail={"user_id": user.id, "before": before, "after": after})
+    return True

@@ -1,0 +1,444 @@
+"""Staff notes and incidents under the sensitive-data guard (PRODUCT.md §7).
+
+Free text written about a tenant is scanned before it is stored. Flagged wording is
+not saved unless the writer justifies it; justified text waits in the DPO's review
+queue, where the DPO keeps it (with a reason) or redacts it (the text is replaced by a
+dated marker that the tenant sees). Every write is audited in the same transaction,
+and the audit entry never holds the text itself.
+
+Plain functions over a Session: they flush and leave the commit to the caller."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Iterable, Sequence
+
+from babel.dates import format_date
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from portal import access
+from portal.formatting import local_dt
+from portal.models import DocumentCache, Dwelling, Incident, Lease, Note, Restriction, Tenant, User
+from portal.models._base import utcnow
+from portal.sensitive import Finding, scan
+from portal.audit import access_log, chain as audit
+
+NOTE_MAX_CHARS = 10_000
+TITLE_MAX_CHARS = 200
+JUSTIFICATION_MAX_CHARS = 2_000
+REASON_MAX_CHARS = 1_000
+INCIDENT_KINDS = ("technical", "neighbourhood")
+QUEUE_LIMIT = 50
+
+# The marker that replaces redacted text. Stored data, written in the tenant's language
+# (the tenant reads it in their file, the PDF copy and the export), not UI strings.
+MARKERS = {
+    "fr": "[Texte supprimé le {date} par le DPO : {reason}]",
+    "en": "[Text removed on {date} by the DPO: {reason}]",
+}
+TITLE_MARKERS = {"fr": "[Supprimé par le DPO]", "en": "[Removed by the DPO]"}
+# Audit purposes: the tenant reads them in "who consulted my file", in their language.
+PURPOSES = {
+    "note_written": {"fr": "Note ajoutée au dossier", "en": "Note added to the file"},
+    "incident_logged": {"fr": "Incident enregistré", "en": "Incident logged"},
+    "kept": {"fr": "Relecture par le DPO : texte conservé", "en": "DPO review: text kept"},
+    "redacted": {"fr": "Relecture par le DPO : texte supprimé", "en": "DPO review: text removed"},
+    "flagged": {"fr": "Audit des notes : texte signalé au DPO", "en": "Notes audit: text flagged to the DPO"},
+}
+
+
+def purpose(key: str, lang: str | None) -> str:
+    texts = PURPOSES[key]
+    return texts.get(lang or "fr", texts["fr"])
+
+
+class NoteError(Exception):
+    """A domain refusal the view turns into a message."""
+
+
+class EmptyText(NoteError):
+    pass
+
+
+class TextTooLong(NoteError):
+    def __init__(self, limit: int, length: int) -> None:
+        super().__init__(f"{length} characters, at most {limit}")
+        self.limit, self.length = limit, length
+
+
+class CategoryRestricted(NoteError):
+    """Art. 18: the tenant obtained a restriction on this category."""
+
+
+class NotFound(NoteError):
+    pass
+
+
+class NotAllowed(NoteError):
+    pass
+
+
+class NoDwelling(NoteError):
+    """An incident needs the tenant's dwelling and building."""
+
+
+class AlreadyReviewed(NoteError):
+    """Someone else decided on this item first (or it was never pending)."""
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """Not saved: the wording needs a rewrite or a justification."""
+
+    findings: tuple[Finding, ...]
+    title_findings: tuple[Finding, ...] = ()
+    text: str = ""  # the text as scanned (offsets point into it)
+    title: str = ""
+
+    @property
+    def categories(self) -> list[str]:
+        return sorted({f.category for f in (*self.findings, *self.title_findings)})
+
+
+@dataclass(frozen=True)
+class Saved:
+    record_id: int
+    flagged: bool  # True: saved with a justification, now awaiting the DPO
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of text, and the categories found in it (empty: plain text)."""
+
+    text: str
+    categories: tuple[str, ...] = ()
+
+
+def highlight(text: str, findings: Iterable[Finding]) -> list[Segment]:
+    """Cut the text into plain and flagged pieces (overlapping findings are merged), so a
+    template can wrap the flagged ones in <mark> while escaping every piece."""
+    spans = sorted((f.start, f.end, f.category) for f in findings if 0 <= f.start < f.end <= len(text))
+    merged: list[list] = []
+    for start, end, category in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+            merged[-1][2].add(category)
+        else:
+            merged.append([start, end, {category}])
+    out: list[Segment] = []
+    pos = 0
+    for start, end, categories in merged:
+        if start > pos:
+            out.append(Segment(text[pos:start]))
+        out.append(Segment(text[start:end], tuple(sorted(categories))))
+        pos = end
+    if pos < len(text):
+        out.append(Segment(text[pos:]))
+    return out
+
+
+def findings_json(findings: Iterable[Finding], field: str | None = None) -> list[dict]:
+    rows = []
+    for f in findings:
+        row = {"category": f.category, "start": f.start, "end": f.end, "term": f.term}
+        if field:
+            row["field"] = field
+        rows.append(row)
+    return rows
+
+
+def clean_text(text: str | None) -> str:
+    """Browsers send CRLF; strip the edges so blank text counts as empty."""
+    return (text or "").replace("\r\n", "\n").strip()
+
+
+def check_text(text: str, limit: int) -> str:
+    text = clean_text(text)
+    if not text:
+        raise EmptyText()
+    if len(text) > limit:
+        raise TextTooLong(limit, len(text))
+    return text
+
+
+def is_restricted(session: Session, tenant_id: int, category_key: str) -> bool:
+    return session.scalar(select(Restriction.id).where(
+        Restriction.tenant_id == tenant_id, Restriction.category_key == category_key,
+        Restriction.active.is_(True)).limit(1)) is not None
+
+
+def _tenant(session: Session, actor: access.Actor, tenant_id: int, action: str) -> Tenant:
+    if not access.can(actor, action):
+        raise NotAllowed(action)
+    tenant = session.get(Tenant, tenant_id)
+    if tenant is None or not access.in_scope(session, actor, tenant_id):
+        raise NotFound()
+    return tenant
+
+
+def _justification(text: str | None) -> str | None:
+    text = clean_text(text)
+    if len(text) > JUSTIFICATION_MAX_CHARS:
+        raise TextTooLong(JUSTIFICATION_MAX_CHARS, len(text))
+    return text or None
+
+
+def _author_name(session: Session, actor: access.Actor) -> str | None:
+    return session.scalar(select(User.display_name).where(User.id == actor.user_id)) if actor.user_id else None
+
+
+def write_note(session: Session, actor: access.Actor, tenant_id: int, body: str,
+               justification: str | None = None) -> Flagged | Saved:
+    """Scan and save a note. Flagged wording without a justification is not saved."""
+    tenant = _tenant(session, actor, tenant_id, "write_note")
+    body = check_text(body, NOTE_MAX_CHARS)
+    reason = _justification(justification)
+    if is_restricted(session, tenant.id, "notes"):
+        raise CategoryRestricted("notes")
+    found = scan(body)
+    if found and not reason:
+        return Flagged(tuple(found), text=body)
+    note = Note(tenant_id=tenant.id, author_id=actor.user_id, author_name=_author_name(session, actor),
+                created_at=utcnow(), body=body, findings=findings_json(found) or None,
+                justification=reason if found else None,
+                review_status="pending" if found else "none")
+    session.add(note)
+    session.flush()
+    audit.record(session, actor.user_id, actor.role, "change", tenant_id=tenant.id, categories=("notes",),
+                 purpose=purpose("note_written", tenant.preferred_language),
+                 detail={"note_id": note.id, "flagged": bool(found),
+                         "categories": sorted({f.category for f in found})})
+    return Saved(note.id, bool(found))
+
+
+def incident_kinds(actor: access.Actor) -> tuple[str, ...]:
+    """Caretakers log technical incidents only: disputes are not theirs to read."""
+    return INCIDENT_KINDS if access.can(actor, "log_dispute") else ("technical",)
+
+
+def log_incident(session: Session, actor: access.Actor, tenant_id: int, kind: str, title: str,
+                 description: str, justification: str | None = None,
+                 today: date | None = None) -> Flagged | Saved:
+    """Scan and save an incident for the tenant's dwelling, under the same guard as notes."""
+    tenant = _tenant(session, actor, tenant_id, "log_incident")
+    if kind not in incident_kinds(actor):
+        raise NotAllowed(kind)
+    title = check_text(title, TITLE_MAX_CHARS)
+    description = check_text(description, NOTE_MAX_CHARS)
+    reason = _justification(justification)
+    if is_restricted(session, tenant.id, "incidents"):
+        raise CategoryRestricted("incidents")
+    place = session.execute(select(Dwelling.id, Dwelling.building_id).join(Lease, Lease.dwelling_id == Dwelling.id)
+                            .where(Lease.id == tenant.lease_id)).first() if tenant.lease_id else None
+    if place is None:
+        raise NoDwelling()
+    in_title, in_text = scan(title), scan(description)
+    found = [*in_title, *in_text]
+    if found and not reason:
+        return Flagged(tuple(in_text), tuple(in_title), text=description, title=title)
+    incident = Incident(building_id=place.building_id, dwelling_id=place.id, tenant_id=tenant.id, kind=kind,
+                        reported_on=today or local_dt(utcnow()).date(), title=title, description=description,
+                        status="open", created_by_id=actor.user_id,
+                        findings=(findings_json(in_title, "title") + findings_json(in_text, "description")) or None,
+                        justification=reason if found else None,
+                        review_status="pending" if found else "none")
+    session.add(incident)
+    session.flush()
+    audit.record(session, actor.user_id, actor.role, "change", tenant_id=tenant.id, categories=("incidents",),
+                 purpose=purpose("incident_logged", tenant.preferred_language),
+                 detail={"incident_id": incident.id, "kind": kind, "flagged": bool(found),
+                         "categories": sorted({f.category for f in found})})
+    return Saved(incident.id, bool(found))
+
+
+# --- The DPO's review queue ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class QueueItem:
+    kind: str  # note | incident
+    id: int
+    tenant_id: int
+    tenant_number: str
+    tenant_name: str
+    author: str
+    written_at: datetime | date
+    title: list[Segment]  # incidents only
+    text: list[Segment]
+    categories: tuple[str, ...]
+    terms: tuple[str, ...]
+    justification: str | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}-{self.id}"
+
+
+def _queue_item(kind: str, id_: int, tenant: Tenant, author: str | None, written: datetime | date,
+                title: str, text: str, justification: str | None) -> QueueItem:
+    # Findings are computed now, from the text as stored: imported or seeded items
+    # carry none, and the vocabulary may have grown since the text was written.
+    in_title, in_text = scan(title) if title else [], scan(text)
+    found = [*in_title, *in_text]
+    return QueueItem(kind, id_, tenant.id, tenant.tenant_number, tenant.full_name, author or "—", written,
+                     highlight(title, in_title) if title else [], highlight(text, in_text),
+                     tuple(sorted({f.category for f in found})),
+                     tuple(dict.fromkeys(" ".join(f.term.split()) for f in found)), justification)
+
+
+def pending_count(session: Session) -> int:
+    notes = session.scalar(select(func.count()).select_from(Note).where(Note.review_status == "pending"))
+    incidents = session.scalar(select(func.count()).select_from(Incident)
+                               .where(Incident.review_status == "pending"))
+    return int(notes or 0) + int(incidents or 0)
+
+
+def review_queue(session: Session, actor: access.Actor, limit: int = QUEUE_LIMIT) -> list[QueueItem]:
+    """The oldest pending notes and incidents (up to `limit` of each), oldest first.
+    Showing them is a read of those tenants' files: it is audited."""
+    if not access.can(actor, "review_notes"):
+        raise NotAllowed("review_notes")
+    items: list[QueueItem] = []
+    notes = session.execute(
+        select(Note, Tenant, User.display_name).join(Tenant, Tenant.id == Note.tenant_id)
+        .outerjoin(User, User.id == Note.author_id)
+        .where(Note.review_status == "pending").order_by(Note.created_at, Note.id).limit(limit)).all()
+    for note, tenant, user_name in notes:
+        items.append(_queue_item("note", note.id, tenant, note.author_name or user_name, note.created_at,
+                                 "", note.body, note.justification))
+    incidents = session.execute(
+        select(Incident, Tenant, User.display_name).join(Tenant, Tenant.id == Incident.tenant_id)
+        .outerjoin(User, User.id == Incident.created_by_id)
+        .where(Incident.review_status == "pending").order_by(Incident.reported_on, Incident.id).limit(limit)).all()
+    for incident, tenant, user_name in incidents:
+        items.append(_queue_item("incident", incident.id, tenant, user_name, incident.reported_on,
+                                 incident.title, incident.description, incident.justification))
+    # One consultation per tenant shown, as any read of a file ("Data-protection check").
+    read: dict[int, set[str]] = {}
+    tenants = {tenant.id: tenant for _, tenant, _ in (*notes, *incidents)}
+    for item in items:
+        read.setdefault(item.tenant_id, set()).add("notes" if item.kind == "note" else "incidents")
+    for tenant_id, categories in read.items():
+        tenant = tenants[tenant_id]
+        access_log.record_read(session, actor, tenant, sorted(categories),
+                               access_log.make_purpose("compliance", None, tenant.preferred_language))
+    return items
+
+
+def redaction_marker(lang: str, reason: str, when: datetime) -> str:
+    lang = lang if lang in MARKERS else "fr"
+    day = format_date(local_dt(when).date(), "dd/MM/yyyy", locale=lang)
+    return MARKERS[lang].format(date=day, reason=" ".join(reason.split()))
+
+
+def _review_reason(reason: str | None) -> str:
+    reason = clean_text(reason)
+    if not reason:
+        raise EmptyText()
+    if len(reason) > REASON_MAX_CHARS:
+        raise TextTooLong(REASON_MAX_CHARS, len(reason))
+    return reason
+
+
+def _pending(session: Session, kind: str, item_id: int) -> Note | Incident:
+    model = {"note": Note, "incident": Incident}.get(kind)
+    item = session.get(model, item_id) if model else None
+    if item is None or item.tenant_id is None:
+        raise NotFound()
+    if item.review_status != "pending":
+        raise AlreadyReviewed()
+    return item
+
+
+def _decide(session: Session, item: Note | Incident, status: str, values: dict) -> None:
+    """Compare-and-set on the pending status: of two reviewers acting at once, the
+    second finds nothing to update and is told so; nothing is overwritten."""
+    model = type(item)
+    done = session.execute(update(model).where(model.id == item.id, model.review_status == "pending")
+                           .values(review_status=status, **values)
+                           .execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        raise AlreadyReviewed()
+    session.refresh(item)
+
+
+def keep(session: Session, actor: access.Actor, kind: str, item_id: int, reason: str | None) -> None:
+    """The DPO keeps the wording, and says why."""
+    if not access.can(actor, "review_notes"):
+        raise NotAllowed("review_notes")
+    reason = _review_reason(reason)
+    item = _pending(session, kind, item_id)
+    _decide(session, item, "kept", {"review_reason": reason, "reviewed_by_id": actor.user_id,
+                                    "reviewed_at": utcnow()})
+    lang = session.scalar(select(Tenant.preferred_language).where(Tenant.id == item.tenant_id))
+    _audit_review(session, actor, kind, item, "kept", reason, lang)
+
+
+def redact(session: Session, actor: access.Actor, kind: str, item_id: int, reason: str | None,
+           now: datetime | None = None) -> str:
+    """The DPO removes the text: a dated marker with the reason replaces it (in the
+    tenant's language); the findings and the justification, which quote it, go too.
+    Returns the marker."""
+    if not access.can(actor, "review_notes"):
+        raise NotAllowed("review_notes")
+    reason = _review_reason(reason)
+    item = _pending(session, kind, item_id)
+    now = now or utcnow()
+    lang = session.scalar(select(Tenant.preferred_language).where(Tenant.id == item.tenant_id)) or "fr"
+    marker = redaction_marker(lang, reason, now)
+    # The justification argued for keeping the wording and often repeats it: it goes too.
+    values: dict = {"review_reason": reason, "reviewed_by_id": actor.user_id, "reviewed_at": now,
+                    "findings": None, "justification": None}
+    if kind == "note":
+        values["body"] = marker
+    else:
+        values["description"] = marker
+        if scan(item.title):
+            values["title"] = TITLE_MARKERS.get(lang, TITLE_MARKERS["fr"])
+    _decide(session, item, "redacted", values)
+    # A rendered PDF copy made before the redaction still holds the text: drop it.
+    session.execute(delete(DocumentCache).where(DocumentCache.tenant_id == item.tenant_id))
+    _audit_review(session, actor, kind, item, "redacted", reason, lang)
+    return marker
+
+
+def _audit_review(session: Session, actor: access.Actor, kind: str, item: Note | Incident, decision: str,
+                  reason: str, lang: str | None) -> None:
+    # The fact and the reason, never the text: a redaction must not survive in the log.
+    audit.record(session, actor.user_id, actor.role, "change", tenant_id=item.tenant_id,
+                 categories=("notes" if kind == "note" else "incidents",),
+                 purpose=purpose(decision, lang),
+                 detail={f"{kind}_id": item.id, "decision": decision, "reason": reason})
+
+
+# --- Audit of what is already stored (portal scan-notes) ----------------------------
+
+def flag_for_review(session: Session, keys: Sequence[str]) -> int:
+    """Put the given stored items ("note-12", "incident-3") that were never flagged into
+    the DPO's queue, with their findings; returns how many were newly flagged."""
+    flagged = 0
+    for key in keys:
+        kind, _, raw = key.partition("-")
+        model = {"note": Note, "incident": Incident}.get(kind)
+        if model is None or not raw.isdigit():
+            continue
+        item = session.get(model, int(raw))
+        if item is None or item.review_status != "none" or item.tenant_id is None:
+            continue
+        if kind == "note":
+            found = findings_json(scan(item.body))
+        else:
+            found = findings_json(scan(item.title), "title") + findings_json(scan(item.description), "description")
+        if not found:
+            continue
+        item.findings = found
+        item.review_status = "pending"
+        session.flush()
+        lang = session.scalar(select(Tenant.preferred_language).where(Tenant.id == item.tenant_id))
+        audit.record(session, None, "system", "change", tenant_id=item.tenant_id,
+                     categories=("notes" if kind == "note" else "incidents",), purpose=purpose("flagged", lang),
+                     detail={f"{kind}_id": item.id, "categories": sorted({f["category"] for f in found})})
+        flagged += 1
+    return flagged
+

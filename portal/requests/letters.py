@@ -1,0 +1,235 @@
+"""Response letters to privacy requests, as archivable PDFs (PDF/A-3b).
+
+`render` lays a letter out (staff preview); `issue` renders it, stores the bytes and
+their SHA-256 in `letters` (archived unchanged) and flushes. A granted access request's
+letter is followed by the PDF copy of the whole file in the same document."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Mapping
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from jinja2 import TemplateNotFound
+from sqlalchemy import select
+from sqlalchemy.orm import Session, object_session
+
+from portal import catalogue, formatting, pdf
+from portal.models import PrivacyRequest
+from portal.models._base import utcnow
+from portal.models.requests import FieldChange, Letter, RecipientNotice, RequestEvent
+
+LETTER_KINDS = ("granted", "partly_granted", "refused", "extension", "info_request")
+
+LETTER_KIND_LABELS = {
+    "granted": _l("Your request is granted"),
+    "partly_granted": _l("Your request is partly granted"),
+    "refused": _l("Your request is refused"),
+    "extension": _l("Extension of the time to answer"),
+    "info_request": _l("Request for information"),
+}
+
+# Legal reasons a refusal (whole or partial) may rest on: key → (reference, explanation).
+REFUSAL_REASONS: dict[str, tuple[str, Any]] = {
+    "manifestly_unfounded": ("RGPD art. 12(5)", _l(
+        "The request is manifestly unfounded.")),
+    "manifestly_excessive": ("RGPD art. 12(5)", _l(
+        "The request is manifestly excessive, in particular because of its repetitive character.")),
+    "identity_not_established": ("RGPD art. 12(2) et 12(6)", _l(
+        "We could not establish that the request comes from the person the data is about.")),
+    "rights_of_others": ("RGPD art. 15(4)", _l(
+        "Answering in full would adversely affect the rights and freedoms of other people.")),
+    "legal_obligation": ("RGPD art. 17(3)(b)", _l(
+        "We must keep this data to comply with a legal obligation (for example accounting and tax rules).")),
+    "legal_claims": ("RGPD art. 17(3)(e)", _l(
+        "We need this data to establish, exercise or defend legal claims.")),
+    "compelling_grounds": ("RGPD art. 21(1)", _l(
+        "We have compelling legitimate grounds for the processing which override your interests, rights and freedoms.")),
+    "data_accurate": ("RGPD art. 16", _l(
+        "After checking, the data we hold is accurate and complete.")),
+    "not_portable": ("RGPD art. 20(1)", _l(
+        "The right to portability covers only data you provided to us and that we process on the basis of your consent or of a contract.")),
+}
+
+class LetterError(ValueError):
+    """A letter of this kind cannot be produced for this request."""
+
+
+@dataclass(frozen=True)
+class LetterContext:
+    """Plain data the letter templates read (never ORM objects)."""
+
+    ref: str
+    kind: str  # letter kind
+    request_kind: str
+    request_kind_label: str
+    lang: str
+    today: str
+    received_on: str
+    due_on: str
+    tenant_name: str
+    tenant_civility: str
+    tenant_number: str
+    address_lines: tuple[str, ...]
+    answer: str
+    reason_ref: str
+    reason_text: str
+    extension_reason: str
+    field_label: str
+    proposed_value: str
+    changes: tuple[tuple[str, str, str], ...]  # (field, old, new)
+    recipients: tuple[str, ...]
+    copy_attached: bool
+    landlord: Mapping[str, Any]
+
+
+def _address(req: PrivacyRequest) -> tuple[str, ...]:
+    tenant = req.tenant
+    if tenant.postal_address:
+        return tuple(p.strip() for p in tenant.postal_address.split(",") if p.strip())
+    lease = tenant.lease
+    if lease is None:
+        return ()
+    d = lease.dwelling
+    b = d.building
+    door = ", ".join(x for x in (d.staircase and f"Esc. {d.staircase}",
+                                 d.floor is not None and f"Ét. {d.floor}" or None,
+                                 d.door and f"Porte {d.door}") if x)
+    return tuple(x for x in (door, b.address, f"{b.postcode} {b.city}") if x)
+
+
+def _field_label(field_key: str | None, lang: str) -> str:
+    if not field_key:
+        return ""
+    found = catalogue.find_field(field_key)
+    if found is None:
+        return field_key
+    cat, _, f = found
+    with force_locale(lang):
+        return f"{cat.title} — {f.label}"
+
+
+def _latest_message(session: Session | None, req: PrivacyRequest, action: str) -> str:
+    if session is None:
+        return ""
+    msg = session.scalar(select(RequestEvent.message).where(
+        RequestEvent.request_id == req.id, RequestEvent.action == action,
+        RequestEvent.message.is_not(None)).order_by(RequestEvent.id.desc()).limit(1))
+    return msg or ""
+
+
+def context(req: PrivacyRequest, kind: str, lang: str, config: Mapping[str, Any],
+            answer: str | None = None, today: date | None = None) -> LetterContext:
+    """Gather everything a letter says, as plain strings in the letter's language."""
+    if kind not in LETTER_KINDS:
+        raise LetterError(f"unknown letter kind {kind!r}")
+    session = object_session(req)
+    today = today or utcnow().date()
+    changes: tuple[tuple[str, str, str], ...] = ()
+    recipients: tuple[str, ...] = ()
+    if session is not None and req.id is not None:
+        changes = tuple(
+            (_field_label(c.field_key, lang), c.old_value or "", c.new_value or "")
+            for c in session.scalars(select(FieldChange).where(
+                FieldChange.request_id == req.id).order_by(FieldChange.id)))
+        recipients = tuple(session.scalars(select(RecipientNotice.recipient).where(
+            RecipientNotice.request_id == req.id).order_by(RecipientNotice.id)))
+    if answer is None:
+        if kind == "info_request":
+            answer = _latest_message(session, req, "request_info")
+        elif kind == "extension":
+            answer = req.extension_reason or _latest_message(session, req, "extend")
+        else:
+            answer = req.answer or ""
+    reason_ref, reason_text = "", ""
+    if req.refusal_reason:
+        ref_text = REFUSAL_REASONS.get(req.refusal_reason)
+        with force_locale(lang):
+            if ref_text:
+                reason_ref, reason_text = ref_text[0], str(ref_text[1])
+            else:
+                reason_ref, reason_text = "RGPD art. 12(4)", req.refusal_reason
+    with force_locale(lang):
+        kind_label = str(catalogue.REQUEST_KIND_LABELS.get(req.kind, req.kind))
+        civility = str(catalogue.CIVILITIES.get(req.tenant.civility or "", "")) if req.tenant.civility else ""
+    return LetterContext(
+        ref=req.ref, kind=kind, request_kind=req.kind, request_kind_label=kind_label, lang=lang,
+        today=formatting.fmt_date(today, lang),
+        received_on=formatting.fmt_date(req.received_on, lang),
+        due_on=formatting.fmt_date(req.due_on, lang),
+        tenant_name=req.tenant.full_name, tenant_civility=civility,
+        tenant_number=req.tenant.tenant_number, address_lines=_address(req),
+        answer=answer or "", reason_ref=reason_ref, reason_text=reason_text,
+        extension_reason=req.extension_reason or (answer if kind == "extension" else "") or "",
+        field_label=_field_label(req.field_key, lang), proposed_value=req.proposed_value or "",
+        changes=changes, recipients=recipients,
+        copy_attached=(kind == "granted" and req.kind == "access"),
+        landlord=config.get("LANDLORD", {}),
+    )
+
+
+def _template_for(kind: str, request_kind: str) -> list[str]:
+    """Per-kind wording first (letters/granted_rectification.html), then per outcome."""
+    return [f"letters/{kind}_{request_kind}.html", f"letters/{kind}.html"]
+
+
+def letter_html(ctx: LetterContext) -> str:
+    with force_locale(ctx.lang):
+        try:
+            return render_template(_template_for(ctx.kind, ctx.request_kind), c=ctx,
+                                   kind_title=str(LETTER_KIND_LABELS[ctx.kind]))
+        except TemplateNotFound as exc:  # pragma: no cover - a packaging mistake
+            raise LetterError(str(exc)) from exc
+
+
+def _copy_document(req: PrivacyRequest, lang: str, config: Mapping[str, Any]) -> Any:
+    """The PDF copy of the tenant's whole file, laid out (appended to an access letter)."""
+    from portal.file import pdf_copy as documents
+
+    session = object_session(req)
+    if session is None:
+        return None
+    return documents.layout_copy(session, req.tenant, lang, config)
+
+
+def render(req: PrivacyRequest, kind: str, lang: str, config: Mapping[str, Any],
+           answer: str | None = None, today: date | None = None) -> bytes:
+    """The letter as PDF bytes (PDF/A-3b), not stored: used for the staff preview."""
+    ctx = context(req, kind, lang, config, answer, today)
+    with force_locale(lang):
+        title = f"{ctx.ref} — {LETTER_KIND_LABELS[kind]}"
+    letter = pdf.document(letter_html(ctx), css=("letter.css",))
+    if ctx.copy_attached:
+        copy = _copy_document(req, lang, config)
+        if copy is not None:
+            letter = pdf.join([letter, copy])
+    return pdf.write(letter, title=title)
+
+
+def issue(session: Session, req: PrivacyRequest, kind: str, actor_id: int | None, lang: str,
+          config: Mapping[str, Any], answer: str | None = None) -> Letter:
+    """Render the letter, archive it unchanged with its SHA-256, flush; the caller commits."""
+    content = render(req, kind, lang, config, answer)
+    letter = Letter(request_id=req.id, kind=kind, language=lang, issued_by_id=actor_id,
+                    issued_at=utcnow(), sha256=hashlib.sha256(content).hexdigest(), pdf=content)
+    session.add(letter)
+    session.flush()
+    return letter
+
+
+def latest(session: Session, request_id: int) -> Letter | None:
+    """The most recently issued letter of a request."""
+    return session.scalar(select(Letter).where(Letter.request_id == request_id)
+                          .order_by(Letter.issued_at.desc(), Letter.id.desc()).limit(1))
+
+
+def issued_on(letter: Letter, lang: str) -> str:
+    return formatting.fmt_datetime(letter.issued_at, lang)
+
+
+def is_letter_kind(value: Any) -> bool:
+    return isinstance(value, str) and value in LETTER_KINDS

@@ -1,0 +1,114 @@
+"""Administration pages: staff accounts, roles and assignments. The administrator sees
+accounts, buildings and portfolios, never tenant data. Thin: parse, one service call
+(admin/staff.py), commit once, render."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from portal.accounts import staff as staff_service
+from portal.web.admin.forms import ROLE_LABELS, EditStaffForm, NewStaffForm, StaffForm
+from portal.db import db
+from portal.web.guards import requires
+from portal.accounts import tokens
+from portal import mail
+from portal.web.app import current_actor
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+SET_PASSWORD_DAYS = 7
+ERRORS = {
+    "bad_email": lambda: _("Enter an e-mail address like name@example.org."),
+    "email_taken": lambda: _("An account already uses this e-mail address."),
+    "bad_role": lambda: _("Choose a role."),
+    "no_name": lambda: _("Enter the person's name."),
+    "name_too_long": lambda: _("This name is too long: %(max)d characters at most.", max=staff_service.NAME_MAX),
+    "unknown_building": lambda: _("This building does not exist."),
+    "unknown_portfolio": lambda: _("This portfolio does not exist."),
+    "self_lockout": lambda: _("You cannot change your own role or disable your own account: ask another administrator."),
+}
+
+
+def _with_choices(form: StaffForm) -> StaffForm:
+    form.buildings.choices = [(b.id, f"{b.name} ({b.ref})") for b in staff_service.all_buildings(db.session)]
+    form.portfolios.choices = [(p.id, f"{p.name} ({p.code})") for p in staff_service.all_portfolios(db.session)]
+    return form
+
+
+def _show_error(form: StaffForm, err: staff_service.StaffError) -> None:
+    field = getattr(form, err.field, form.role)
+    field.errors = list(field.errors) + [ERRORS[err.code]()]
+
+
+def _send_password_link(user) -> None:
+    token = tokens.issue(db.session, user, "reset", timedelta(days=SET_PASSWORD_DAYS))
+    link = url_for("auth.reset_password", token=token, _external=True)
+    mail.send(user.email, _("Your privacy portal account"),
+              _("Hello %(name)s,\n\nAn account was created for you on the privacy portal. To choose your "
+                "password, open this link:\n%(link)s\n\nIt works once, for %(days)s days. You will then set up "
+                "two-step verification.", name=user.display_name, link=link, days=SET_PASSWORD_DAYS),
+              config=current_app.config, instance_path=current_app.instance_path)
+
+
+@bp.route("/staff")
+@requires("manage_staff")
+def staff_list():
+    return render_template("admin/staff_list.html", rows=staff_service.list_staff(db.session),
+                           role_labels=ROLE_LABELS)
+
+
+@bp.route("/staff/new", methods=["GET", "POST"])
+@requires("manage_staff")
+def staff_new():
+    form = _with_choices(NewStaffForm())
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = staff_service.create_staff(db.session, current_actor(), form.email.data, form.role.data,
+                                              form.display_name.data, building_ids=form.buildings.data or [],
+                                              portfolio_ids=form.portfolios.data or [])
+        except staff_service.StaffError as err:
+            db.session.rollback()
+            _show_error(form, err)
+        else:
+            _send_password_link(user)
+            db.session.commit()
+            flash(_("Account created for %(name)s. We sent %(email)s a link to choose a password.",
+                    name=user.display_name, email=user.email), "success")
+            return redirect(url_for("admin.staff_list"))
+    if form.errors:
+        status = 422
+    return render_template("admin/staff_form.html", form=form, user=None), status
+
+
+@bp.route("/staff/<int:user_id>", methods=["GET", "POST"])
+@requires("manage_staff")
+def staff_edit(user_id: int):
+    user = staff_service.get_staff(db.session, user_id)
+    if user is None:
+        abort(404)
+    form = _with_choices(EditStaffForm(obj=None))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            changed = staff_service.update_staff(
+                db.session, current_actor(), user, role=form.role.data, name=form.display_name.data,
+                enabled=bool(form.enabled.data), building_ids=form.buildings.data or [],
+                portfolio_ids=form.portfolios.data or [])
+        except staff_service.StaffError as err:
+            db.session.rollback()
+            _show_error(form, err)
+        else:
+            db.session.commit()
+            flash(_("Changes saved.") if changed else _("Nothing was changed."), "success")
+            return redirect(url_for("admin.staff_list"))
+    elif not form.is_submitted():
+        form.display_name.data, form.role.data, form.enabled.data = user.display_name, user.role, user.is_enabled
+        form.buildings.data, form.portfolios.data = staff_service.assignments(db.session, user.id)
+    if form.errors:
+        status = 422
+    return render_template("admin/staff_form.html", form=form, user=user), status
+

@@ -1,0 +1,50 @@
+"""/staff/audit: the whole audit log for the DPO, filtered by tenant, staff member, date
+range and action, newest first, a page at a time."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import render_template, request
+from flask_babel import gettext as _
+
+from portal.db import db
+from portal.web.guards import requires
+from portal.audit import access_log
+from portal.web.staff.views import bp
+
+PAGE_SIZE = 50
+
+
+def _date(name: str, errors: dict[str, str]) -> date | None:
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors[name] = _("Give a date such as 2026-11-28.")
+        return None
+
+
+@bp.route("/audit")
+@requires("read_audit")
+def audit():
+    errors: dict[str, str] = {}
+    staff_raw = (request.args.get("staff") or "").strip()
+    actions = access_log.log_actions(db.session)
+    action = (request.args.get("action") or "").strip()
+    filters = access_log.LogFilters(
+        tenant_number=(request.args.get("tenant") or "").strip()[:40] or None,
+        actor_id=int(staff_raw) if staff_raw.isdigit() else None,
+        action=action if action in actions else None,
+        date_from=_date("from", errors), date_to=_date("to", errors))
+    if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
+        errors["to"] = _("The end date is before the start date.")
+    raw_page = request.args.get("page", "1")
+    page = min(int(raw_page), 100_000) if raw_page.isdigit() and int(raw_page) > 0 else 1
+    log = access_log.search_log(db.session, filters, page, PAGE_SIZE)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("staff/audit.html", log=log, filters=filters, errors=errors, args=args,
+                           actions=actions, action_labels=access_log.ACTION_LABELS,
+                           staff=access_log.staff_members(db.session), role_labels=access_log.ROLE_LABELS)

@@ -1,0 +1,242 @@
+"""Back office for privacy requests: the queue (/staff/requests), one request with the
+tenant's file as this staff member may see it and the actions of §8
+(/staff/requests/<ref>), and the registration of a request received by post or e-mail
+(/staff/requests/register). Thin: parse → access → one service call → commit → render."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import defer
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal import access, catalogue, deadlines, pdf
+from portal.requests import workflow
+from portal.db import db, read_only
+from portal.formatting import PARIS, fmt_date
+from portal.web.guards import requires
+from portal.models import Letter, PrivacyRequest, RecipientNotice, Restriction, Tenant, User
+from portal.web import replay
+from portal.audit import chain as audit
+from portal.requests import letters, queue as request_queue
+from portal.file import dossier as dossier_service
+from portal.requests import service as requests_service
+from portal.web.staff import request_forms as forms
+from portal.web.staff.views import bp
+from portal.web.tenant import request_forms as tenant_forms
+from portal.web.app import current_actor, current_lang, page_arguments
+
+ANSWER_ACTIONS = ("grant", "partly_grant", "refuse")
+FILE_PAGE_SIZE = 10
+
+
+def today() -> Any:
+    return datetime.now(PARIS).date()
+
+
+@bp.route("/requests")
+@read_only
+@requires("process_request")
+def requests() -> Any:
+    actor = current_actor()
+    filters = request_queue.Filters.parse(request.args)
+    queue = request_queue.build(db.session, actor, today(), filters)
+    return render_template("staff/requests.html", queue=queue, filters=filters, today=today(),
+                           staff=request_queue.staff_choices(db.session, actor), workflow=workflow,
+                           kinds=sorted(access.PROCESSABLE_KINDS.get(actor.role, ())),
+                           may_register=access.can(actor, "register_request"))
+
+
+def _form_of(action: str) -> str:
+    return "answer" if action in ANSWER_ACTIONS else action
+
+
+@bp.route("/requests/<ref>", methods=["GET", "POST"])
+@requires("process_request")
+def request_detail(ref: str) -> Any:
+    actor = current_actor()
+    req = requests_service.staff_request(db.session, actor, ref)
+    if req is None:
+        abort(404)
+    form = forms.ActionForm()
+    error: dict[str, str] | None = None
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            status = 400
+        else:
+            outcome = _act(req, form)
+            if isinstance(outcome, tuple):
+                error, status = outcome
+                req = requests_service.staff_request(db.session, actor, ref) or abort(404)
+            else:
+                return outcome
+    return render_template("staff/requests_detail.html", **_context(req, form, error)), status
+
+
+def _act(req: PrivacyRequest, form: forms.ActionForm) -> Any:
+    """Run one posted action; a redirect when done, else (error, status) with nothing saved."""
+    actor = current_actor()
+    action = (form.action.data or "").strip()
+    where = _form_of(action)
+    try:
+        if action == "notify_recipient":
+            requests_service.tick_recipient(db.session, req, actor, form.notice_id.data)
+            mails: list = []
+            done_text = _("Recipient marked as told.")
+        elif action == "lift_restriction":
+            requests_service.lift_restriction(db.session, req, actor, form.restriction_id.data)
+            mails = []
+            done_text = _("Restriction lifted.")
+        else:
+            targets = form.targets.data if "targets" in request.form else None
+            done = requests_service.act(
+                db.session, req, actor, action, message=form.message.data, today=today(),
+                config=current_app.config, version=form.version.data, refusal_reason=form.refusal_reason.data,
+                assignee_id=form.assignee.data, targets=targets, portal_url=request.host_url)
+            mails = done.mails
+            done_text = _("Done: %(step)s.", step=tenant_forms.ACTION_LABELS.get(action, action))
+        db.session.commit()
+    except requests_service.Invalid as exc:
+        db.session.rollback()
+        return {"form": where if exc.field != "action" else "top", "field": exc.field,
+                "text": tenant_forms.error_text(exc)}, 400
+    except (requests_service.Stale, StaleDataError):
+        db.session.rollback()
+        flash(_("This request was changed meanwhile by someone else. Nothing was saved: check the "
+                "request as it is now and try again."), "error")
+        return {"form": where, "field": "", "text": _("Changed meanwhile: nothing was saved.")}, 409
+    except workflow.NotAllowed as exc:
+        db.session.rollback()
+        return {"form": "top", "field": "action", "text": _(
+            "This action is not possible while the request is “%(status)s”. Nothing was saved.",
+            status=catalogue.REQUEST_STATUS_LABELS.get(exc.status, exc.status))}, 409
+    except requests_service.ExtensionRefused as exc:
+        db.session.rollback()
+        text = (_("The deadline has already been extended once: it cannot be extended again.")
+                if exc.reason == "already" else
+                _("The first month has run out: the deadline can no longer be extended (Art. 12(3))."))
+        return {"form": "extend", "field": "message", "text": text}, 409
+    except requests_service.Restricted as exc:
+        db.session.rollback()
+        return {"form": where, "field": "", "text": _(
+            "This data is restricted (Art. 18): it cannot be changed until the restriction is lifted. "
+            "Category: %(category)s.", category=catalogue.get(exc.category_key).title)}, 409
+    except requests_service.Forbidden:
+        db.session.rollback()
+        abort(403)
+    except (pdf.PdfError, letters.LetterError):
+        db.session.rollback()
+        return {"form": where, "field": "", "text": _(
+            "The response letter could not be produced, so nothing was saved. Try again in a moment.")}, 503
+    requests_service.send_mails(mails, current_app.config, current_app.instance_path)
+    flash(done_text, "success")
+    return redirect(url_for("staff.request_detail", ref=req.ref), 303)
+
+
+def _context(req: PrivacyRequest, form: forms.ActionForm, error: dict[str, str] | None) -> dict[str, Any]:
+    actor = current_actor()
+    tenant = req.tenant
+    day = today()
+    snapshot = dossier_service.collect(db.session, tenant, actor, current_lang(), pages=page_arguments(),
+                                       page_size=FILE_PAGE_SIZE,
+                                       override_path=current_app.config["CATALOGUE_OVERRIDES"])
+    # Opening a request shows the tenant's file: that read is logged and shown to the tenant
+    # (not while a form is shown again after an expired token: nothing may be written then).
+    if not replay.active():
+        audit.record(db.session, actor.user_id, actor.role, "read", tenant_id=tenant.id,
+                     categories=[c.key for c in snapshot.categories], request_ref=req.ref,
+                     purpose=f"Traitement de la demande {req.ref}")
+        db.session.commit()
+    events = list(req.events)
+    ids = {e.actor_id for e in events if e.actor_id} | {req.assigned_to_id or 0, req.registered_by_id or 0}
+    names = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
+    actions = workflow.allowed_actions(req.status, req.extended)
+    if not access.can(actor, "extend_deadline") and "extend" in actions:
+        actions.remove("extend")
+    earlier = [e for e in requests_service.earlier_requests(db.session, tenant.id, req.id) if e.kind == req.kind]
+    return {
+        "req": req, "tenant": tenant, "form": form, "error": error, "today": day, "dossier": snapshot,
+        "events": events, "names": names, "actions": actions, "workflow": workflow, "deadlines": deadlines,
+        "labels": tenant_forms.ACTION_LABELS, "roles": tenant_forms.ROLE_LABELS,
+        "buttons": forms.ACTION_BUTTONS, "reasons": forms.reason_choices(),
+        "assignees": requests_service.assignees(db.session, req),
+        "extension_open": deadlines.extension_allowed(req.clock_start, day),
+        "extension_until": deadlines.due_date(req.clock_start),
+        "earlier": earlier, "field_label": requests_service.field_label(req.field_key),
+        "current_value": _current_value(req), "targets": requests_service.target_choices(db.session, tenant.id),
+        "letters": db.session.scalars(select(Letter).options(defer(Letter.pdf))
+                                      .where(Letter.request_id == req.id).order_by(Letter.id)).all(),
+        "notices": db.session.scalars(select(RecipientNotice).where(RecipientNotice.request_id == req.id)
+                                      .order_by(RecipientNotice.id)).all(),
+        "restrictions": db.session.scalars(select(Restriction).where(
+            Restriction.tenant_id == tenant.id, Restriction.active.is_(True)).order_by(Restriction.id)).all(),
+        "may_lift": access.can(actor, "extend_deadline"), "letter_labels": letters.LETTER_KIND_LABELS,
+    }
+
+
+def _current_value(req: PrivacyRequest) -> str | None:
+    found = catalogue.find_field(req.field_key or "")
+    if found is None:
+        return None
+    _cat, section, f = found
+    obj = requests_service._record(db.session, req.tenant, section, requests_service.record_of(req))
+    if obj is None:
+        return None
+    from portal.formatting import format_value
+
+    return format_value(getattr(obj, f.path), f.type, current_lang(), f.choices)
+
+
+@bp.route("/requests/register", methods=["GET", "POST"])
+@requires("register_request")
+def register_request() -> Any:
+    actor = current_actor()
+    form = forms.RegisterForm().setup([(k, catalogue.REQUEST_KIND_LABELS[k]) for k in workflow.KINDS])
+    status = 200
+    if request.method == "GET":
+        form.tenant_number.data = (request.args.get("tenant") or "")[:40]
+        form.received_on.data = day_iso = today().isoformat()
+        del day_iso
+    elif form.validate_on_submit():
+        number = (form.tenant_number.data or "").strip()
+        tenant = db.session.scalar(select(Tenant).where(Tenant.tenant_number == number,
+                                                        access.scope_condition(actor))) if number else None
+        received = None
+        if tenant is None:
+            form.tenant_number.errors = [_("No tenant with this number among the tenants you handle.")]
+        try:
+            received = workflow.parse_value("date", form.received_on.data, today=today())
+        except workflow.BadValue as exc:
+            form.received_on.errors = [tenant_forms.error_text(requests_service.Invalid("received_on", exc.code))]
+        if tenant is not None and received is not None:
+            try:
+                done = requests_service.create(
+                    db.session, tenant, actor, kind=form.kind.data or "", details=form.details.data,
+                    today=today(), field_key=form.field.data, proposed_value=form.proposed_value.data,
+                    record_id=(form.record.data or "").strip() or None,
+                    targets=request.form.getlist("targets"),
+                    channel=form.channel.data if form.channel.data in ("post", "email") else "post",
+                    received_on=received, identity_verified=bool(form.identity_verified.data),
+                    identity_note=form.identity_note.data, portal_url=request.host_url)
+            except requests_service.Invalid as exc:
+                db.session.rollback()
+                target = getattr(form, {"targets": "details"}.get(exc.field, exc.field), form.details)
+                target.errors = list(target.errors or []) + [tenant_forms.error_text(exc)]
+            except requests_service.Forbidden:
+                db.session.rollback()
+                abort(403)
+            else:
+                db.session.commit()
+                requests_service.send_mails(done.mails, current_app.config, current_app.instance_path)
+                flash(_("Request %(ref)s registered; answer due by %(day)s.", ref=done.request.ref,
+                        day=fmt_date(done.request.due_on, current_lang())), "success")
+                return redirect(url_for("staff.request_detail", ref=done.request.ref), 303)
+        status = 400
+    else:
+        status = 400
+    return render_template("staff/requests_register.html", form=form), status

@@ -1,0 +1,182 @@
+"""The tenant's privacy requests: /me/requests (list), /me/requests/new (file one),
+/me/requests/<ref> (follow it, add information, withdraw). Thin views over
+services/requests.py; another tenant's reference answers 404."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import defer
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal import catalogue, deadlines
+from portal.requests import workflow
+from portal.db import db
+from portal.formatting import PARIS
+from portal.web.guards import requires
+from portal.models import FieldChange, Letter, PrivacyRequest, RecipientNotice
+from portal.requests import service as requests_service
+from portal.web.tenant import request_forms as forms
+from portal.web.tenant.views import bp, own_tenant
+from portal.web.app import current_actor
+
+
+def today() -> Any:
+    return datetime.now(PARIS).date()
+
+
+def _portal_url() -> str:
+    return request.host_url
+
+
+@bp.route("/requests")
+@requires("file_request")
+def requests() -> Any:
+    tenant = own_tenant()
+    rows = db.session.scalars(select(PrivacyRequest).where(PrivacyRequest.tenant_id == tenant.id)
+                              .order_by(PrivacyRequest.received_on.desc(), PrivacyRequest.id.desc())).all()
+    return render_template("tenant/requests.html", rows=rows, today=today(), workflow=workflow,
+                           deadlines=deadlines)
+
+
+@bp.route("/requests/new", methods=["GET", "POST"])
+@requires("file_request")
+def new_request() -> Any:
+    tenant = own_tenant()
+    form = forms.NewRequestForm().setup(requests_service.target_choices(db.session, tenant.id))
+    status = 200
+    if request.method == "GET":
+        kind = request.args.get("kind", "")
+        form.kind.data = kind if kind in workflow.KINDS else None
+        field = request.args.get("field", "")
+        if catalogue.find_field(field):
+            form.field.data = field
+        record = request.args.get("record", "")
+        form.record.data = record if record.isdigit() and len(record) < 12 else ""
+        target = request.args.get("target", "")
+        if workflow.parse_target(target):
+            form.targets.data = [target]
+    elif form.validate_on_submit():
+        try:
+            done = requests_service.create(
+                db.session, tenant, current_actor(), kind=form.kind.data or "", details=form.details.data,
+                today=today(), field_key=form.field.data, proposed_value=form.proposed_value.data,
+                record_id=form.record.data or None, targets=form.targets.data or [],
+                portal_url=_portal_url())
+        except requests_service.Invalid as exc:
+            db.session.rollback()
+            _field_errors(form, exc)
+            status = 400
+        else:
+            db.session.commit()
+            requests_service.send_mails(done.mails, current_app.config, current_app.instance_path)
+            if done.duplicate:
+                flash(_("You had just sent this request: it is filed once, as %(ref)s.", ref=done.request.ref),
+                      "warning")
+            else:
+                flash(_("Your request %(ref)s is filed. We will answer by %(day)s at the latest.",
+                        ref=done.request.ref, day=_fmt(done.request.due_on)), "success")
+            return redirect(url_for("tenant.request_detail", ref=done.request.ref))
+    else:
+        status = 400
+    current = _current_value(tenant, form.field.data, form.record.data)
+    return render_template("tenant/requests_new.html", form=form, help=forms.KIND_HELP,
+                           current=current), status
+
+
+def _fmt(day: Any) -> str:
+    from portal.formatting import fmt_date
+    from portal.web.app import current_lang
+
+    return fmt_date(day, current_lang())
+
+
+def _field_errors(form: Any, exc: requests_service.Invalid) -> None:
+    name = {"received_on": "details"}.get(exc.field, exc.field)
+    target = getattr(form, name, None)
+    if target is None or not hasattr(target, "errors"):
+        target = form.details
+    target.errors = list(target.errors or []) + [forms.error_text(exc)]
+
+
+def _current_value(tenant: Any, field_key: str | None, record: str | None) -> str | None:
+    """The value we hold now for the field being corrected (shown beside the form)."""
+    found = catalogue.find_field(field_key or "")
+    if found is None:
+        return None
+    _cat, section, f = found
+    obj = requests_service._record(db.session, tenant, section, record or None)
+    if obj is None:
+        return None
+    from portal.formatting import format_value
+    from portal.web.app import current_lang
+
+    return format_value(getattr(obj, f.path), f.type, current_lang(), f.choices)
+
+
+@bp.route("/requests/<ref>", methods=["GET", "POST"])
+@requires("file_request")
+def request_detail(ref: str) -> Any:
+    own_tenant()
+    actor = current_actor()
+    req = requests_service.tenant_request(db.session, actor, ref)
+    if req is None:
+        abort(404)
+    form = forms.StepForm()
+    status = 200
+    if request.method == "POST" and form.validate_on_submit():
+        action = form.action.data
+        try:
+            if action == "provide_info":
+                done = requests_service.provide_info(db.session, req, actor, form.message.data, today(),
+                                                     form.version.data, _portal_url())
+                message = _("Thank you: the information is sent. We will answer by %(day)s at the latest.",
+                            day=_fmt(done.request.due_on))
+            elif action == "withdraw":
+                done = requests_service.withdraw(db.session, req, actor, form.message.data,
+                                                 form.version.data, _portal_url())
+                message = _("Your request is withdrawn.")
+            else:
+                raise requests_service.Invalid("action", "action")
+            db.session.commit()
+        except requests_service.Invalid as exc:
+            db.session.rollback()
+            form.message.errors = [forms.error_text(exc if exc.field != "message" or action != "provide_info"
+                                                    else requests_service.Invalid("provide_message", exc.code,
+                                                                                  **exc.params))]
+            status = 400
+        except (requests_service.Stale, StaleDataError):
+            db.session.rollback()
+            flash(_("This request was changed meanwhile. Nothing was saved: check it as it is now "
+                    "and try again."), "error")
+            return redirect(url_for("tenant.request_detail", ref=ref)), 303
+        except workflow.NotAllowed:
+            db.session.rollback()
+            flash(_("This is not possible any more in the request's current state. Nothing was saved."),
+                  "error")
+            return redirect(url_for("tenant.request_detail", ref=ref)), 303
+        else:
+            requests_service.send_mails(done.mails, current_app.config, current_app.instance_path)
+            flash(message, "success")
+            return redirect(url_for("tenant.request_detail", ref=ref))
+        req = requests_service.tenant_request(db.session, actor, ref) or abort(404)
+    elif request.method == "POST":
+        status = 400
+    return render_template("tenant/requests_detail.html", req=req, form=form, today=today(),
+                           **_detail_context(req)), status
+
+
+def _detail_context(req: PrivacyRequest) -> dict[str, Any]:
+    letters = db.session.scalars(select(Letter).options(defer(Letter.pdf)).where(Letter.request_id == req.id)
+                                 .order_by(Letter.issued_at, Letter.id)).all()
+    notices = db.session.scalars(select(RecipientNotice).where(RecipientNotice.request_id == req.id)
+                                 .order_by(RecipientNotice.id)).all()
+    changes = db.session.scalars(select(FieldChange).where(FieldChange.request_id == req.id)
+                                 .order_by(FieldChange.id)).all()
+    return {"events": req.events, "letters": letters, "notices": notices, "changes": changes,
+            "field_label": requests_service.field_label(req.field_key), "workflow": workflow,
+            "deadlines": deadlines, "labels": forms.ACTION_LABELS, "roles": forms.ROLE_LABELS}
