@@ -7,16 +7,15 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, g, render_template, request, session, url_for
+from flask import Flask, render_template, request, url_for
 from flask_babel import get_translations
-from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from portal import access, catalogue, formatting
+from portal import catalogue, formatting
 from portal.db import db
 from portal.extensions import babel, csrf, limiter, login_manager
-from portal.i18n import current_locale
+from portal.web.context import current_lang, page_arguments, select_locale
 from portal.models import User
 
 
@@ -41,32 +40,10 @@ def init_app(app: Flask) -> None:
     register_commands(app)
 
 
-def select_locale() -> str:
-    """?lang= wins and sticks (session); then the account's language; then French."""
-    langs = ("fr", "en")
-    try:
-        asked = request.args.get("lang")
-    except RuntimeError:  # no request (CLI, documents): French unless forced
-        return "fr"
-    if asked in langs:
-        session["lang"] = asked
-        return asked
-    if session.get("lang") in langs:
-        return session["lang"]
-    if current_user and current_user.is_authenticated and current_user.language in langs:
-        return current_user.language
-    return "fr"
 
 
-def current_lang() -> str:
-    return str(current_locale() or "fr")
 
 
-def page_arguments() -> dict[str, int]:
-    """The page asked for each section of a file: ?page.payments.payments=3 →
-    {"payments.payments": 3}; garbage is ignored."""
-    return {key[5:]: min(int(value), 10**6) for key, value in request.args.items()
-            if key.startswith("page.") and value.isdigit()}
 
 
 def _init_login(app: Flask) -> None:
@@ -86,22 +63,21 @@ def _init_login(app: Flask) -> None:
         return user
 
 
-def current_actor() -> access.Actor:
-    """The access.Actor of the logged-in user, built once per request."""
-    if "actor" not in g:
-        g.actor = access.actor_for(db.session, current_user)
-    return g.actor
 
 
 def _register_blueprints(app: Flask) -> None:
-    from portal.web.admin.views import bp as admin_bp
-    from portal.web.auth.views import bp as auth_bp
-    from portal.web.documents.views import bp as documents_bp
-    from portal.web.staff.views import bp as staff_bp
-    from portal.web.tenant.views import bp as tenant_bp
+    # Importing a blueprint's view modules registers their routes on its `bp`.
+    from portal.web import admin, auth, documents, staff, tenant
+    from portal.web.admin import views as _admin_views  # noqa: F401
+    from portal.web.auth import account as _auth_account, views as _auth_views  # noqa: F401
+    from portal.web.documents import views as _documents_views  # noqa: F401
+    from portal.web.staff import (audit as _audit, dashboard as _dashboard, notes as _notes,  # noqa: F401
+                                  requests as _requests, tenants as _tenants)
+    from portal.web.tenant import (access_log as _access_log, requests as _tenant_requests,  # noqa: F401
+                                   views as _tenant_views)
 
-    for bp in (auth_bp, tenant_bp, staff_bp, admin_bp, documents_bp):
-        app.register_blueprint(bp)
+    for package in (auth, tenant, staff, admin, documents):
+        app.register_blueprint(package.bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -10,6 +10,7 @@ from flask import abort
 from flask_login import current_user
 
 from portal import access
+from portal.web.context import current_actor
 
 
 def requires(action: str) -> Callable:
@@ -19,7 +20,6 @@ def requires(action: str) -> Callable:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             from portal.extensions import login_manager
-            from portal.web.app import current_actor
 
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()

@@ -11,6 +11,7 @@ from portal.i18n import lazy_gettext as _l
 from flask_login import current_user
 
 from portal import access
+from portal.web.context import current_actor
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,6 @@ MENU: tuple[NavItem, ...] = (
 
 
 def nav_items() -> list[dict[str, Any]]:
-    from portal.web.app import current_actor
 
     if not current_user.is_authenticated:
         return []

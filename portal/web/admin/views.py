@@ -6,18 +6,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal.accounts import staff as staff_service
 from portal.web.admin.forms import ROLE_LABELS, EditStaffForm, NewStaffForm, StaffForm
 from portal.db import db
+from portal.web.admin import bp
 from portal.web.guards import requires
 from portal.accounts import tokens
 from portal import mail
-from portal.web.app import current_actor
+from portal.web.context import current_actor
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 SET_PASSWORD_DAYS = 7
 ERRORS = {

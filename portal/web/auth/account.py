@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from portal.web.auth.forms import ActivationForm, ChangePasswordForm, CodeForm, ForgotForm, NewPasswordFields
-from portal.web.auth.views import bp, home_for
+from portal.web.auth import bp
+from portal.web.auth.views import home_for
 from portal.db import db
 from portal.models import User
 from portal.accounts import activation, passwords

@@ -6,18 +6,18 @@ from __future__ import annotations
 import math
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from portal.web.auth.forms import CodeForm, LoginForm
 from portal.db import db
+from portal.web.auth import bp
 from portal.models import User
 from portal.web import sessions, throttle
 from portal.accounts import twofactor
 from portal.accounts import service as accounts
 
-bp = Blueprint("auth", __name__)
 
 
 HOMES = {"tenant": "tenant.home", "admin": "admin.staff_list", "caretaker": "staff.tenants"}
@@ -146,4 +146,3 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
-from portal.web.auth import account  # noqa: E402,F401  (registers the account pages on bp)

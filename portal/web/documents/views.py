@@ -6,22 +6,22 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal import access, pdf
 from portal.db import db
+from portal.web.documents import bp
 from portal.web.guards import requires
 from portal.models import PrivacyRequest
 from portal.models._base import utcnow
 from portal.audit import chain as audit
 from portal.file import csv_zip as csv_export, pdf_copy as documents
 from portal.requests import letters
-from portal.web.tenant.views import own_file, own_tenant
-from portal.web.app import current_actor, current_lang
+from portal.web.context import own_file, own_tenant
+from portal.web.context import current_actor, current_lang
 
-bp = Blueprint("documents", __name__)
 log = logging.getLogger(__name__)
 
 

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from portal.db import db
 from portal.web.guards import requires
 from portal.audit import access_log
-from portal.web.staff.views import bp
+from portal.web.staff import bp
 
 PAGE_SIZE = 50
 

@@ -16,8 +16,8 @@ from portal.db import db
 from portal.formatting import PARIS
 from portal.web.guards import requires
 from portal.requests import stats
-from portal.web.staff.views import bp
-from portal.web.app import current_actor, current_lang
+from portal.web.staff import bp
+from portal.web.context import current_actor, current_lang
 
 
 def _charts(board: stats.Dashboard, lang: str) -> dict[str, object]:

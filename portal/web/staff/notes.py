@@ -19,8 +19,8 @@ from portal.web.guards import requires
 from portal.models import Tenant
 from portal.notes import service as notes_service
 from portal.notes.service import JUSTIFICATION_MAX_CHARS, NOTE_MAX_CHARS, REASON_MAX_CHARS, TITLE_MAX_CHARS, Flagged
-from portal.web.staff.views import bp
-from portal.web.app import current_actor
+from portal.web.staff import bp
+from portal.web.context import current_actor
 
 # What the scanner's categories mean, for the writer and the DPO.
 CATEGORY_LABELS = {

@@ -12,7 +12,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringFi
 
 from portal.requests import workflow
 from portal.requests.letters import REFUSAL_REASONS as REASON_TEXTS
-from portal.web.tenant.request_forms import MultiCheckboxField, field_choices
+from portal.web.forms import MultiCheckboxField, field_choices
 
 ACTION_BUTTONS: dict[str, Any] = {
     "assign": _l("Assign"),

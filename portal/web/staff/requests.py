@@ -26,9 +26,9 @@ from portal.requests import letters, queue as request_queue
 from portal.file import dossier as dossier_service
 from portal.requests import service as requests_service
 from portal.web.staff import request_forms as forms
-from portal.web.staff.views import bp
-from portal.web.tenant import request_forms as tenant_forms
-from portal.web.app import current_actor, current_lang, page_arguments
+from portal.web.staff import bp
+from portal.web import request_texts as texts
+from portal.web.context import current_actor, current_lang, page_arguments
 
 ANSWER_ACTIONS = ("grant", "partly_grant", "refuse")
 FILE_PAGE_SIZE = 10
@@ -99,12 +99,12 @@ def _act(req: PrivacyRequest, form: forms.ActionForm) -> Any:
                 config=current_app.config, version=form.version.data, refusal_reason=form.refusal_reason.data,
                 assignee_id=form.assignee.data, targets=targets, portal_url=request.host_url)
             mails = done.mails
-            done_text = _("Done: %(step)s.", step=tenant_forms.ACTION_LABELS.get(action, action))
+            done_text = _("Done: %(step)s.", step=texts.ACTION_LABELS.get(action, action))
         db.session.commit()
     except requests_service.Invalid as exc:
         db.session.rollback()
         return {"form": where if exc.field != "action" else "top", "field": exc.field,
-                "text": tenant_forms.error_text(exc)}, 400
+                "text": texts.error_text(exc)}, 400
     except (requests_service.Stale, StaleDataError):
         db.session.rollback()
         flash(_("This request was changed meanwhile by someone else. Nothing was saved: check the "
@@ -162,7 +162,7 @@ def _context(req: PrivacyRequest, form: forms.ActionForm, error: dict[str, str] 
     return {
         "req": req, "tenant": tenant, "form": form, "error": error, "today": day, "dossier": snapshot,
         "events": events, "names": names, "actions": actions, "workflow": workflow, "deadlines": deadlines,
-        "labels": tenant_forms.ACTION_LABELS, "roles": tenant_forms.ROLE_LABELS,
+        "labels": texts.ACTION_LABELS, "roles": texts.ROLE_LABELS,
         "buttons": forms.ACTION_BUTTONS, "reasons": forms.reason_choices(),
         "assignees": requests_service.assignees(db.session, req),
         "extension_open": deadlines.extension_allowed(req.clock_start, day),
@@ -212,7 +212,7 @@ def register_request() -> Any:
         try:
             received = workflow.parse_value("date", form.received_on.data, today=today())
         except workflow.BadValue as exc:
-            form.received_on.errors = [tenant_forms.error_text(requests_service.Invalid("received_on", exc.code))]
+            form.received_on.errors = [texts.error_text(requests_service.Invalid("received_on", exc.code))]
         if tenant is not None and received is not None:
             try:
                 done = requests_service.create(
@@ -226,7 +226,7 @@ def register_request() -> Any:
             except requests_service.Invalid as exc:
                 db.session.rollback()
                 target = getattr(form, {"targets": "details"}.get(exc.field, exc.field), form.details)
-                target.errors = list(target.errors or []) + [tenant_forms.error_text(exc)]
+                target.errors = list(target.errors or []) + [texts.error_text(exc)]
             except requests_service.Forbidden:
                 db.session.rollback()
                 abort(403)

@@ -25,8 +25,8 @@ from portal.models import Tenant
 from portal.audit import access_log
 from portal.tenancy import search as tenant_search
 from portal.file import dossier as dossier_service
-from portal.web.staff.views import bp
-from portal.web.app import current_actor, current_lang, page_arguments
+from portal.web.staff import bp
+from portal.web.context import current_actor, current_lang, page_arguments
 
 PAGE_SIZE = 20
 SEARCH_PAGE_SIZE = 25

@@ -10,7 +10,8 @@ from flask import current_app, render_template, request
 from portal.db import db
 from portal.web.guards import requires
 from portal.audit import access_log as access_log_service
-from portal.web.tenant.views import bp, own_tenant
+from portal.web.tenant import bp
+from portal.web.context import own_tenant
 
 PAGE_SIZE = 25
 

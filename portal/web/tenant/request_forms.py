@@ -1,80 +1,14 @@
-"""Forms of the tenant's request pages, and the sentences for every problem the request
-service reports (services.requests.Invalid codes), shared with the staff forms."""
+"""Forms of the tenant's request pages."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 
 from portal import catalogue
 from portal.requests import workflow
-from portal.requests import service as requests_service
-
-# What each kind means, in plain words (PRODUCT.md §4).
-KIND_HELP = {
-    "access": _l("Get a copy of everything we hold about you, why we hold it and who receives it (Art. 15)."),
-    "rectification": _l("Ask us to correct a piece of data that is wrong or incomplete (Art. 16)."),
-    "erasure": _l("Ask us to delete data we no longer need or should not hold (Art. 17). "
-                  "Some data must be kept by law: we will tell you which."),
-    "restriction": _l("Ask us to stop using some data while a question about it is settled (Art. 18)."),
-    "portability": _l("Get the data you gave us in a file you can reuse elsewhere (Art. 20)."),
-    "objection": _l("Object to a use of your data, for reasons relating to your situation (Art. 21)."),
-}
-
-ERRORS: dict[str, Any] = {
-    "kind": _l("Choose the kind of request from the list."),
-    "field": _l("Choose the data to correct from the list."),
-    "record": _l("This record is not part of your file."),
-    "empty": _l("Give the correct value."),
-    "required": _l("This field is required."),
-    "too_long": _l("This text is too long: %(length)s characters, %(max)s at most."),
-    "email": _l("Enter an e-mail address like name@example.org."),
-    "phone": _l("Enter a phone number like 01 23 45 67 89, or +44 20 7946 0958 from abroad."),
-    "date": _l("Enter a date like 31/12/1980."),
-    "date_range": _l("Enter a date between 1900 and today."),
-    "int": _l("Enter a whole number."),
-    "money": _l("Enter an amount in euros, like 1234.50."),
-    "choice": _l("Choose one of the values offered."),
-    "one_line": _l("Write the value on one line."),
-    "same": _l("This is already the value we hold."),
-    "target": _l("One of the records named is not part of your file."),
-    "restrict_none": _l("Name the data to restrict (tick at least one category)."),
-    "future": _l("The date of receipt cannot be in the future."),
-    "assignee": _l("Choose a member of staff who may process this request."),
-    "notice": _l("This recipient is not part of this request."),
-    "restriction": _l("This restriction is not in force for this tenant."),
-    "action": _l("Choose an action from the list."),
-    "unknown": _l("Choose a legal reason from the list."),
-}
-# Sharper wording for some fields.
-FIELD_ERRORS: dict[tuple[str, str], Any] = {
-    ("details", "required"): _l("Describe your request."),
-    ("message", "required"): _l("Write a message."),
-    ("refusal_reason", "required"): _l("Choose the legal reason for the refusal."),
-    ("identity_note", "required"): _l("Say how the identity was checked."),
-    ("provide_message", "required"): _l("Write the information we asked for."),
-}
-
-
-def error_text(exc: requests_service.Invalid) -> str:
-    """The sentence for a service's Invalid error, in the user's language."""
-    text = FIELD_ERRORS.get((exc.field, exc.code)) or ERRORS.get(exc.code, ERRORS["required"])
-    return str(text) % exc.params if exc.params else str(text)
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def field_choices() -> list[tuple[str, str]]:
-    return [("", _l("Choose…"))] + [(key, f"{cat.title} — {f.label}") for key, cat, f in
-                                     catalogue.rectifiable_fields()]
-
+from portal.web.forms import MultiCheckboxField, field_choices
 
 class NewRequestForm(FlaskForm):
     # Choices are checked by the service, so that an unknown value gets our own message.
@@ -98,27 +32,3 @@ class StepForm(FlaskForm):
     action = HiddenField()
     version = HiddenField()
     message = TextAreaField(_l("Your message"))
-
-# The steps of a request's history, as people read them.
-ACTION_LABELS: dict[str, Any] = {
-    "submit": _l("Request filed on the portal"),
-    "register": _l("Request registered by our staff"),
-    "assign": _l("Handled by a member of staff"),
-    "request_info": _l("Information asked for"),
-    "provide_info": _l("Information sent"),
-    "extend": _l("Time to answer extended"),
-    "grant": _l("Granted"),
-    "granted": _l("Granted"),
-    "partly_grant": _l("Partly granted"),
-    "partly_granted": _l("Partly granted"),
-    "refuse": _l("Refused"),
-    "refused": _l("Refused"),
-    "close": _l("Closed"),
-    "withdraw": _l("Withdrawn"),
-    "recipient_told": _l("Recipient told of the change (Art. 19)"),
-    "lift_restriction": _l("Restriction lifted"),
-}
-ROLE_LABELS: dict[str, Any] = {
-    "tenant": _l("Tenant"), "manager": _l("Rental manager"), "dpo": _l("Data-protection officer"),
-    "caretaker": _l("Building caretaker"), "admin": _l("IT administrator"),
-}

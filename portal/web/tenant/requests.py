@@ -20,9 +20,11 @@ from portal.formatting import PARIS
 from portal.web.guards import requires
 from portal.models import FieldChange, Letter, PrivacyRequest, RecipientNotice
 from portal.requests import service as requests_service
+from portal.web import request_texts as texts
 from portal.web.tenant import request_forms as forms
-from portal.web.tenant.views import bp, own_tenant
-from portal.web.app import current_actor
+from portal.web.tenant import bp
+from portal.web.context import own_tenant
+from portal.web.context import current_actor
 
 
 def today() -> Any:
@@ -84,13 +86,13 @@ def new_request() -> Any:
     else:
         status = 400
     current = _current_value(tenant, form.field.data, form.record.data)
-    return render_template("tenant/requests_new.html", form=form, help=forms.KIND_HELP,
+    return render_template("tenant/requests_new.html", form=form, help=texts.KIND_HELP,
                            current=current), status
 
 
 def _fmt(day: Any) -> str:
     from portal.formatting import fmt_date
-    from portal.web.app import current_lang
+    from portal.web.context import current_lang
 
     return fmt_date(day, current_lang())
 
@@ -100,7 +102,7 @@ def _field_errors(form: Any, exc: requests_service.Invalid) -> None:
     target = getattr(form, name, None)
     if target is None or not hasattr(target, "errors"):
         target = form.details
-    target.errors = list(target.errors or []) + [forms.error_text(exc)]
+    target.errors = list(target.errors or []) + [texts.error_text(exc)]
 
 
 def _current_value(tenant: Any, field_key: str | None, record: str | None) -> str | None:
@@ -113,7 +115,7 @@ def _current_value(tenant: Any, field_key: str | None, record: str | None) -> st
     if obj is None:
         return None
     from portal.formatting import format_value
-    from portal.web.app import current_lang
+    from portal.web.context import current_lang
 
     return format_value(getattr(obj, f.path), f.type, current_lang(), f.choices)
 
@@ -145,7 +147,7 @@ def request_detail(ref: str) -> Any:
             db.session.commit()
         except requests_service.Invalid as exc:
             db.session.rollback()
-            form.message.errors = [forms.error_text(exc if exc.field != "message" or action != "provide_info"
+            form.message.errors = [texts.error_text(exc if exc.field != "message" or action != "provide_info"
                                                     else requests_service.Invalid("provide_message", exc.code,
                                                                                   **exc.params))]
             status = 400
@@ -179,4 +181,4 @@ def _detail_context(req: PrivacyRequest) -> dict[str, Any]:
                                  .order_by(FieldChange.id)).all()
     return {"events": req.events, "letters": letters, "notices": notices, "changes": changes,
             "field_label": requests_service.field_label(req.field_key), "workflow": workflow,
-            "deadlines": deadlines, "labels": forms.ACTION_LABELS, "roles": forms.ROLE_LABELS}
+            "deadlines": deadlines, "labels": texts.ACTION_LABELS, "roles": texts.ROLE_LABELS}

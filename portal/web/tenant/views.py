@@ -3,41 +3,22 @@
 from __future__ import annotations
 
 import orjson
-from flask import Blueprint, Response, abort, current_app, render_template
+from flask import Response, abort, current_app, render_template
 from flask_login import current_user
 
 from portal import catalogue
 from portal.db import db, read_only
+from portal.web.tenant import bp
 from portal.web.guards import requires
-from portal.models import Tenant
 from portal.models._base import utcnow
-from portal.file import dossier as dossier_service
 from portal.file import exports
 from portal.file import home as home_service
-from portal.web.app import current_actor, current_lang, page_arguments
+from portal.web.context import current_actor, current_lang, own_file, page_arguments
 
-bp = Blueprint("tenant", __name__, url_prefix="/me")
 
 PAGE_SIZE = 20
 
 
-def own_tenant() -> Tenant:
-    tenant = db.session.get(Tenant, current_user.tenant_id) if current_user.tenant_id else None
-    if tenant is None:
-        abort(404)
-    return tenant
-
-
-def own_file() -> tuple[dossier_service.FileOwner, dossier_service.Dossier]:
-    """The signed-in tenant and their whole file (every row), read in one batch; 404 when
-    the account has no tenant row. What the exports are made of."""
-    found = dossier_service.collect_by_id(db.session, current_user.tenant_id, current_actor(), current_lang(),
-                                          override_path=current_app.config["CATALOGUE_OVERRIDES"]
-                                          ) if current_user.tenant_id else None
-    if found is None:
-        abort(404)
-    tenant, snapshot, _ = found
-    return tenant, snapshot
 
 
 @bp.route("")
@@ -71,5 +52,3 @@ def category_or_404(key: str) -> catalogue.Category:
     return catalogue.get(key)
 
 
-from portal.web.tenant import requests as _requests  # noqa: E402,F401  (registers /me/requests…)
-from portal.web.tenant import access_log as _access_log  # noqa: E402,F401  (registers /me/access-log)

@@ -1,0 +1,68 @@
+"""What every blueprint needs about the current request: the language, the acting user
+as an access.Actor, the page arguments of a file page and the signed-in tenant's own
+file. Blueprints share helpers through this module, never through each other."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, g, request, session
+from flask_login import current_user
+
+from portal import access
+from portal.db import db
+from portal.file import dossier as dossier_service
+from portal.i18n import current_locale
+from portal.models import Tenant
+
+
+def select_locale() -> str:
+    """?lang= wins and sticks (session); then the account's language; then French."""
+    langs = ("fr", "en")
+    try:
+        asked = request.args.get("lang")
+    except RuntimeError:  # no request (CLI, documents): French unless forced
+        return "fr"
+    if asked in langs:
+        session["lang"] = asked
+        return asked
+    if session.get("lang") in langs:
+        return session["lang"]
+    if current_user and current_user.is_authenticated and current_user.language in langs:
+        return current_user.language
+    return "fr"
+
+
+def current_lang() -> str:
+    return str(current_locale() or "fr")
+
+
+def page_arguments() -> dict[str, int]:
+    """The page asked for each section of a file: ?page.payments.payments=3 →
+    {"payments.payments": 3}; garbage is ignored."""
+    return {key[5:]: min(int(value), 10**6) for key, value in request.args.items()
+            if key.startswith("page.") and value.isdigit()}
+
+
+def current_actor() -> access.Actor:
+    """The access.Actor of the logged-in user, built once per request."""
+    if "actor" not in g:
+        g.actor = access.actor_for(db.session, current_user)
+    return g.actor
+
+
+def own_tenant() -> Tenant:
+    tenant = db.session.get(Tenant, current_user.tenant_id) if current_user.tenant_id else None
+    if tenant is None:
+        abort(404)
+    return tenant
+
+
+def own_file() -> tuple[dossier_service.FileOwner, dossier_service.Dossier]:
+    """The signed-in tenant and their whole file (every row), read in one batch; 404 when
+    the account has no tenant row. What the exports are made of."""
+    found = dossier_service.collect_by_id(db.session, current_user.tenant_id, current_actor(), current_lang(),
+                                          override_path=current_app.config["CATALOGUE_OVERRIDES"]
+                                          ) if current_user.tenant_id else None
+    if found is None:
+        abort(404)
+    tenant, snapshot, _ = found
+    return tenant, snapshot
