@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from portal.requests import service as requests_service
+from portal.requests import types as request_types
 
 # What each kind means, in plain words (PRODUCT.md §4).
 KIND_HELP = {
@@ -56,7 +56,7 @@ FIELD_ERRORS: dict[tuple[str, str], Any] = {
 }
 
 
-def error_text(exc: requests_service.Invalid) -> str:
+def error_text(exc: request_types.Invalid) -> str:
     """The sentence for a service's Invalid error, in the user's language."""
     text = FIELD_ERRORS.get((exc.field, exc.code)) or ERRORS.get(exc.code, ERRORS["required"])
     return str(text) % exc.params if exc.params else str(text)

@@ -14,7 +14,8 @@ from portal import access, deadlines
 from portal.formatting import fmt_date
 from portal.models import (AuditEntry, Letter, Note, PrivacyRequest, RecipientNotice, Restriction, Tenant,
                            User)
-from portal.requests import service as requests_service
+from portal.requests import answering
+from portal.requests import types as request_types
 from tests.conftest import login
 from tests.requests.helpers import (CAMILLE, CARETAKER, DPO, JOHN, KARIM, MANAGER, file_request, load,
                                     mails_about, switch, text)
@@ -74,12 +75,12 @@ def test_extension_on_the_last_day_of_the_first_month_is_still_possible(app, dbs
     with app.app_context():
         dpo = dbs.scalar(select(User).where(User.email == DPO))
         actor = access.actor_for(dbs, dpo)
-        with pytest.raises(requests_service.ExtensionRefused):
-            requests_service.act(dbs, req, actor, "extend", message="Complex.", today=date(2026, 3, 3),
+        with pytest.raises(request_types.ExtensionRefused):
+            answering.act(dbs, req, actor, "extend", message="Complex.", today=date(2026, 3, 3),
                                  config=app.config)
         dbs.rollback()
         req = load(dbs, "DPR-TEST-EXT02")
-        requests_service.act(dbs, req, actor, "extend", message="Complex.", today=date(2026, 3, 2),
+        answering.act(dbs, req, actor, "extend", message="Complex.", today=date(2026, 3, 2),
                              config=app.config)
     assert req.due_on == deadlines.due_date(received, extended=True) == date(2026, 4, 30)
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal import access
 from portal.db import Database
 from portal.models import PrivacyRequest, RequestEvent, User
-from portal.requests import service as requests_service
+from portal.requests import answering
 from tests.conftest import DEMO_PASSWORD, build_app
 
 
@@ -74,7 +74,7 @@ def test_concurrent_flush_raises_stale_data_and_keeps_the_first(own_app):
         req_a = a.scalar(select(PrivacyRequest).where(PrivacyRequest.ref == ref))
         dpo = a.scalar(select(User).where(User.email == "dpo@example.org"))
         actor = access.actor_for(a, dpo)
-        requests_service.act(a, req_a, actor, "assign", message="", today=date.today(), config=own_app.config)
+        answering.act(a, req_a, actor, "assign", message="", today=date.today(), config=own_app.config)
         a.commit()
         req_b.status = "answered"
         req_b.outcome = "granted"

@@ -25,6 +25,9 @@ from portal.audit import chain as audit
 from portal.requests import letters, queue as request_queue
 from portal.file import dossier as dossier_service
 from portal.requests import service as requests_service
+from portal.requests import answering
+from portal.requests import mails as request_mails
+from portal.requests import types as request_types
 from portal.web.staff import request_forms as forms
 from portal.web.staff import bp
 from portal.web import request_texts as texts
@@ -85,27 +88,27 @@ def _act(req: PrivacyRequest, form: forms.ActionForm) -> Any:
     where = _form_of(action)
     try:
         if action == "notify_recipient":
-            requests_service.tick_recipient(db.session, req, actor, form.notice_id.data)
+            answering.tick_recipient(db.session, req, actor, form.notice_id.data)
             mails: list = []
             done_text = _("Recipient marked as told.")
         elif action == "lift_restriction":
-            requests_service.lift_restriction(db.session, req, actor, form.restriction_id.data)
+            answering.lift_restriction(db.session, req, actor, form.restriction_id.data)
             mails = []
             done_text = _("Restriction lifted.")
         else:
             targets = form.targets.data if "targets" in request.form else None
-            done = requests_service.act(
+            done = answering.act(
                 db.session, req, actor, action, message=form.message.data, today=today(),
                 config=current_app.config, version=form.version.data, refusal_reason=form.refusal_reason.data,
                 assignee_id=form.assignee.data, targets=targets, portal_url=request.host_url)
             mails = done.mails
             done_text = _("Done: %(step)s.", step=texts.ACTION_LABELS.get(action, action))
         db.session.commit()
-    except requests_service.Invalid as exc:
+    except request_types.Invalid as exc:
         db.session.rollback()
         return {"form": where if exc.field != "action" else "top", "field": exc.field,
                 "text": texts.error_text(exc)}, 400
-    except (requests_service.Stale, StaleDataError):
+    except (request_types.Stale, StaleDataError):
         db.session.rollback()
         flash(_("This request was changed meanwhile by someone else. Nothing was saved: check the "
                 "request as it is now and try again."), "error")
@@ -115,25 +118,25 @@ def _act(req: PrivacyRequest, form: forms.ActionForm) -> Any:
         return {"form": "top", "field": "action", "text": _(
             "This action is not possible while the request is “%(status)s”. Nothing was saved.",
             status=catalogue.REQUEST_STATUS_LABELS.get(exc.status, exc.status))}, 409
-    except requests_service.ExtensionRefused as exc:
+    except request_types.ExtensionRefused as exc:
         db.session.rollback()
         text = (_("The deadline has already been extended once: it cannot be extended again.")
                 if exc.reason == "already" else
                 _("The first month has run out: the deadline can no longer be extended (Art. 12(3))."))
         return {"form": "extend", "field": "message", "text": text}, 409
-    except requests_service.Restricted as exc:
+    except request_types.Restricted as exc:
         db.session.rollback()
         return {"form": where, "field": "", "text": _(
             "This data is restricted (Art. 18): it cannot be changed until the restriction is lifted. "
             "Category: %(category)s.", category=catalogue.get(exc.category_key).title)}, 409
-    except requests_service.Forbidden:
+    except request_types.Forbidden:
         db.session.rollback()
         abort(403)
     except (pdf.PdfError, letters.LetterError):
         db.session.rollback()
         return {"form": where, "field": "", "text": _(
             "The response letter could not be produced, so nothing was saved. Try again in a moment.")}, 503
-    requests_service.send_mails(mails, current_app.config, current_app.instance_path)
+    request_mails.send_mails(mails, current_app.config, current_app.instance_path)
     flash(done_text, "success")
     return redirect(url_for("staff.request_detail", ref=req.ref), 303)
 
@@ -164,7 +167,7 @@ def _context(req: PrivacyRequest, form: forms.ActionForm, error: dict[str, str] 
         "events": events, "names": names, "actions": actions, "workflow": workflow, "deadlines": deadlines,
         "labels": texts.ACTION_LABELS, "roles": texts.ROLE_LABELS,
         "buttons": forms.ACTION_BUTTONS, "reasons": forms.reason_choices(),
-        "assignees": requests_service.assignees(db.session, req),
+        "assignees": answering.assignees(db.session, req),
         "extension_open": deadlines.extension_allowed(req.clock_start, day),
         "extension_until": deadlines.due_date(req.clock_start),
         "earlier": earlier, "field_label": requests_service.field_label(req.field_key),
@@ -184,7 +187,7 @@ def _current_value(req: PrivacyRequest) -> str | None:
     if found is None:
         return None
     _cat, section, f = found
-    obj = requests_service._record(db.session, req.tenant, section, requests_service.record_of(req))
+    obj = requests_service.find_record(db.session, req.tenant, section, requests_service.record_of(req))
     if obj is None:
         return None
     from portal.formatting import format_value
@@ -212,7 +215,7 @@ def register_request() -> Any:
         try:
             received = workflow.parse_value("date", form.received_on.data, today=today())
         except workflow.BadValue as exc:
-            form.received_on.errors = [texts.error_text(requests_service.Invalid("received_on", exc.code))]
+            form.received_on.errors = [texts.error_text(request_types.Invalid("received_on", exc.code))]
         if tenant is not None and received is not None:
             try:
                 done = requests_service.create(
@@ -223,16 +226,16 @@ def register_request() -> Any:
                     channel=form.channel.data if form.channel.data in ("post", "email") else "post",
                     received_on=received, identity_verified=bool(form.identity_verified.data),
                     identity_note=form.identity_note.data, portal_url=request.host_url)
-            except requests_service.Invalid as exc:
+            except request_types.Invalid as exc:
                 db.session.rollback()
                 target = getattr(form, {"targets": "details"}.get(exc.field, exc.field), form.details)
                 target.errors = list(target.errors or []) + [texts.error_text(exc)]
-            except requests_service.Forbidden:
+            except request_types.Forbidden:
                 db.session.rollback()
                 abort(403)
             else:
                 db.session.commit()
-                requests_service.send_mails(done.mails, current_app.config, current_app.instance_path)
+                request_mails.send_mails(done.mails, current_app.config, current_app.instance_path)
                 flash(_("Request %(ref)s registered; answer due by %(day)s.", ref=done.request.ref,
                         day=fmt_date(done.request.due_on, current_lang())), "success")
                 return redirect(url_for("staff.request_detail", ref=done.request.ref), 303)

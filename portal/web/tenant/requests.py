@@ -20,6 +20,8 @@ from portal.formatting import PARIS
 from portal.web.guards import requires
 from portal.models import FieldChange, Letter, PrivacyRequest, RecipientNotice
 from portal.requests import service as requests_service
+from portal.requests import mails as request_mails
+from portal.requests import types as request_types
 from portal.web import request_texts as texts
 from portal.web.tenant import request_forms as forms
 from portal.web.tenant import bp
@@ -69,13 +71,13 @@ def new_request() -> Any:
                 today=today(), field_key=form.field.data, proposed_value=form.proposed_value.data,
                 record_id=form.record.data or None, targets=form.targets.data or [],
                 portal_url=_portal_url())
-        except requests_service.Invalid as exc:
+        except request_types.Invalid as exc:
             db.session.rollback()
             _field_errors(form, exc)
             status = 400
         else:
             db.session.commit()
-            requests_service.send_mails(done.mails, current_app.config, current_app.instance_path)
+            request_mails.send_mails(done.mails, current_app.config, current_app.instance_path)
             if done.duplicate:
                 flash(_("You had just sent this request: it is filed once, as %(ref)s.", ref=done.request.ref),
                       "warning")
@@ -97,7 +99,7 @@ def _fmt(day: Any) -> str:
     return fmt_date(day, current_lang())
 
 
-def _field_errors(form: Any, exc: requests_service.Invalid) -> None:
+def _field_errors(form: Any, exc: request_types.Invalid) -> None:
     name = {"received_on": "details"}.get(exc.field, exc.field)
     target = getattr(form, name, None)
     if target is None or not hasattr(target, "errors"):
@@ -111,7 +113,7 @@ def _current_value(tenant: Any, field_key: str | None, record: str | None) -> st
     if found is None:
         return None
     _cat, section, f = found
-    obj = requests_service._record(db.session, tenant, section, record or None)
+    obj = requests_service.find_record(db.session, tenant, section, record or None)
     if obj is None:
         return None
     from portal.formatting import format_value
@@ -143,15 +145,15 @@ def request_detail(ref: str) -> Any:
                                                  form.version.data, _portal_url())
                 message = _("Your request is withdrawn.")
             else:
-                raise requests_service.Invalid("action", "action")
+                raise request_types.Invalid("action", "action")
             db.session.commit()
-        except requests_service.Invalid as exc:
+        except request_types.Invalid as exc:
             db.session.rollback()
             form.message.errors = [texts.error_text(exc if exc.field != "message" or action != "provide_info"
-                                                    else requests_service.Invalid("provide_message", exc.code,
+                                                    else request_types.Invalid("provide_message", exc.code,
                                                                                   **exc.params))]
             status = 400
-        except (requests_service.Stale, StaleDataError):
+        except (request_types.Stale, StaleDataError):
             db.session.rollback()
             flash(_("This request was changed meanwhile. Nothing was saved: check it as it is now "
                     "and try again."), "error")
@@ -162,7 +164,7 @@ def request_detail(ref: str) -> Any:
                   "error")
             return redirect(url_for("tenant.request_detail", ref=ref)), 303
         else:
-            requests_service.send_mails(done.mails, current_app.config, current_app.instance_path)
+            request_mails.send_mails(done.mails, current_app.config, current_app.instance_path)
             flash(message, "success")
             return redirect(url_for("tenant.request_detail", ref=ref))
         req = requests_service.tenant_request(db.session, actor, ref) or abort(404)

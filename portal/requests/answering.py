@@ -1,0 +1,165 @@
+"""Staff steps on a privacy request: assign, ask, extend, answer, close; Art. 19 notices and lifting restrictions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Iterable, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal import access, deadlines
+from portal.requests import workflow
+from portal.models import (PrivacyRequest, RecipientNotice, Restriction, User)
+from portal.models._base import utcnow
+
+REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
+
+from portal.requests.mails import step_mail
+from portal.requests.rights import erase, rectify, restrict
+from portal.requests.service import audit_step, check_targets, check_text, check_version, may_process, record_event
+from portal.requests.types import Done, ExtensionRefused, Forbidden, Invalid
+
+
+# --- Staff steps ----------------------------------------------------------------------
+
+def act(session: Session, req: PrivacyRequest, actor: access.Actor, action: str, *,
+        message: str | None, today: date, config: Mapping[str, Any], version: Any = None,
+        refusal_reason: str | None = None, assignee_id: Any = None,
+        targets: Iterable[str] | None = None, portal_url: str = "") -> Done:
+    """One staff action of workflow.STAFF_ACTIONS on a request (see the module doc)."""
+    if action not in workflow.STAFF_ACTIONS:
+        raise Invalid("action", "action")
+    if not may_process(session, actor, req):
+        raise Forbidden()
+    check_version(req, version)
+    after = workflow.next_status(action, req.status)
+    text = check_text("message", message, workflow.MESSAGE_MAX, action in workflow.MESSAGE_REQUIRED)
+    reason = (refusal_reason or "").strip()
+    if action in workflow.REASON_REQUIRED:
+        if not reason:
+            raise Invalid("refusal_reason", "required")
+        if reason not in workflow.REFUSAL_REASONS:
+            raise Invalid("refusal_reason", "unknown")
+    before = req.status
+    done = Done(req)
+    categories = ["requests"]
+    detail: dict[str, Any] = {"from": before, "to": after}
+    lang = req.tenant.preferred_language if req.tenant.preferred_language in ("fr", "en") else "fr"
+
+    if action == "assign":
+        req.assigned_to_id = _assignee(session, actor, req, assignee_id)
+        detail["assignee"] = req.assigned_to_id
+    elif action == "extend":
+        if not access.can(actor, "extend_deadline"):
+            raise Forbidden()
+        if req.extended:
+            raise ExtensionRefused("already")
+        if not deadlines.extension_allowed(req.clock_start, today):
+            raise ExtensionRefused("too_late")
+        req.extended = True
+        req.extension_reason = text
+        req.due_on = deadlines.due_date(req.clock_start, True)
+    elif action in workflow.OUTCOME_OF:
+        if action != "refuse":
+            done.summary, cats = _apply(session, req, actor, action, targets, today, lang, config)
+            categories += cats
+        req.outcome = workflow.OUTCOME_OF[action]
+        req.refusal_reason = reason if action in workflow.REASON_REQUIRED else None
+        req.answer = "\n\n".join(x for x in (text, done.summary) if x) or None
+        req.answered_at = utcnow()
+        if req.assigned_to_id is None:
+            req.assigned_to_id = actor.user_id
+        detail.update(outcome=req.outcome, refusal_reason=req.refusal_reason)
+    elif action == "close":
+        req.closed_at = utcnow()
+    if action in ("request_info",) and req.assigned_to_id is None:
+        req.assigned_to_id = actor.user_id
+    req.status = after
+    record_event(session, req, actor, action, before, after, "\n\n".join(x for x in (text, done.summary) if x))
+    audit_step(session, actor, action, req, categories, detail)
+    session.flush()  # a concurrent change surfaces here as StaleDataError
+    letter_kind = workflow.LETTER_OF.get(action)
+    if letter_kind:
+        issue_letter(session, req, letter_kind, actor, lang, config)
+    mail = step_mail(session, req, action, portal_url)
+    done.mails = [mail] if mail else []
+    return done
+
+
+def issue_letter(session: Session, req: PrivacyRequest, kind: str, actor: access.Actor, lang: str,
+                 config: Mapping[str, Any]) -> None:
+    """THE call site of the response letters (services/letters.py, the documents issue)."""
+    from portal.requests import letters
+
+    letters.issue(session, req, kind, actor.user_id, lang, config)
+
+
+def _assignee(session: Session, actor: access.Actor, req: PrivacyRequest, assignee_id: Any) -> int:
+    if assignee_id in (None, "", "me"):
+        return actor.user_id or 0
+    if not str(assignee_id).isdigit() or len(str(assignee_id)) > 12:
+        raise Invalid("assignee", "assignee")
+    user = session.get(User, int(assignee_id))
+    if user is None or not user.is_enabled or req.kind not in access.PROCESSABLE_KINDS.get(user.role, ()):
+        raise Invalid("assignee", "assignee")
+    if not access.in_scope(session, access.actor_for(session, user), req.tenant_id):
+        raise Invalid("assignee", "assignee")
+    return user.id
+
+
+def assignees(session: Session, req: PrivacyRequest) -> list[User]:
+    """Staff members who may process this request (for the assign form)."""
+    users = session.scalars(select(User).where(User.role.in_(list(access.PROCESSABLE_KINDS)),
+                                               User.is_enabled.is_(True)).order_by(User.display_name))
+    return [u for u in users if req.kind in access.PROCESSABLE_KINDS.get(u.role, ())
+            and access.in_scope(session, access.actor_for(session, u), req.tenant_id)]
+
+
+def _apply(session: Session, req: PrivacyRequest, actor: access.Actor, action: str,
+           targets: Iterable[str] | None, today: date, lang: str,
+           config: Mapping[str, Any]) -> tuple[str, list[str]]:
+    """What a (partly) granted request changes in the file: (summary, categories touched)."""
+    tenant = req.tenant
+    override = config.get("CATALOGUE_OVERRIDES")
+    if req.kind == "rectification" and action == "grant":
+        return rectify(session, req, actor, tenant, today, lang, override)
+    if req.kind in ("erasure", "restriction"):
+        chosen = list(targets) if targets is not None and list(targets) else list(req.target_records or [])
+        chosen = check_targets(session, tenant, req.kind, chosen)
+        if req.kind == "erasure":
+            return erase(session, req, tenant, chosen, lang, override)
+        return restrict(session, req, tenant, chosen, lang, override)
+    return "", []
+
+
+
+def tick_recipient(session: Session, req: PrivacyRequest, actor: access.Actor, notice_id: Any) -> RecipientNotice:
+    """Art. 19: staff record that they told a recipient."""
+    if not may_process(session, actor, req):
+        raise Forbidden()
+    notice = session.get(RecipientNotice, int(notice_id)) if str(notice_id).isdigit() else None
+    if notice is None or notice.request_id != req.id:
+        raise Invalid("notice", "notice")
+    if notice.notified_at is None:
+        notice.notified_at = utcnow()
+        notice.notified_by_id = actor.user_id
+        record_event(session, req, actor, "recipient_told", req.status, req.status, notice.recipient)
+        audit_step(session, actor, "recipient_told", req, detail={"recipient": notice.recipient})
+        session.flush()
+    return notice
+
+
+def lift_restriction(session: Session, req: PrivacyRequest, actor: access.Actor, restriction_id: Any) -> Restriction:
+    """Art. 18(3): lift a restriction (the tenant is told)."""
+    if not may_process(session, actor, req) or not access.can(actor, "extend_deadline"):
+        raise Forbidden()
+    item = session.get(Restriction, int(restriction_id)) if str(restriction_id).isdigit() else None
+    if item is None or item.tenant_id != req.tenant_id or not item.active:
+        raise Invalid("restriction", "restriction")
+    item.active = False
+    item.lifted_at = utcnow()
+    record_event(session, req, actor, "lift_restriction", req.status, req.status, item.category_key)
+    audit_step(session, actor, "lift_restriction", req, [item.category_key], {"category": item.category_key})
+    session.flush()
+    return item
