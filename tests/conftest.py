@@ -134,3 +134,34 @@ def as_user(client):
 @pytest.fixture()
 def today() -> date:
     return date.today()
+
+
+# --- Tests that touch no database run once -------------------------------------------
+# scripts/test runs the suite on SQLite, then on PostgreSQL. A test that never opens a
+# database (the deadline arithmetic, the guard, translations, bandit…) proves nothing
+# more the second time, so the PostgreSQL run keeps only the tests that can reach one:
+# those using a fixture built on `app` (client, session, runner…) or another fixture that
+# builds its own app, and those whose module or function can build an app itself
+# (build_app / create_app / app_settings among its names).
+DATABASE_FIXTURES = {"app", "hardened", "live_server", "servers", "throttled"}
+APP_BUILDERS = {"build_app", "create_app", "app_settings", "make_database_url"}
+
+
+def uses_database(item: pytest.Item) -> bool:
+    if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    module = getattr(item, "module", None)
+    code = getattr(getattr(item, "function", None), "__code__", None)
+    names = set(vars(module)) if module is not None else set()
+    if code is not None:
+        names |= set(code.co_names) | set(code.co_varnames)
+    return bool(APP_BUILDERS & names)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("PORTAL_TEST_DB", "sqlite") != "postgresql":
+        return
+    kept = [item for item in items if uses_database(item)]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if not uses_database(item)])
+        items[:] = kept
