@@ -1,18 +1,19 @@
-"""The `portal` command line (the same as `flask --app portal …`). Each command parses
-its arguments and calls a service; the work itself lives in the services."""
+"""The `portal` command line (the same as `flask --app portal …`). Each area declares its
+commands next to the logic they run (a `COMMANDS` list in its commands module); this
+module gathers them, runs each inside an app context and is the console script."""
 
 from __future__ import annotations
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
-from portal.accounts.staff_commands import create_staff
-from portal.audit.commands import audit
-from portal.db import db
-from portal.exchange.commands import COMMANDS as DATA_COMMANDS
-from portal.notes.commands import scan_notes
-from portal.accounts.commands import activation_letters
+from portal import schema
+from portal.accounts import commands as account_commands
+from portal.audit import commands as audit_commands
+from portal.devdata import commands as devdata_commands
+from portal.exchange import commands as exchange_commands
+from portal.notes import commands as notes_commands
 
 
 def main() -> None:
@@ -22,43 +23,8 @@ def main() -> None:
     cli.main(prog_name="portal")
 
 
-@click.command("init-db")
-def init_db() -> None:
-    """Create or upgrade the database schema to the latest version."""
-    from portal import schema
-
-    with db.engine.begin() as conn:
-        schema.upgrade(connection=conn)
-    click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
-
-
-@click.command("db-revision")
-@click.argument("message")
-def db_revision(message: str) -> None:
-    """(Developers) autogenerate a migration from the models."""
-    from portal import schema
-
-    schema.revision(db.engine.url.render_as_string(hide_password=False), message)
-
-
-@click.command("demo")
-def demo() -> None:
-    """Create the demo data and accounts (idempotent) and print the accounts."""
-    from portal.devdata import demo as demo_service
-
-    accounts = demo_service.load(db.session, current_app, progress=click.echo)
-    db.session.commit()
-    from portal.accounts.commands import mark_demo_instance
-
-    mark_demo_instance()
-    click.echo("")
-    click.echo(f"Demo accounts (password: {demo_service.DEMO_PASSWORD}):")
-    for email, role, what in accounts:
-        click.echo(f"  {email:32} {role:10} {what}")
-
-
-COMMANDS = [init_db, db_revision, demo, activation_letters, scan_notes, audit, create_staff, *DATA_COMMANDS]
-
+COMMANDS = [*schema.COMMANDS, *devdata_commands.COMMANDS, *account_commands.COMMANDS,
+            *notes_commands.COMMANDS, *audit_commands.COMMANDS, *exchange_commands.COMMANDS]
 
 def _in_app_context(command: click.Command) -> None:
     """Run every command (and sub-command) inside an app context, whoever invokes it

@@ -1,13 +1,16 @@
 """Schema management with Alembic: `portal init-db` brings any database to the latest
-revision. Migrations live in portal/migrations/versions."""
+revision; `portal db-revision` (developers) autogenerates one. Migrations live in portal/migrations/versions."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import click
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection
+
+from portal.db import db
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -30,3 +33,21 @@ def upgrade(url: str | None = None, connection: Connection | None = None) -> Non
 def revision(url: str, message: str) -> None:
     """Autogenerate a new migration from the models (developers only)."""
     command.revision(alembic_config(url), message=message, autogenerate=True)
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database schema to the latest version."""
+    with db.engine.begin() as conn:
+        upgrade(connection=conn)
+    click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@click.command("db-revision")
+@click.argument("message")
+def db_revision(message: str) -> None:
+    """(Developers) autogenerate a migration from the models."""
+    revision(db.engine.url.render_as_string(hide_password=False), message)
+
+
+COMMANDS = [init_db, db_revision]

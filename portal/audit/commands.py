@@ -25,3 +25,6 @@ def verify() -> None:
     click.echo(f"Audit log NOT intact: entry {result.bad_id} — {result.reason}. "
                f"{result.checked} entries before it are intact.", err=False)
     raise SystemExit(1)
+
+
+COMMANDS = [audit]

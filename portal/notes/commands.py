@@ -92,3 +92,6 @@ def scan_notes(out_dir: Path | None, flag: bool, batch: int) -> None:
         newly = notes_service.flag_for_review(session, flagged_keys(summary.csv_path))
         session.commit()
         click.echo(f"Newly put in the DPO's review queue: {newly}")
+
+
+COMMANDS = [scan_notes]
