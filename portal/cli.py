@@ -11,6 +11,7 @@ from portal.accounts.staff_commands import create_staff
 from portal.audit.commands import audit
 from portal.db import db
 from portal.exchange.commands import COMMANDS as DATA_COMMANDS
+from portal.jobs.commands import COMMANDS as JOB_COMMANDS
 from portal.notes.commands import scan_notes
 from portal.accounts.commands import activation_letters
 
@@ -57,7 +58,8 @@ def demo() -> None:
         click.echo(f"  {email:32} {role:10} {what}")
 
 
-COMMANDS = [init_db, db_revision, demo, activation_letters, scan_notes, audit, create_staff, *DATA_COMMANDS]
+COMMANDS = [init_db, db_revision, demo, activation_letters, scan_notes, audit, create_staff, *DATA_COMMANDS,
+            *JOB_COMMANDS]
 
 
 def _in_app_context(command: click.Command) -> None:
