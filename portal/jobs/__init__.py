@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 log = logging.getLogger(__name__)
 
@@ -111,11 +111,13 @@ def after_commit(session: Session, name: str, **values: Any) -> None:
     """Enqueue job `name` when `session` commits; forget it if the session rolls back.
     For work that must follow the data it depends on (a mail with a link to a new token)."""
     _spec(name)
+    if not session.in_transaction():
+        session.begin()  # so that a rollback before any query still drops the job
     pending = session.info.get(_PENDING)
     if pending is None:
         pending = session.info[_PENDING] = []
         event.listen(session, "after_commit", _enqueue_pending)
-        event.listen(session, "after_rollback", _drop_pending)
+        event.listen(session, "after_soft_rollback", _drop_pending)
     pending.append((name, values))
 
 
@@ -129,9 +131,11 @@ def _enqueue_pending(session: Session) -> None:
             log.exception("job %s could not be queued", name)
 
 
-def _drop_pending(session: Session) -> None:
+def _drop_pending(session: Session, previous: SessionTransaction) -> None:
+    # A savepoint rolled back (begin_nested) leaves the rest of the transaction, and its
+    # jobs, standing: only the rollback of the whole transaction drops them.
     pending = session.info.get(_PENDING)
-    if pending:
+    if pending and not previous.nested:
         log.info("%d job(s) dropped: their transaction was rolled back", len(pending))
         pending.clear()
 

@@ -20,6 +20,11 @@ PERIODIC = {
 }
 
 
+def _logging() -> None:
+    _logging()
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)  # one INFO line per page otherwise
+
+
 def _need_queue() -> None:
     if not jobs.queue_url():
         raise click.UsageError(
@@ -34,7 +39,7 @@ def worker(burst: bool) -> None:
     from rq import Worker
 
     _need_queue()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _logging()
     queue = jobs.rq_queue()
     jobs.mark_worker_process()
     # A forking worker: each job runs in a child process, so WeasyPrint's memory goes back
@@ -51,7 +56,7 @@ def scheduler() -> None:
     from rq.cron import CronScheduler
 
     _need_queue()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _logging()
     queue = jobs.rq_queue()
     cron = CronScheduler(connection=queue.connection)
     for name, when in dict(current_app.config.get("PERIODIC_JOBS") or PERIODIC).items():
