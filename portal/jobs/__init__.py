@@ -76,7 +76,9 @@ def rq_queue(app: Flask | None = None) -> Any:
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     connection = app.extensions.get(_EXTENSION)
     if connection is None:
-        connection = app.extensions[_EXTENSION] = Redis.from_url(queue_url(app))
+        # Short timeouts: a Redis that is away must not hold a page for long (see enqueue).
+        connection = app.extensions[_EXTENSION] = Redis.from_url(
+            queue_url(app), socket_connect_timeout=5, socket_timeout=10)
     return Queue(queue_name(app), connection=connection)
 
 

@@ -21,7 +21,7 @@ PERIODIC = {
 
 
 def _logging() -> None:
-    _logging()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("weasyprint").setLevel(logging.WARNING)  # one INFO line per page otherwise
 
 
