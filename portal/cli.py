@@ -13,6 +13,7 @@ from portal.accounts import commands as account_commands
 from portal.audit import commands as audit_commands
 from portal.devdata import commands as devdata_commands
 from portal.exchange import commands as exchange_commands
+from portal.jobs import commands as job_commands
 from portal.notes import commands as notes_commands
 
 
@@ -24,7 +25,8 @@ def main() -> None:
 
 
 COMMANDS = [*schema.COMMANDS, *devdata_commands.COMMANDS, *account_commands.COMMANDS,
-            *notes_commands.COMMANDS, *audit_commands.COMMANDS, *exchange_commands.COMMANDS]
+            *notes_commands.COMMANDS, *audit_commands.COMMANDS, *exchange_commands.COMMANDS,
+            *job_commands.COMMANDS]
 
 def _in_app_context(command: click.Command) -> None:
     """Run every command (and sub-command) inside an app context, whoever invokes it

@@ -1,5 +1,9 @@
 """Outgoing e-mail: real SMTP when MAIL_SERVER is set, else a file outbox
-(instance/outbox, or MAIL_OUTBOX) where each message is one .eml file."""
+(instance/outbox, or MAIL_OUTBOX) where each message is one .eml file.
+
+The portal's pages never talk to the mail server themselves: they call `send_later` (or
+`send_now_or_queue` once committed), and the `send_mail` job (portal.jobs) calls `send`,
+on the queue when there is one (retried while the server is away), else at once."""
 
 from __future__ import annotations
 
@@ -9,6 +13,10 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any, Mapping
+
+from sqlalchemy.orm import Session
+
+from portal import jobs
 
 
 def build(to: str, subject: str, body: str, sender: str) -> EmailMessage:
@@ -39,6 +47,17 @@ def send(to: str, subject: str, body: str, *, config: Mapping[str, Any],
     path = outbox / f"{formatdate(usegmt=True)[5:25].replace(' ', '_').replace(':', '')}-{uuid.uuid4().hex[:8]}.eml"
     path.write_bytes(bytes(msg))
     return path
+
+
+def send_later(session: Session, to: str, subject: str, body: str) -> None:
+    """Send this message once `session` commits (never if it rolls back): a link in it
+    then points to a token that exists."""
+    jobs.after_commit(session, "send_mail", to=to, subject=subject, body=body)
+
+
+def send_now_or_queue(to: str, subject: str, body: str) -> None:
+    """Send this message by the `send_mail` job (call it after your commit)."""
+    jobs.enqueue("send_mail", to=to, subject=subject, body=body)
 
 
 def read_outbox(outbox: Path) -> list[EmailMessage]:

@@ -18,7 +18,7 @@ DEV_SECRET_MARKERS = ("dev", "change-me", "secret")
 def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     app.config.from_object(Defaults)
     app.config.from_pyfile("config.py", silent=True)
-    for name in ("DATABASE_URL", "SECRET_KEY", "RATELIMIT_STORAGE_URI", "MAIL_SERVER"):
+    for name in ("DATABASE_URL", "SECRET_KEY", "RATELIMIT_STORAGE_URI", "MAIL_SERVER", "QUEUE_URL"):
         if os.environ.get(name):
             app.config["SQLALCHEMY_DATABASE_URI" if name == "DATABASE_URL" else name] = os.environ[name]
     for name in ("PORTAL_PROFILE", "ENV_PROFILE"):

@@ -3,19 +3,19 @@
 Rendered from the frozen dossier snapshot (services/dossier.collect, every row), never
 from ORM objects. A copy whose data has not changed is served from `document_cache`
 (fingerprint: a hash of the snapshot's JSON, the language and the layout version); a
-large file is rendered in a background thread while the tenant's page shows progress."""
+large file is rendered by a background job (portal.jobs, `pdf_copy`) while the tenant's
+page shows progress; the cache row is how the page learns the copy is ready."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
-from flask import Flask, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -185,7 +185,7 @@ def row_count(snapshot: Dossier) -> int:
     return sum(c.count for c in snapshot.categories)
 
 
-# ----------------------------------------------------------------- cache and background
+# ----------------------------------------------------------------- cache
 @dataclass(frozen=True)
 class CopyState:
     """What the tenant's download page should do."""
@@ -194,6 +194,7 @@ class CopyState:
     content: bytes | None = None
     error: str | None = None
     entry_id: int | None = None
+    start_job: bool = False  # a pending entry was just made: start its job after the commit
 
 
 def cached(session: Session, tenant_id: int, lang: str, fp: str) -> DocumentCache | None:
@@ -216,10 +217,10 @@ def _replace(session: Session, tenant_id: int, lang: str, fp: str, **values: Any
 
 
 def get_copy(session: Session, tenant: Tenant, lang: str, config: Mapping[str, Any],
-             start_background: Callable[[int, Dossier], None] | None = None,
-             retry: bool = False) -> CopyState:
-    """Serve the cached copy, render it now, or start it in the background (large files).
-    Flushes; the caller commits (before starting the thread the callback schedules)."""
+             background: bool = False, retry: bool = False) -> CopyState:
+    """Serve the cached copy, render it now, or (with `background`, for a large file) leave
+    a pending row for a job to render: the state then says `start_job`. Flushes; the caller
+    commits, then starts the job (portal.jobs: `pdf_copy` with the entry id)."""
     snapshot = snapshot_for(session, tenant, lang, config)
     fp = fingerprint(snapshot, lang, config)
     entry = cached(session, tenant.id, lang, fp)
@@ -232,10 +233,9 @@ def get_copy(session: Session, tenant: Tenant, lang: str, config: Mapping[str, A
         if entry.status == "failed" and not retry:
             return CopyState("failed", error=entry.error, entry_id=entry.id)
     threshold = float(config.get("PDF_BACKGROUND_SECONDS", 4.0))
-    if start_background is not None and lay.estimate_seconds(row_count(snapshot)) > threshold:
+    if background and lay.estimate_seconds(row_count(snapshot)) > threshold:
         entry = _replace(session, tenant.id, lang, fp, status="pending", content=None)
-        start_background(entry.id, snapshot)
-        return CopyState("pending", entry_id=entry.id)
+        return CopyState("pending", entry_id=entry.id, start_job=True)
     try:
         content = render_copy(snapshot, lang, config)
     except pdf.PdfError as exc:
@@ -245,29 +245,51 @@ def get_copy(session: Session, tenant: Tenant, lang: str, config: Mapping[str, A
     return CopyState("ready", content, entry_id=entry.id)
 
 
-def render_in_background(app: Flask, entry_id: int, snapshot: Dossier, lang: str) -> threading.Thread:
-    """Render in a thread with its own session; the cache row says pending → ready/failed.
-    The snapshot is plain data, so the thread never touches the request's session."""
-    from portal.db import Database
+def state_of(session: Session, entry_id: int) -> CopyState:
+    """The state of one cache entry (after its job ran inline, say)."""
+    # populate_existing: the job wrote the row through another session.
+    entry = session.get(DocumentCache, entry_id, populate_existing=True)
+    if entry is None:
+        return CopyState("pending", entry_id=entry_id)  # replaced by a newer request
+    if entry.status == "ready" and entry.content:
+        return CopyState("ready", entry.content, entry_id=entry.id)
+    return CopyState(entry.status, error=entry.error, entry_id=entry.id)
 
-    def work() -> None:
-        with app.app_context():
-            session = Database.state(app).factory()
-            try:
-                try:
-                    content, status, error = render_copy(snapshot, lang, app.config), "ready", None
-                except pdf.PdfError as exc:
-                    content, status, error = None, "failed", str(exc)
-                entry = session.get(DocumentCache, entry_id)
-                if entry is not None:  # a newer request may have replaced it
-                    entry.content, entry.status, entry.error = content, status, error
-                    session.commit()
-            except Exception:  # noqa: BLE001 - a thread must not die silently
-                log.exception("pdf copy: background render failed")
-                session.rollback()
-            finally:
-                session.close()
 
-    thread = threading.Thread(target=work, name=f"pdf-copy-{entry_id}", daemon=True)
-    thread.start()
-    return thread
+# ----------------------------------------------------------------- the background job
+@dataclass(frozen=True)
+class PendingRender:
+    """What the job renders: read in one short transaction, rendered outside any."""
+
+    entry_id: int
+    lang: str
+    snapshot: Dossier
+
+
+def pending_render(session: Session, entry_id: int, config: Mapping[str, Any]) -> PendingRender | None:
+    """The copy the pending cache entry `entry_id` waits for, or None when there is
+    nothing to do (the entry was replaced, is already rendered, or its tenant is gone)."""
+    entry = session.get(DocumentCache, entry_id)
+    if entry is None or entry.kind != KIND or entry.status != "pending":
+        return None
+    tenant = session.get(Tenant, entry.tenant_id)
+    if tenant is None:
+        return None
+    return PendingRender(entry.id, entry.language, snapshot_for(session, tenant, entry.language, config))
+
+
+def finish_render(session: Session, job: PendingRender, config: Mapping[str, Any]) -> str:
+    """Render the copy and store it in its cache entry (ready, or failed with the reason).
+    The entry is filed under the fingerprint of what was rendered: if the file changed
+    since the tenant asked, their next visit asks for a fresh copy. Flushes."""
+    try:
+        content, status, error = render_copy(job.snapshot, job.lang, config), "ready", None
+    except pdf.PdfError as exc:
+        content, status, error = None, "failed", str(exc)
+    entry = session.get(DocumentCache, job.entry_id)
+    if entry is None or entry.status != "pending":  # replaced, or done by a twin job
+        return "skipped"
+    entry.content, entry.status, entry.error = content, status, error
+    entry.fingerprint = fingerprint(job.snapshot, job.lang, config)
+    session.flush()
+    return status

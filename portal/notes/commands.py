@@ -9,7 +9,7 @@ import csv
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import click
 from flask import current_app
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, aliased
 from portal.db import db
 from portal.models import Dwelling, Incident, Lease, Note, Tenant, User
 from portal.models.housing import Building
-from portal.sensitive import NoteRow, write_report
+from portal.sensitive import NoteRow, ReportSummary, write_report
 
 BATCH = 1000
 
@@ -65,23 +65,45 @@ def flagged_keys(csv_path: Path) -> list[str]:
         return list(dict.fromkeys(row["note_id"] for row in csv.DictReader(handle)))
 
 
+def default_report_folder(instance_path: str) -> Path:
+    return Path(instance_path) / "reports" / f"scan-{datetime.now():%Y%m%d-%H%M%S}"
+
+
+def run_scan(session: Session, out_dir: Path, flag: bool = False, batch: int = BATCH,
+             progress: Callable[[int], object] | None = None) -> tuple[ReportSummary, int]:
+    """Write the report of every note and incident into `out_dir`; with `flag`, put the
+    newly flagged ones in the DPO's review queue. Returns the summary and how many were
+    newly queued. Flushes; the caller commits."""
+    from portal.notes import service as notes_service
+
+    summary = write_report(iter_rows(session, batch), out_dir, progress=progress)
+    newly = notes_service.flag_for_review(session, flagged_keys(summary.csv_path)) if flag else 0
+    return summary, newly
+
+
 @click.command("scan-notes")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the report (default: instance/reports/scan-<timestamp>).")
 @click.option("--flag", is_flag=True, help="Put newly flagged notes and incidents in the DPO's review queue.")
 @click.option("--batch", type=click.IntRange(1, 100_000), default=BATCH, show_default=True,
               help="Rows read from the database at a time.")
-def scan_notes(out_dir: Path | None, flag: bool, batch: int) -> None:
+@click.option("--queue", "as_job", is_flag=True,
+              help="Run it as a background job (on the queue when QUEUE_URL is set) and return at once.")
+def scan_notes(out_dir: Path | None, flag: bool, batch: int, as_job: bool) -> None:
     """Audit every stored note and incident for sensitive wording, and write a report."""
-    from portal.notes import service as notes_service
+    from portal import jobs
 
+    if as_job:
+        job_id = jobs.enqueue("scan_notes", flag=flag, out_dir=str(out_dir) if out_dir else None)
+        click.echo(f"Queued as job {job_id}: a worker writes the report in its instance/reports."
+                   if job_id else "Done (no queue configured: the job ran here); see the log for the report.")
+        return
     session = db.session
-    if out_dir is None:
-        out_dir = Path(current_app.instance_path) / "reports" / f"scan-{datetime.now():%Y%m%d-%H%M%S}"
-    total = count_rows(session)
-    with click.progressbar(length=total, label="Scanning notes and incidents", show_pos=True,
+    out_dir = out_dir or default_report_folder(current_app.instance_path)
+    with click.progressbar(length=count_rows(session), label="Scanning notes and incidents", show_pos=True,
                            file=sys.stderr) as bar:
-        summary = write_report(iter_rows(session, batch), out_dir, progress=bar.update)
+        summary, newly = run_scan(session, out_dir, flag, batch, progress=bar.update)
+    session.commit()
     click.echo(f"Scanned {summary.scanned} notes and incidents: {summary.flagged} flagged, "
                f"{summary.findings} findings.")
     for category, n in summary.by_category.most_common():
@@ -89,8 +111,6 @@ def scan_notes(out_dir: Path | None, flag: bool, batch: int) -> None:
     click.echo(f"Report: {summary.csv_path}")
     click.echo(f"Summary: {summary.summary_path}")
     if flag:
-        newly = notes_service.flag_for_review(session, flagged_keys(summary.csv_path))
-        session.commit()
         click.echo(f"Newly put in the DPO's review queue: {newly}")
 
 

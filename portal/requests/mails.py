@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from typing import Iterable
 
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import catalogue, formatting
+from portal import catalogue, formatting, mail
 from portal.requests import workflow
 from portal.models import (PrivacyRequest, RequestEvent, User)
 
@@ -61,17 +61,8 @@ def step_mail(session: Session, req: PrivacyRequest, step: str, portal_url: str)
     return Mail(to, subject, "\n".join(lines))
 
 
-def send_mails(mails: Iterable[Mail], config: Mapping[str, Any], instance_path: str | None) -> int:
-    """Send after the commit; a mail server that is away loses no work (logged, counted)."""
-    import logging
-
-    from portal import mail as mail_service
-
-    failed = 0
+def send_mails(mails: Iterable[Mail]) -> None:
+    """Send a step's mails, once its transaction is committed: one `send_mail` job each
+    (portal.jobs), so a mail server that is away delays them and loses no work."""
     for m in mails:
-        try:
-            mail_service.send(m.to, m.subject, m.body, config=config, instance_path=instance_path)
-        except OSError as exc:  # smtplib errors are OSErrors
-            failed += 1
-            logging.getLogger(__name__).error("request mail not sent: %s", type(exc).__name__)
-    return failed
+        mail.send_now_or_queue(m.to, m.subject, m.body)

@@ -1,29 +1,36 @@
-"""A large file is rendered in the background while a self-refreshing page shows progress."""
+"""A large file's PDF copy is made by the `pdf_copy` job. With no queue configured (the
+embedded default) the job runs in the request, once the pending row is committed, and the
+tenant gets the copy at once; tests/jobs/test_worker.py covers the queue."""
 
 from __future__ import annotations
 
-import time
+import subprocess
+
+from sqlalchemy import select
 
 from portal.db import Database
+from portal.models.audit import DocumentCache
 from tests.conftest import build_app, login
 
 
-def test_large_copy_is_prepared_in_the_background(tmp_path):
+def _text(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "copy.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def test_without_a_queue_the_large_copy_job_runs_in_the_request(tmp_path):
     app = build_app(tmp_path, "background", PDF_BACKGROUND_SECONDS=0)
     try:
         client = app.test_client()
         login(client, "camille.martin@example.org")
-        first = client.get("/me/export.pdf?lang=fr")
-        assert first.status_code == 202
-        page = first.get_data(as_text=True)
-        assert 'http-equiv="refresh"' in page and "<script" not in page
-        assert "Votre copie PDF est en préparation" in page
-        for _ in range(120):
-            response = client.get("/me/export.pdf")
-            if response.status_code == 200:
-                break
-            time.sleep(0.5)
+        response = client.get("/me/export.pdf?lang=fr")
         assert response.status_code == 200 and response.mimetype == "application/pdf"
+        assert "LOC-000101" in _text(response.data, tmp_path)
         assert client.get("/me/export.pdf").data == response.data  # then from the cache
+        with Database.state(app).factory() as session:
+            statuses = session.scalars(select(DocumentCache.status)).all()
+        assert statuses == ["ready"]
     finally:
         Database.state(app).engine.dispose()

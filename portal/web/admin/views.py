@@ -46,11 +46,10 @@ def _show_error(form: StaffForm, err: staff_service.StaffError) -> None:
 def _send_password_link(user) -> None:
     token = tokens.issue(db.session, user, "reset", timedelta(days=SET_PASSWORD_DAYS))
     link = url_for("auth.reset_password", token=token, _external=True)
-    mail.send(user.email, _("Your privacy portal account"),
-              _("Hello %(name)s,\n\nAn account was created for you on the privacy portal. To choose your "
-                "password, open this link:\n%(link)s\n\nIt works once, for %(days)s days. You will then set up "
-                "two-step verification.", name=user.display_name, link=link, days=SET_PASSWORD_DAYS),
-              config=current_app.config, instance_path=current_app.instance_path)
+    mail.send_later(db.session, user.email, _("Your privacy portal account"),
+                    _("Hello %(name)s,\n\nAn account was created for you on the privacy portal. To choose your "
+                      "password, open this link:\n%(link)s\n\nIt works once, for %(days)s days. You will then set up "
+                      "two-step verification.", name=user.display_name, link=link, days=SET_PASSWORD_DAYS))
 
 
 @bp.route("/staff")

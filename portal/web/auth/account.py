@@ -27,11 +27,10 @@ def _send_confirmation(user: User) -> None:
     token = tokens.issue(db.session, user, "confirm_email",
                          timedelta(hours=current_app.config["CONFIRM_LINK_HOURS"]))
     link = url_for("auth.confirm_email", token=token, _external=True)
-    mail.send(user.email, _("Confirm your e-mail address"),
-              _("Hello,\n\nTo confirm the e-mail address of your privacy portal account, open this "
-                "link:\n%(link)s\n\nIt works once, for %(hours)s hours. If you did not ask for it, "
-                "ignore this message.", link=link, hours=current_app.config["CONFIRM_LINK_HOURS"]),
-              config=current_app.config, instance_path=current_app.instance_path)
+    mail.send_later(db.session, user.email, _("Confirm your e-mail address"),
+                    _("Hello,\n\nTo confirm the e-mail address of your privacy portal account, open this "
+                      "link:\n%(link)s\n\nIt works once, for %(hours)s hours. If you did not ask for it, "
+                      "ignore this message.", link=link, hours=current_app.config["CONFIRM_LINK_HOURS"]))
 
 
 def _policy_errors(field, password: str, email: str | None, names: tuple[str, ...] = ()) -> bool:
@@ -82,12 +81,11 @@ def forgot_password():
             token = tokens.issue(db.session, user, "reset",
                                  timedelta(minutes=current_app.config["RESET_LINK_MINUTES"]))
             link = url_for("auth.reset_password", token=token, _external=True)
-            mail.send(user.email, _("Choose a new password"),
-                      _("Hello,\n\nTo choose a new password for your privacy portal account, open this "
-                        "link:\n%(link)s\n\nIt works once, for %(minutes)s minutes. If you did not ask "
-                        "for it, ignore this message: your password stays the same.",
-                        link=link, minutes=current_app.config["RESET_LINK_MINUTES"]),
-                      config=current_app.config, instance_path=current_app.instance_path)
+            mail.send_later(db.session, user.email, _("Choose a new password"),
+                            _("Hello,\n\nTo choose a new password for your privacy portal account, open this "
+                              "link:\n%(link)s\n\nIt works once, for %(minutes)s minutes. If you did not ask "
+                              "for it, ignore this message: your password stays the same.",
+                              link=link, minutes=current_app.config["RESET_LINK_MINUTES"]))
             db.session.commit()
         # The same answer whether the account exists or not.
         return render_template("auth/message.html", title=_("Check your e-mail"), text=_(

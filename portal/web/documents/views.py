@@ -10,7 +10,7 @@ from flask import Response, abort, current_app, render_template, request, url_fo
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from portal import access, pdf
+from portal import access, jobs, pdf
 from portal.db import db
 from portal.web.documents import bp
 from portal.web.guards import requires
@@ -39,22 +39,20 @@ def _failure_page(detail: str, retry_url: str | None = None) -> tuple[str, int]:
 @bp.route("/me/export.pdf")
 @requires("export_own")
 def export_pdf() -> Any:
-    """The PDF copy: from the cache, rendered now, or rendered in the background while a
+    """The PDF copy: from the cache, rendered now, or rendered by a background job while a
     status page refreshes itself (no script: <meta http-equiv="refresh">)."""
     tenant, lang = own_tenant(), current_lang()
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    scheduled: list[tuple[int, Any]] = []
     try:
-        state = documents.get_copy(db.session, tenant, lang, app.config,
-                                   start_background=lambda eid, snap: scheduled.append((eid, snap)),
+        state = documents.get_copy(db.session, tenant, lang, current_app.config, background=True,
                                    retry=request.args.get("retry") == "1")
         db.session.commit()
     except pdf.PdfError:
         db.session.rollback()
         return _failure_page(_("We could not produce the PDF copy of your file."),
                              url_for("documents.export_pdf", retry=1))
-    for entry_id, snapshot in scheduled:  # only after the pending row is committed
-        documents.render_in_background(app, entry_id, snapshot, lang)
+    if state.start_job and state.entry_id is not None:  # only once the pending row is committed
+        if jobs.enqueue("pdf_copy", entry_id=state.entry_id) is None:  # ran inline: no queue
+            state = documents.state_of(db.session, state.entry_id)
     if state.status == "ready" and state.content:
         return _pdf_response(state.content, f"my-file-{tenant.tenant_number}.pdf")
     if state.status == "pending":

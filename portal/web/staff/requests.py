@@ -136,7 +136,7 @@ def _act(req: PrivacyRequest, form: forms.ActionForm) -> Any:
         db.session.rollback()
         return {"form": where, "field": "", "text": _(
             "The response letter could not be produced, so nothing was saved. Try again in a moment.")}, 503
-    request_mails.send_mails(mails, current_app.config, current_app.instance_path)
+    request_mails.send_mails(mails)
     flash(done_text, "success")
     return redirect(url_for("staff.request_detail", ref=req.ref), 303)
 
@@ -235,7 +235,7 @@ def register_request() -> Any:
                 abort(403)
             else:
                 db.session.commit()
-                request_mails.send_mails(done.mails, current_app.config, current_app.instance_path)
+                request_mails.send_mails(done.mails)
                 flash(_("Request %(ref)s registered; answer due by %(day)s.", ref=done.request.ref,
                         day=fmt_date(done.request.due_on, current_lang())), "success")
                 return redirect(url_for("staff.request_detail", ref=done.request.ref), 303)

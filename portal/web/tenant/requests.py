@@ -77,7 +77,7 @@ def new_request() -> Any:
             status = 400
         else:
             db.session.commit()
-            request_mails.send_mails(done.mails, current_app.config, current_app.instance_path)
+            request_mails.send_mails(done.mails)
             if done.duplicate:
                 flash(_("You had just sent this request: it is filed once, as %(ref)s.", ref=done.request.ref),
                       "warning")
@@ -164,7 +164,7 @@ def request_detail(ref: str) -> Any:
                   "error")
             return redirect(url_for("tenant.request_detail", ref=ref)), 303
         else:
-            request_mails.send_mails(done.mails, current_app.config, current_app.instance_path)
+            request_mails.send_mails(done.mails)
             flash(message, "success")
             return redirect(url_for("tenant.request_detail", ref=ref))
         req = requests_service.tenant_request(db.session, actor, ref) or abort(404)

@@ -1,0 +1,84 @@
+"""The job functions (see portal.jobs.JOBS). Each runs inside an app context, takes plain
+values, opens its own session, commits its own work, and is idempotent."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from portal import mail
+from portal.db import Database
+
+log = logging.getLogger(__name__)
+
+PARIS = ZoneInfo("Europe/Paris")  # retention periods run on the landlord's calendar days
+PURGE_MODULE = "portal.retention.purge"
+
+
+def pdf_copy(entry_id: int) -> str:
+    """Render the PDF copy a tenant's page is waiting for (document_cache row `entry_id`,
+    status pending → ready or failed). Nothing to do if the row is gone or no longer
+    pending (a newer copy replaced it, or this job already ran)."""
+    from portal.file import pdf_copy as documents
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with Database.state(app).factory() as session:
+        pending = documents.pending_render(session, entry_id, app.config)
+        # End the reading transaction before the long render: on SQLite no lock is held
+        # while WeasyPrint works, so the web servers write on.
+        session.commit()
+        if pending is None:
+            log.info("pdf copy %s: nothing to do (replaced or already done)", entry_id)
+            return "skipped"
+        status = documents.finish_render(session, pending, app.config)
+        session.commit()
+    log.info("pdf copy %s: %s", entry_id, status)
+    return status
+
+
+def send_mail(to: str, subject: str, body: str) -> str:
+    """Send one message. An unreachable mail server raises: the queue tries again later."""
+    path = mail.send(to, subject, body, config=current_app.config, instance_path=current_app.instance_path)
+    return str(path) if path else "sent"
+
+
+def scan_notes(flag: bool = False, out_dir: str | None = None) -> str:
+    """`portal scan-notes` as a job: the report goes to instance/reports on the machine
+    that ran it; `flag` also puts newly found items in the DPO's review queue."""
+    from portal.notes import commands as scan
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    folder = Path(out_dir) if out_dir else scan.default_report_folder(app.instance_path)
+    with Database.state(app).factory() as session:
+        summary, newly = scan.run_scan(session, folder, flag=flag)
+        session.commit()
+    log.info("scan-notes: %s scanned, %s flagged, %s newly queued for review; report %s",
+             summary.scanned, summary.flagged, newly, summary.csv_path)
+    return str(summary.csv_path)
+
+
+def purge() -> str:
+    """The retention purge (`portal purge`), run by the scheduler every night."""
+    if not _installed(PURGE_MODULE):
+        log.warning("periodic purge skipped: %s is not installed in this version of the portal", PURGE_MODULE)
+        return "skipped: no purge module"
+    module = importlib.import_module(PURGE_MODULE)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with Database.state(app).factory() as session:
+        result = module.run(session, datetime.now(PARIS).date(), dry_run=False)
+        session.commit()
+    log.info("retention purge done: %s", result)
+    return str(result)
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:  # its package is missing too
+        return False
