@@ -43,7 +43,8 @@ class Spec:
 
 
 JOBS: dict[str, Spec] = {
-    # A 300-page copy takes about a minute; a dead worker's job is retried twice.
+    # The 18-page demo copy took 19 s on a busy test machine: 15 minutes leaves room for the
+    # largest files. A job whose worker died is retried twice.
     "pdf_copy": Spec("pdf_copy", timeout=900, retries=2, delays=(10, 60)),
     # A mail server that is away is tried again for about two hours. The message may hold
     # a one-time link: it is deleted once sent, and a failed one is kept a week only.
