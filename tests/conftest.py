@@ -44,7 +44,7 @@ def make_database_url(tmp_dir: Path, name: str) -> str:
 def app_settings(tmp_dir: Path, url: str, **extra: Any) -> dict[str, Any]:
     return {"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "test-secret-key-not-for-production",
             "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "REQUIRE_STAFF_2FA": False,
-            "DEMO_MODE": True, "MAIL_OUTBOX": str(tmp_dir / "outbox"), "SQLITE_BEGIN_IMMEDIATE": False,
+            "DEMO_MODE": True, "MAIL_OUTBOX": str(tmp_dir / "outbox"),
             **CHEAP_HASH, **extra}
 
 
