@@ -63,6 +63,7 @@ WRITING_GETS = frozenset({
     "documents.letter_preview",  # a letter shows the tenant's data: recorded
     "documents.export_pdf",     # the PDF copy is kept in the document cache
     "auth.logout",              # the link ends every session of the user
+    "auth.confirm_email",       # the link in the e-mail confirms the address
 })
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -126,9 +127,15 @@ def _sqlite_setup(engine: Engine) -> None:
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cur.close()
 
+    # A connection's `sqlite_begin` execution option, where given, says it instead of the
+    # rule: the tests' harness begins the outer transaction that wraps each test DEFERRED
+    # (tests/conftest.py), so that a test's own second connection (a CLI command, a schema
+    # comparison) is not locked out by a transaction that has not written yet.
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if begins_immediate() else "BEGIN")
+        mode = conn.get_execution_options().get("sqlite_begin")
+        immediate = begins_immediate() if mode is None else mode == "IMMEDIATE"
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def is_write(statement: str) -> bool:
@@ -141,8 +148,9 @@ def is_write(statement: str) -> bool:
 
 
 def _note_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-    """Per request: remember that it wrote, and refuse a write by an unlisted GET in tests."""
-    if not has_request_context() or g.get("db_wrote") or not is_write(statement):
+    """Per request: remember that it wrote, and refuse a write by an unlisted GET in tests.
+    Only for requests being served (not a bare test_request_context around service calls)."""
+    if not has_request_context() or not g.get("db_serving") or g.get("db_wrote") or not is_write(statement):
         return
     g.db_wrote = True
     if request.method in SAFE_METHODS and request.endpoint not in WRITING_GETS:
@@ -160,6 +168,7 @@ class Database:
         engine = make_engine(app.config["SQLALCHEMY_DATABASE_URI"],
                              **dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}))
         event.listen(engine, "before_cursor_execute", _note_statement)
+        app.before_request(self._start_request)
         app.extensions["portal.db"] = _State(engine, sessionmaker(engine, expire_on_commit=False))
         app.teardown_request(self._end_request)
         app.teardown_appcontext(self._teardown)
@@ -177,6 +186,10 @@ class Database:
         if "db_session" not in g:
             g.db_session = self.state().factory()
         return g.db_session
+
+    @staticmethod
+    def _start_request() -> None:
+        g.db_serving = True
 
     @staticmethod
     def _end_request(exc: BaseException | None) -> None:

@@ -85,7 +85,9 @@ def _isolated(request: pytest.FixtureRequest) -> Iterator[None]:
     application = request.getfixturevalue("app")
     state = Database.state(application)
     original = state.factory
-    connection = state.engine.connect()
+    # DEFERRED: the test's own extra connections must not be locked out before it writes
+    # (portal/db.py; the requests inside use savepoints of this transaction).
+    connection = state.engine.connect().execution_options(sqlite_begin="DEFERRED")
     outer = connection.begin()
     state.factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint",
                                  expire_on_commit=False)
