@@ -15,10 +15,12 @@ since this one's reads began) whatever the timeout. So the one rule, in `begins_
 WRITING_GETS lists the pages that write although they are only read by the user: the
 staff's reads of a tenant's data, each recorded in the audit log as it is shown
 (GDPR Art. 5(2), 30; the tenant sees them, Art. 15), the PDF copy kept in a cache, and
-the logout link. Listing them costs those pages their concurrency with other writers
-(they wait their turn, a few milliseconds) and nothing else; the other pages read side
-by side. A GET that writes without being listed would race: `_note_statement` logs it,
-and makes it fail in tests, so the list cannot fall behind the views.
+the e-mail confirmation and logout links. Listing them costs those pages their
+concurrency with other writers (they wait their turn, a few milliseconds) and nothing
+else; the other pages read side by side. A GET that writes without being listed would
+race: `_note_statement` logs it, and makes it fail in tests, so the list cannot fall
+behind the views. (Writing the audit entry first is not possible: it names what was
+shown. Retrying on SQLITE_BUSY_SNAPSHOT would mean running the view again.)
 
 A request's transaction that sent no write ends with COMMIT rather than the ROLLBACK of
 closing the session (same effect: it wrote nothing), because psycopg forgets every
