@@ -2,7 +2,9 @@
 bounded time. Prints requests per second and error rate of the main pages next to the
 baseline page (a 50-row table from the same database): baseline and page alternate three
 times, 5 s each, and the ratio is the median of the three rounds'.
-Target: main pages at least half the baseline's throughput, zero errors.
+Target: main pages at least half the baseline's throughput, zero errors. Then a mixed run:
+audited staff reads (each writes an audit entry), searches and a tenant's pages at once,
+which on SQLite must all be answered without "database is locked" (zero errors).
 
     python benchmarks/bench_load.py                 # SQLite, 1,000 tenants
     python benchmarks/bench_load.py --db postgresql --seconds 10 --rounds 3 --tenants 1000
@@ -38,6 +40,7 @@ PAGES = [
     ("/me/export.json", "camille.martin@example.org", "/me/export.json"),
     ("/staff/requests", "dpo@example.org", "/staff/requests"),
     ("/staff/tenants?q=Martin", "dpo@example.org", "/staff/tenants?q=Martin"),
+    ("/staff/tenants/<id> (audited read)", "gardien.lilas@example.org", "/staff/tenants/{camille}"),
     ("/healthz", None, "/healthz"),
 ]
 
@@ -77,11 +80,33 @@ def check_page(url: str, cookie: str | None) -> None:
         raise SystemExit(f"{url}: HTTP {status} before the run (not logged in?)")
 
 
-def wrk(url: str, cookie: str | None, seconds: int) -> tuple[float, int, int]:
-    cmd = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", url]
+def camille_id(base: str, cookie: str) -> int:
+    """Camille Martin's tenant id, as the staff search links to her file."""
+    request = urllib.request.Request(base + "/staff/tenants?q=LOC-000101", headers={"Cookie": cookie})
+    page = urllib.request.urlopen(request, timeout=10).read().decode()
+    return int(re.search(r'/staff/tenants/(\d+)', page).group(1))
+
+
+def _wrk_cmd(url: str, cookie: str | None, seconds: int, connections: int = 8) -> list[str]:
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     if cookie:
         cmd[1:1] = ["-H", f"Cookie: {cookie}"]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    return cmd
+
+
+def wrk(url: str, cookie: str | None, seconds: int) -> tuple[float, int, int]:
+    out = subprocess.run(_wrk_cmd(url, cookie, seconds), capture_output=True, text=True, check=True).stdout
+    return _parse(out)
+
+
+def wrk_together(runs: list[tuple[str, str | None]], seconds: int) -> list[tuple[float, int, int]]:
+    """Several wrk at once (4 connections each): writers and readers side by side."""
+    procs = [subprocess.Popen(_wrk_cmd(url, cookie, seconds, 4), stdout=subprocess.PIPE, text=True)
+             for url, cookie in runs]
+    return [_parse(p.communicate()[0]) for p in procs]
+
+
+def _parse(out: str) -> tuple[float, int, int]:
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -129,9 +154,11 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         cookies = {email: login_cookie(base, email) for _l, email, _u in PAGES if email}
+        camille = camille_id(base, cookies["dpo@example.org"])
+        pages_here = [(label, email, path.format(camille=camille)) for label, email, path in PAGES]
         # Each page is driven right after the baseline and compared with that run: on a
         # shared machine the baseline alone drifts by a quarter from one minute to the next.
-        (_label, base_email, base_path), pages = PAGES[0], PAGES[1:]
+        (_label, base_email, base_path), pages = pages_here[0], pages_here[1:]
         check_page(base + base_path, cookies.get(base_email))
         wrk(base + base_path, cookies.get(base_email), 2)  # warm-up: connections, caches
         baselines = []
@@ -151,6 +178,13 @@ def main() -> None:
             rows.append((label, f"{rps:,.0f}", f"{base_rps:,.0f}", f"{ratio:.2f}",
                          " / ".join(f"{r[0][0] / r[1]:.2f}" for r in runs), f"{total:,}", errors,
                          f"{100 * errors / max(total, 1):.2f}%", ok))
+        mixed = [("/staff/tenants/<id> (audited read)", "gardien.lilas@example.org"),
+                 ("/staff/tenants?q=Martin", "dpo@example.org"), ("/me", "camille.martin@example.org")]
+        paths = {label: path for label, _e, path in pages_here}
+        together = wrk_together([(base + paths[label], cookies[email]) for label, email in mixed], args.seconds)
+        mixed_rows = [(f"{label} (mixed)", f"{rps:,.0f}", f"{total:,}", errors,
+                       f"{100 * errors / max(total, 1):.2f}%", "ok" if errors == 0 else "MISS")
+                      for (label, _e), (rps, total, errors) in zip(mixed, together)]
         base_errors = sum(b[2] for b in baselines)
         base_total = sum(b[1] for b in baselines)
         rows.insert(0, (PAGES[0][0], f"{median([b[0] for b in baselines]):,.0f} (median)", "", "1.00", "",
@@ -166,6 +200,9 @@ def main() -> None:
           f"(baseline, then the page) per page, {args.db}, {args.tenants:,} tenants; medians of the rounds")
     print_table(["page", "req/s", "baseline req/s (runs just before)", "× baseline", "each round", "requests",
                  "errors", "error rate", "target"], rows)
+    print()
+    print(f"mixed: the three pages at once, 4 connections each, {args.seconds} s")
+    print_table(["page", "req/s", "requests", "errors", "error rate", "target"], mixed_rows)
 
 
 if __name__ == "__main__":

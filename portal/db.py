@@ -2,12 +2,40 @@
 migrations get stable constraint names), one engine per app, one session per app
 context. Plain SQLAlchemy: services take a Session and never import Flask.
 
+SQLite (the embedded default) runs in WAL mode (readers never wait for the writer) with a
+busy timeout of 30 s (a writer waits for the one before it). That is not enough on its
+own: a transaction that reads and then writes cannot wait for the write lock — SQLite
+answers "database is locked" at once (SQLITE_BUSY_SNAPSHOT: another connection wrote
+since this one's reads began) whatever the timeout. So the one rule, in `begins_immediate`:
+
+    On SQLite, a transaction begins IMMEDIATE (it takes the write lock as it begins,
+    waiting its turn) unless it belongs to a GET, HEAD or OPTIONS request whose endpoint
+    is not in WRITING_GETS. Outside a request (CLI, scripts) it always begins IMMEDIATE.
+
+WRITING_GETS lists the pages that write although they are only read by the user: the
+staff's reads of a tenant's data, each recorded in the audit log as it is shown
+(GDPR Art. 5(2), 30; the tenant sees them, Art. 15), the PDF copy kept in a cache, and
+the e-mail confirmation and logout links. Listing them costs those pages their
+concurrency with other writers (they wait their turn, a few milliseconds) and nothing
+else; the other pages read side by side. A GET that writes without being listed would
+race: `_note_statement` logs it, and makes it fail in tests, so the list cannot fall
+behind the views. (Writing the audit entry first is not possible: it names what was
+shown. Retrying on SQLITE_BUSY_SNAPSHOT would mean running the view again.)
+
+A request's transaction that sent no write ends with COMMIT rather than the ROLLBACK of
+closing the session (same effect: it wrote nothing), because psycopg forgets every
+prepared statement of the connection on a rollback: ended by a rollback, each page had
+PostgreSQL parse and plan its twenty-odd statements again (and send DEALLOCATE ALL).
+
 Tests bind the session factory to an outer transaction and let each test's commits
-become savepoints, so one migrated schema serves the whole run (see tests/conftest.py).
+become savepoints, so one migrated schema serves the whole run (see tests/conftest.py);
+tests/scale/test_sqlite_concurrency.py runs the rule above with several connections.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +44,8 @@ from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+log = logging.getLogger("portal.db")
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -23,6 +53,28 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# GET pages that write (see the module docstring): each begins IMMEDIATE on SQLite.
+WRITING_GETS = frozenset({
+    "staff.tenants",            # a search is recorded in the audit log
+    "staff.tenant_detail",      # a file read, and an attempt outside the scope
+    "staff.request_detail",     # opening a request shows the tenant's file: recorded
+    "staff.notes_review",       # the DPO's review shows notes: recorded
+    "documents.letter_preview",  # a letter shows the tenant's data: recorded
+    "documents.export_pdf",     # the PDF copy is kept in the document cache
+    "auth.logout",              # the link ends every session of the user
+    "auth.confirm_email",       # the link in the e-mail confirms the address
+})
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+# Statements that change nothing; anything else counts as a write (when unsure, a write:
+# the request then ends with the rollback of closing the session).
+_READS = frozenset({"SELECT", "BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK", "PRAGMA", "SHOW", "SET",
+                    "EXPLAIN"})
+_WRITE_IN_CTE = re.compile(r"\b(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
 
 class Base(DeclarativeBase):
@@ -35,12 +87,11 @@ class _State:
     factory: sessionmaker[Session]
 
 
-def make_engine(url: str, sqlite_immediate: bool = True, **options: Any) -> Engine:
+def make_engine(url: str, **options: Any) -> Engine:
     """An engine with the per-dialect settings the portal relies on."""
     if url.startswith("sqlite"):
-        options.setdefault("connect_args", {}).setdefault("timeout", 30)
         engine = create_engine(url, **options)
-        _sqlite_setup(engine, sqlite_immediate)
+        _sqlite_setup(engine)
         return engine
     options.setdefault("pool_pre_ping", True)
     # psycopg prepares a statement run five times, and PostgreSQL may then keep one generic
@@ -56,66 +107,60 @@ def make_engine(url: str, sqlite_immediate: bool = True, **options: Any) -> Engi
     return create_engine(url, **options)
 
 
-def _sqlite_setup(engine: Engine, immediate: bool) -> None:
-    # pysqlite's own transaction handling breaks SAVEPOINT and defers BEGIN; let
-    # SQLAlchemy emit BEGIN itself (SQLAlchemy docs, "pysqlite: serializable isolation").
+def begins_immediate() -> bool:
+    """The rule of the module docstring: does a transaction begun now take SQLite's write
+    lock at once? True outside a request, and for a request that may write."""
+    if not has_request_context():
+        return True
+    return request.method not in SAFE_METHODS or request.endpoint in WRITING_GETS
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT: SQLAlchemy
+    # emits BEGIN itself (SQLAlchemy docs, pysqlite, "Serializable isolation / Savepoints /
+    # Transactional DDL"), which lets the portal choose BEGIN IMMEDIATE.
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, record: Any) -> None:
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cur.close()
-        record.info["query_only"] = False  # SQLite's default
 
-    # BEGIN IMMEDIATE takes the write lock at the start: a transaction that reads and
-    # then writes (every audited staff read does) would otherwise fail at once with
-    # "database is locked" when two processes upgrade their read locks together; with
-    # it, the second one waits (busy timeout) instead. The test suite turns it off: its
-    # one long outer transaction per test would block the other connections it opens.
-    #
-    # Requests to views declared `read_only` begin deferred instead: in WAL mode a reader
-    # takes no lock and never waits, so two workers serve those pages side by side rather
-    # than one after the other. `PRAGMA query_only` makes SQLite refuse any write in them,
-    # so a view wrongly declared fails loudly (in its tests) instead of racing.
-    #
-    # The pragma is set only when it changes: setting any pragma makes SQLite discard every
-    # statement it had prepared on the connection, and the file's twenty-odd statements
-    # were then prepared again on each request (0.7 ms of a 6 ms /me, measured). The
-    # pool's record of the connection remembers the value; a new connection starts at 0.
+    # A connection's `sqlite_begin` execution option, where given, says it instead of the
+    # rule: the tests' harness begins the outer transaction that wraps each test DEFERRED
+    # (tests/conftest.py), so that a test's own second connection (a CLI command, a schema
+    # comparison) is not locked out by a transaction that has not written yet.
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        reading = _reading_only()
-        info = conn.connection.info
-        if info.get("query_only") != reading:
-            conn.exec_driver_sql(f"PRAGMA query_only={int(reading)}")
-            info["query_only"] = reading
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate and not reading else "BEGIN")
+        mode = conn.get_execution_options().get("sqlite_begin")
+        immediate = begins_immediate() if mode is None else mode == "IMMEDIATE"
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def read_only(view: Any) -> Any:
-    """Declares a view that never writes to the database (see `_sqlite_setup`)."""
-    view.read_only = True
-    return view
+def is_write(statement: str) -> bool:
+    """Whether a SQL statement may change the database (when unsure, yes)."""
+    words = statement.lstrip(" \n\t(").split(None, 1)
+    first = words[0].upper() if words else ""
+    if first == "WITH":
+        return bool(_WRITE_IN_CTE.search(statement))
+    return first not in _READS
 
 
-def reads_then_writes(view: Any) -> Any:
-    """Declares a view that reads, then records what it showed (an audited search or file
-    read): it reads like a `read_only` view, and calls `db.start_writing()` before its
-    writes. On SQLite the write lock is then held for the audit entry alone, not for the
-    whole search: two workers search side by side and only queue to append to the log."""
-    view.reads_then_writes = True
-    return view
-
-
-def _reading_only() -> bool:
-    if not has_request_context():
-        return False
-    view = current_app.view_functions.get(request.endpoint or "")
-    if getattr(view, "read_only", False):
-        return True
-    return getattr(view, "reads_then_writes", False) and not g.get("portal_writing", False)
+def _note_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    """Per request: remember that it wrote, and refuse a write by an unlisted GET in tests.
+    Only for requests being served (not a bare test_request_context around service calls)."""
+    if not has_request_context() or not g.get("db_serving") or g.get("db_wrote") or not is_write(statement):
+        return
+    g.db_wrote = True
+    if request.method in SAFE_METHODS and request.endpoint not in WRITING_GETS:
+        message = (f"{request.method} {request.endpoint} writes to the database: add it to "
+                   "portal.db.WRITING_GETS, or SQLite may answer 'database is locked'")
+        if current_app.config.get("TESTING"):
+            raise RuntimeError(message)
+        log.warning(message)
 
 
 class Database:
@@ -123,10 +168,11 @@ class Database:
 
     def init_app(self, app: Flask) -> None:
         engine = make_engine(app.config["SQLALCHEMY_DATABASE_URI"],
-                             app.config.get("SQLITE_BEGIN_IMMEDIATE", True),
                              **dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}))
+        event.listen(engine, "before_cursor_execute", _note_statement)
+        app.before_request(self._start_request)
         app.extensions["portal.db"] = _State(engine, sessionmaker(engine, expire_on_commit=False))
-        app.teardown_request(self._end_reading)
+        app.teardown_request(self._end_request)
         app.teardown_appcontext(self._teardown)
 
     @staticmethod
@@ -143,23 +189,15 @@ class Database:
             g.db_session = self.state().factory()
         return g.db_session
 
-    def start_writing(self) -> None:
-        """In a `reads_then_writes` view: on SQLite, end the reading transaction (it wrote
-        nothing); the next one takes the write lock as it begins. On PostgreSQL the
-        transaction goes on (readers hold no lock that stops a writer): no round trip."""
-        g.portal_writing = True
-        if self.session.get_bind().dialect.name == "sqlite":
-            self.session.commit()
+    @staticmethod
+    def _start_request() -> None:
+        g.db_serving = True
 
     @staticmethod
-    def _end_reading(exc: BaseException | None) -> None:
-        """A read-only view's transaction ends with COMMIT rather than the ROLLBACK of
-        closing the session: it wrote nothing, so both leave the database as it was, but
-        psycopg forgets every prepared statement of the connection on a rollback. Ended by
-        a rollback, each request had PostgreSQL parse and plan a file's twenty-odd
-        statements again (and send DEALLOCATE ALL)."""
+    def _end_request(exc: BaseException | None) -> None:
+        """A request's transaction that wrote nothing ends with COMMIT (module docstring)."""
         session = g.get("db_session")
-        if (exc is None and session is not None and session.in_transaction() and _reading_only()
+        if (exc is None and session is not None and session.in_transaction() and not g.get("db_wrote")
                 and not (session.new or session.dirty or session.deleted)):
             try:
                 session.commit()

@@ -44,7 +44,7 @@ def make_database_url(tmp_dir: Path, name: str) -> str:
 def app_settings(tmp_dir: Path, url: str, **extra: Any) -> dict[str, Any]:
     return {"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "test-secret-key-not-for-production",
             "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "REQUIRE_STAFF_2FA": False,
-            "DEMO_MODE": True, "MAIL_OUTBOX": str(tmp_dir / "outbox"), "SQLITE_BEGIN_IMMEDIATE": False,
+            "DEMO_MODE": True, "MAIL_OUTBOX": str(tmp_dir / "outbox"),
             **CHEAP_HASH, **extra}
 
 
@@ -85,7 +85,9 @@ def _isolated(request: pytest.FixtureRequest) -> Iterator[None]:
     application = request.getfixturevalue("app")
     state = Database.state(application)
     original = state.factory
-    connection = state.engine.connect()
+    # DEFERRED: the test's own extra connections must not be locked out before it writes
+    # (portal/db.py; the requests inside use savepoints of this transaction).
+    connection = state.engine.connect().execution_options(sqlite_begin="DEFERRED")
     outer = connection.begin()
     state.factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint",
                                  expire_on_commit=False)

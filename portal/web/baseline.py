@@ -8,14 +8,13 @@ from __future__ import annotations
 from flask import Blueprint, Flask, render_template
 from sqlalchemy import select
 
-from portal.db import db, read_only
+from portal.db import db
 from portal.models import RentCall
 
 bp = Blueprint("baseline", __name__)
 
 
 @bp.route("/_bench/baseline")
-@read_only
 def baseline():
     rows = db.session.execute(select(RentCall.id, RentCall.period, RentCall.rent_cents, RentCall.charges_cents)
                               .order_by(RentCall.id).limit(50)).all()

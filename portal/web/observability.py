@@ -44,9 +44,12 @@ def init_app(app: Flask) -> None:
 
     @app.route("/healthz")
     def healthz():
+        # One read in the request's own session: a GET begins a plain (deferred) transaction,
+        # so on SQLite the check takes no write lock. It used to open a second connection
+        # while the request's first one (loading the user) held the write lock, and waited
+        # 30 s on itself, holding up every write meanwhile.
         try:
-            with db.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
+            db.session.execute(text("SELECT 1"))
         except (OperationalError, DBAPIError):
             return jsonify(status="error", database="unreachable"), 503
         return jsonify(status="ok", database="ok")

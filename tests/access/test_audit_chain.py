@@ -50,8 +50,9 @@ def chain_app(tmp_path):
     _engine(app).dispose()
 
 
-def test_update_and_delete_are_refused_by_the_database(app):
-    engine = _engine(app)
+def test_update_and_delete_are_refused_by_the_database(chain_app):
+    # Its own database: the shared one is held by the test's outer (writing) transaction.
+    engine = _engine(chain_app)
     with engine.connect() as conn:
         entry_id = conn.execute(select(AuditEntry.id).limit(1)).scalar()
     for statement in ("UPDATE audit_log SET purpose = 'rewritten' WHERE id = :id",
@@ -136,7 +137,7 @@ def test_concurrent_writers_never_fork_the_chain(tmp_path):
     and the recorded end is the last one."""
     import threading
 
-    app = build_app(tmp_path, f"fork_{tmp_path.name}", demo=False, SQLITE_BEGIN_IMMEDIATE=True)
+    app = build_app(tmp_path, f"fork_{tmp_path.name}", demo=False)
     errors: list[BaseException] = []
 
     def write(n: int) -> None:

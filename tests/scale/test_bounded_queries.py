@@ -104,19 +104,18 @@ def test_postgresql_plans_each_query_for_its_values(app):
 
 def test_a_read_only_page_ends_its_transaction_with_a_commit(tmp_path):
     """psycopg forgets a connection's prepared statements on every ROLLBACK: a read-only
-    page (which wrote nothing) commits instead, so the next page finds them prepared. A
+    page that wrote nothing commits instead, so the next page finds them prepared. A
     page that fails still rolls back."""
     from flask import Blueprint
     from sqlalchemy import event, text
 
-    from portal.db import db, read_only
+    from portal.db import db
     from tests.conftest import build_app
 
     app = build_app(tmp_path, "commit-reads")
     bp = Blueprint("failing_read", __name__)
 
     @bp.route("/_test/fails")
-    @read_only
     def fails():
         db.session.execute(text("SELECT 1"))
         raise RuntimeError("boom")

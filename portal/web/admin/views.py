@@ -13,6 +13,7 @@ from portal.accounts import staff as staff_service
 from portal.web.admin.forms import ROLE_LABELS, EditStaffForm, NewStaffForm, StaffForm
 from portal.db import db
 from portal.web.admin import bp
+from portal.web.forms import accepted, keeps_input
 from portal.web.guards import requires
 from portal.accounts import tokens
 from portal import mail
@@ -60,11 +61,12 @@ def staff_list():
 
 
 @bp.route("/staff/new", methods=["GET", "POST"])
+@keeps_input
 @requires("manage_staff")
 def staff_new():
     form = _with_choices(NewStaffForm())
     status = 200
-    if form.validate_on_submit():
+    if accepted(form):
         try:
             user = staff_service.create_staff(db.session, current_actor(), form.email.data, form.role.data,
                                               form.display_name.data, building_ids=form.buildings.data or [],
@@ -84,6 +86,7 @@ def staff_new():
 
 
 @bp.route("/staff/<int:user_id>", methods=["GET", "POST"])
+@keeps_input
 @requires("manage_staff")
 def staff_edit(user_id: int):
     user = staff_service.get_staff(db.session, user_id)
@@ -91,7 +94,7 @@ def staff_edit(user_id: int):
         abort(404)
     form = _with_choices(EditStaffForm(obj=None))
     status = 200
-    if form.validate_on_submit():
+    if accepted(form):
         try:
             changed = staff_service.update_staff(
                 db.session, current_actor(), user, role=form.role.data, name=form.display_name.data,

@@ -16,6 +16,7 @@ from portal.db import db
 from portal.models import User
 from portal.accounts import activation, passwords
 from portal.web import sessions
+from portal.web.forms import accepted, keeps_input
 from portal.accounts import tokens, twofactor
 from portal.accounts import service as accounts
 from portal import mail
@@ -40,9 +41,10 @@ def _policy_errors(field, password: str, email: str | None, names: tuple[str, ..
 
 
 @bp.route("/activate", methods=["GET", "POST"])
+@keeps_input
 def activate():
     form = ActivationForm()
-    if form.validate_on_submit():
+    if accepted(form):
         try:
             user = activation.activate(db.session, accounts.hasher_for(current_app), form.code.data,
                                        form.email.data, form.password.data)
@@ -73,9 +75,10 @@ def confirm_email(token: str):
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@keeps_input
 def forgot_password():
     form = ForgotForm()
-    if form.validate_on_submit():
+    if accepted(form):
         user = accounts.find_by_email(db.session, form.email.data)
         if user is not None and user.is_enabled and not user.email.endswith(".invalid"):
             token = tokens.issue(db.session, user, "reset",
@@ -95,6 +98,7 @@ def forgot_password():
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@keeps_input
 def reset_password(token: str):
     row = tokens.find(db.session, token, "reset")
     if row is None:
@@ -103,7 +107,7 @@ def reset_password(token: str):
             "“Forgotten password”.")), 404
     form = NewPasswordFields()
     user = db.session.get(User, row.user_id)
-    if form.validate_on_submit() and not _policy_errors(form.password, form.password.data, user.email):
+    if accepted(form) and not _policy_errors(form.password, form.password.data, user.email):
         if tokens.consume(db.session, token, "reset") is None:
             return redirect(url_for("auth.reset_password", token=token))
         accounts.set_password(accounts.hasher_for(current_app), user, form.password.data)
@@ -116,10 +120,11 @@ def reset_password(token: str):
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@keeps_input
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
+    if accepted(form):
         ph = accounts.hasher_for(current_app)
         user = current_user._get_current_object()
         if not passwords.verify_password(ph, user.password_hash, form.current_password.data):
@@ -136,6 +141,7 @@ def change_password():
 
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])
+@keeps_input
 @login_required
 def two_factor_setup():
     """Enrolment: scan the QR code, type the first code, note the recovery codes."""
@@ -146,7 +152,7 @@ def two_factor_setup():
     if not secret or request.method == "GET":
         secret = session[ENROL_SECRET] = twofactor.new_secret()
     form = CodeForm()
-    if form.validate_on_submit():
+    if accepted(form):
         codes = twofactor.enrol(accounts.hasher_for(current_app), user, secret, form.code.data)
         if codes is None:
             form.code.errors = [_("This code does not match. Check the time of your phone and type the "

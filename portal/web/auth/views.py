@@ -15,6 +15,7 @@ from portal.db import db
 from portal.web.auth import bp
 from portal.models import User
 from portal.web import sessions, throttle
+from portal.web.forms import accepted, keeps_input
 from portal.accounts import twofactor
 from portal.accounts import service as accounts
 
@@ -69,9 +70,10 @@ def _finish_login(user: User, target: str | None):
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@keeps_input
 def login():
     form = LoginForm()
-    if form.validate_on_submit():
+    if accepted(form):
         email, ip = form.email.data.strip(), request.remote_addr
         guard = throttle.current()
         verdict = guard.check(email, ip) if guard else throttle.Verdict(True)
@@ -103,6 +105,7 @@ def login():
 
 
 @bp.route("/login/two-factor", methods=["GET", "POST"])
+@keeps_input
 def two_factor():
     """Second step for enrolled staff: a code from the authenticator app, or a recovery code."""
     pending = session.get(PENDING)
@@ -113,7 +116,7 @@ def two_factor():
         flash(_("Please log in again."), "info")
         return redirect(url_for("auth.login"))
     form = CodeForm()
-    if form.validate_on_submit():
+    if accepted(form):
         guard = throttle.current()
         key = f"two-factor:{user.id}"
         verdict = guard.check(key, request.remote_addr) if guard else throttle.Verdict(True)

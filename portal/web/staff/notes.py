@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length
 
 from portal import access, catalogue
 from portal.db import db
+from portal.web.forms import accepted, keeps_input
 from portal.web.guards import requires
 from portal.models import Tenant
 from portal.notes import service as notes_service
@@ -121,6 +122,7 @@ def _settle(result: Any, justifying: bool, form: Any, tenant: Any, what: str) ->
 
 
 @bp.route("/tenants/<int:tenant_id>/notes/new", methods=["GET", "POST"])
+@keeps_input
 @requires("write_note")
 def new_note(tenant_id: int):
     tenant = _tenant_or_404(tenant_id)
@@ -128,7 +130,7 @@ def new_note(tenant_id: int):
     flagged: Flagged | None = None
     restricted = notes_service.is_restricted(db.session, tenant.id, "notes")
     status = 200
-    if form.validate_on_submit() and not restricted:
+    if accepted(form) and not restricted:
         justifying = request.form.get("action") == "justify"
         try:
             result = notes_service.write_note(db.session, current_actor(), tenant.id, form.body.data,
@@ -148,6 +150,7 @@ def new_note(tenant_id: int):
 
 
 @bp.route("/tenants/<int:tenant_id>/incidents/new", methods=["GET", "POST"])
+@keeps_input
 @requires("log_incident")
 def new_incident(tenant_id: int):
     tenant = _tenant_or_404(tenant_id)
@@ -160,7 +163,7 @@ def new_incident(tenant_id: int):
     flagged: Flagged | None = None
     restricted = notes_service.is_restricted(db.session, tenant.id, "incidents")
     status = 200
-    if form.validate_on_submit() and not restricted:
+    if accepted(form) and not restricted:
         justifying = request.form.get("action") == "justify"
         try:
             result = notes_service.log_incident(db.session, actor, tenant.id, form.kind.data, form.title.data,

@@ -16,11 +16,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal import access, catalogue, deadlines, pdf
 from portal.requests import workflow
-from portal.db import db, read_only
+from portal.db import db
 from portal.formatting import PARIS, fmt_date
+from portal.web.forms import accepted, keeps_input, refused
 from portal.web.guards import requires
 from portal.models import Letter, PrivacyRequest, RecipientNotice, Restriction, Tenant, User
-from portal.web import replay
 from portal.audit import chain as audit
 from portal.requests import letters, queue as request_queue
 from portal.file import dossier as dossier_service
@@ -42,7 +42,6 @@ def today() -> Any:
 
 
 @bp.route("/requests")
-@read_only
 @requires("process_request")
 def requests() -> Any:
     actor = current_actor()
@@ -59,6 +58,7 @@ def _form_of(action: str) -> str:
 
 
 @bp.route("/requests/<ref>", methods=["GET", "POST"])
+@keeps_input
 @requires("process_request")
 def request_detail(ref: str) -> Any:
     actor = current_actor()
@@ -69,7 +69,7 @@ def request_detail(ref: str) -> Any:
     error: dict[str, str] | None = None
     status = 200
     if request.method == "POST":
-        if not form.validate_on_submit():
+        if not accepted(form):
             status = 400
         else:
             outcome = _act(req, form)
@@ -149,8 +149,8 @@ def _context(req: PrivacyRequest, form: forms.ActionForm, error: dict[str, str] 
                                        page_size=FILE_PAGE_SIZE,
                                        override_path=current_app.config["CATALOGUE_OVERRIDES"])
     # Opening a request shows the tenant's file: that read is logged and shown to the tenant
-    # (not while a form is shown again after an expired token: nothing may be written then).
-    if not replay.active():
+    # (not when a refused submission is shown again: a forged or expired form writes nothing).
+    if not refused():
         audit.record(db.session, actor.user_id, actor.role, "read", tenant_id=tenant.id,
                      categories=[c.key for c in snapshot.categories], request_ref=req.ref,
                      purpose=f"Traitement de la demande {req.ref}")
@@ -196,6 +196,7 @@ def _current_value(req: PrivacyRequest) -> str | None:
 
 
 @bp.route("/requests/register", methods=["GET", "POST"])
+@keeps_input
 @requires("register_request")
 def register_request() -> Any:
     actor = current_actor()
@@ -205,7 +206,7 @@ def register_request() -> Any:
         form.tenant_number.data = (request.args.get("tenant") or "")[:40]
         form.received_on.data = day_iso = today().isoformat()
         del day_iso
-    elif form.validate_on_submit():
+    elif accepted(form):
         number = (form.tenant_number.data or "").strip()
         tenant = db.session.scalar(select(Tenant).where(Tenant.tenant_number == number,
                                                         access.scope_condition(actor))) if number else None

@@ -19,7 +19,8 @@ from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, Length
 
 from portal import access
-from portal.db import db, reads_then_writes
+from portal.db import db
+from portal.web.forms import accepted, keeps_input
 from portal.web.guards import requires
 from portal.models import Tenant
 from portal.audit import access_log
@@ -60,14 +61,12 @@ def _page_arg(name: str = "page") -> int:
 
 
 @bp.route("/tenants")
-@reads_then_writes
 @requires("search_tenants")
 def tenants():
     actor = current_actor()
     query = tenant_search.normalise(request.args.get("q"))
     results = tenant_search.search(db.session, actor, query, _page_arg(), SEARCH_PAGE_SIZE)
     if query:
-        db.start_writing()
         access_log.record_search(db.session, actor, query, len(results.hits))
         if not results.hits and tenant_search.matches_outside_scope(db.session, actor, query):
             access_log.record_denied(db.session, actor, "search", asked=query)
@@ -80,7 +79,6 @@ def _file_or_404(tenant_id: int) -> Tenant:
     actor = current_actor()
     tenant = db.session.get(Tenant, tenant_id)
     if tenant is None or not access.in_scope(db.session, actor, tenant_id):
-        db.start_writing()
         access_log.record_denied(db.session, actor, "tenant_file", tenant_id=tenant.id if tenant else None,
                                  asked=str(tenant_id))
         db.session.commit()
@@ -104,13 +102,13 @@ def _keep_purpose(tenant: Tenant, purpose: access_log.Purpose) -> None:
 
 
 @bp.route("/tenants/<int:tenant_id>", methods=["GET", "POST"])
-@reads_then_writes
+@keeps_input
 @requires("read_tenant_file")
 def tenant_detail(tenant_id: int):
     tenant = _file_or_404(tenant_id)
     form = _purpose_form()
     if request.method == "POST":
-        if form.validate_on_submit():
+        if accepted(form):
             choice = form.purpose.data
             purpose = access_log.make_purpose(None if choice == "other" else choice, form.purpose_other.data,
                                               tenant.preferred_language)
@@ -126,7 +124,6 @@ def tenant_detail(tenant_id: int):
                                        page_size=PAGE_SIZE,
                                        override_path=current_app.config["CATALOGUE_OVERRIDES"])
     shown = [c.key for c in snapshot.categories]
-    db.start_writing()  # SQLite: the write lock for the audit entry alone, not the file's reads
     access_log.record_read(db.session, actor, tenant, shown, purpose)
     db.session.commit()
     return render_template("staff/tenants_detail.html", dossier=snapshot, tenant=tenant, purpose=purpose,

@@ -17,6 +17,7 @@ from portal import catalogue, deadlines
 from portal.requests import workflow
 from portal.db import db
 from portal.formatting import PARIS
+from portal.web.forms import accepted, keeps_input
 from portal.web.guards import requires
 from portal.models import FieldChange, Letter, PrivacyRequest, RecipientNotice
 from portal.requests import service as requests_service
@@ -48,6 +49,7 @@ def requests() -> Any:
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
+@keeps_input
 @requires("file_request")
 def new_request() -> Any:
     tenant = own_tenant()
@@ -64,7 +66,7 @@ def new_request() -> Any:
         target = request.args.get("target", "")
         if workflow.parse_target(target):
             form.targets.data = [target]
-    elif form.validate_on_submit():
+    elif accepted(form):
         try:
             done = requests_service.create(
                 db.session, tenant, current_actor(), kind=form.kind.data or "", details=form.details.data,
@@ -123,6 +125,7 @@ def _current_value(tenant: Any, field_key: str | None, record: str | None) -> st
 
 
 @bp.route("/requests/<ref>", methods=["GET", "POST"])
+@keeps_input
 @requires("file_request")
 def request_detail(ref: str) -> Any:
     own_tenant()
@@ -132,7 +135,7 @@ def request_detail(ref: str) -> Any:
         abort(404)
     form = forms.StepForm()
     status = 200
-    if request.method == "POST" and form.validate_on_submit():
+    if request.method == "POST" and accepted(form):
         action = form.action.data
         try:
             if action == "provide_info":

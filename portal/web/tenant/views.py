@@ -7,7 +7,7 @@ from flask import Response, abort, current_app, render_template
 from flask_login import current_user
 
 from portal import catalogue
-from portal.db import db, read_only
+from portal.db import db
 from portal.web.tenant import bp
 from portal.web.guards import requires
 from portal.models._base import utcnow
@@ -22,7 +22,6 @@ PAGE_SIZE = 20
 
 
 @bp.route("")
-@read_only
 @requires("read_own_file")
 def home():
     page = home_service.home_page(db.session, current_user.tenant_id, current_actor(), current_lang(),
@@ -35,7 +34,6 @@ def home():
 
 
 @bp.route("/export.json")
-@read_only
 @requires("export_own")
 def export_json():
     tenant, snapshot = own_file()
