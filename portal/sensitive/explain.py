@@ -7,18 +7,25 @@ the review screen to show next to a model-only flag.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
 from .model import Model, read_jsonl, TRAIN_FILE
 from .vocab import CATEGORIES
 
 
-@lru_cache(maxsize=4)
-def _index(version: str, model: Model):
-    examples = read_jsonl(TRAIN_FILE)
-    return examples, model.featurizer.matrix([e["text"] for e in examples]).tocsr()
+_INDEX: dict = {}
+
+
+def _index(model: Model):
+    """The training notes and their TF-IDF rows in ``model``'s space (cached per version)."""
+    cached = _INDEX.get(model.version)
+    if cached is None:
+        examples = read_jsonl(TRAIN_FILE)
+        cached = (examples, model.featurizer.matrix([e["text"] for e in examples]).tocsr())
+        if len(_INDEX) >= 4:
+            _INDEX.clear()
+        _INDEX[model.version] = cached
+    return cached
 
 
 def explain(text: str, k: int = 3, model: Model | None = None) -> dict:
@@ -30,7 +37,7 @@ def explain(text: str, k: int = 3, model: Model | None = None) -> dict:
     if model is None:
         return {"version": "vocabulary-only", "scores": {}, "thresholds": {}, "neighbours": []}
     judgement = model.judge(text, force_full=True)
-    examples, matrix = _index(model.version, model)
+    examples, matrix = _index(model)
     idx, values = model.featurizer.sparse(text[:20_000])
     neighbours = []
     if len(idx):

@@ -58,9 +58,10 @@ class Scanner:
         """Return the findings of ``text``, sorted by start, without duplicates.
 
         Hybrid rule (with a model): a note is flagged for a category when the vocabulary
-        or the model says so. A vocabulary finding is kept unless the model's score for
-        its category is below the category's veto (the model is sure the note is not
-        about that: "le digicode est devenu fou", "le chat est aveugle"). A category the
+        or the model says so. A vocabulary finding is kept unless its term is one the
+        training data shows to be ambiguous for its category and the model's score is
+        below the category's veto (the model is sure the note is not about that: "le
+        digicode est devenu fou", "le chat est aveugle"). A category the
         model flags without a vocabulary finding gives one finding spanning the clause
         that scores highest for it, ``source="model"``."""
         text = _as_text(text)
@@ -120,21 +121,28 @@ def _as_text(text: object) -> str:
 
 
 def _hybrid(text: str, vocab_findings: list[Finding], model: "Model") -> list[Finding]:
-    from .model import clauses
+    from .model import clauses, term_key
 
-    judgement = model.judge(text, force_full=bool(vocab_findings))
+    ambiguous = model.ambiguous_sets
+    doubtful = [term_key(f.term) in ambiguous.get(f.category, ()) for f in vocab_findings]
+    strong = {f.category for f, d in zip(vocab_findings, doubtful) if not d}
+    judgement = model.judge(text, force_full=bool(vocab_findings),
+                            doubtful_hit=any(d and f.category not in strong for f, d in zip(vocab_findings, doubtful)))
     scores = judgement.scores
     thresholds = model.thresholds_for(judgement.full)
     index = {c: k for k, c in enumerate(CATEGORIES)}
     out: list[Finding] = []
     kept: set[str] = set()
-    for f in vocab_findings:
+    for f, is_doubtful in zip(vocab_findings, doubtful):
         k = index[f.category]
         score = float(scores[k])
-        if judgement.full and score < model.veto[f.category]:
+        if is_doubtful and (judgement.cleared or (judgement.full and score < model.veto[f.category])):
             continue
         kept.add(f.category)
         out.append(Finding(f.category, f.start, f.end, f.term, "vocabulary", round(score, 4)))
+    if judgement.cleared:
+        out.sort(key=lambda f: (f.start, f.end, f.category))
+        return out
     for k, category in enumerate(CATEGORIES):
         if category in kept or scores[k] < thresholds[k]:
             continue

@@ -153,6 +153,10 @@ def build() -> tuple[list[dict], list[dict]]:
     base = hand + repo
     pools = read_operational()
     made = variants(base, rng) + long_notes(hand, pools, rng, 850)
+    # each operational sentence alone is a (routine) negative note too
+    made += [{"id": f"operational-{lang}-{i:03d}", "lang": lang, "text": text, "sensitive": False,
+              "categories": [], "register": "operational"}
+             for lang in sorted(pools) for i, text in enumerate(pools[lang])]
     seen: set[str] = set()
     train, dev = [], []
     for note in base + made:
