@@ -1,10 +1,13 @@
-"""Precision / recall of portal.sensitive.scan, per category and overall (note level).
+"""Precision / recall of the guard, per category, per language and overall (note level),
+hybrid (vocabulary + active model) and vocabulary only, side by side.
 
     python benchmarks/scan_quality.py
 
-Prints one table for the held-out set (never used while tuning the vocabulary), one
-for the tune set and one for the shared sample (the copy in tests/sensitive/data, or
-../shared/samples/notes.jsonl beside the checkout when present).
+Sets: the held-out set (never used while building the vocabulary or the model), every
+``tests/sensitive/data/eval/*.jsonl`` present (independent evaluation sets, never read
+while building the guard), the vocabulary's tune set and the shared sample (both in the
+model's training data: not unseen), and the package's dev split (thresholds tuned on it).
+``benchmarks/bench_scan.py`` adds speed figures.
 """
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from portal.sensitive import Scanner, active_model  # noqa: E402
+from portal.sensitive.model import DEV_FILE  # noqa: E402
 from portal.sensitive.quality import evaluate, format_table, load_notes  # noqa: E402
 
 DATA = REPO / "tests" / "sensitive" / "data"
@@ -21,15 +26,19 @@ DATA = REPO / "tests" / "sensitive" / "data"
 
 def main() -> None:
     shared = REPO.parent / "shared" / "samples" / "notes.jsonl"
-    sets = [
-        ("held-out", DATA / "notes_heldout.jsonl"),
-        ("tune", DATA / "notes_tune.jsonl"),
-        ("shared sample", shared if shared.exists() else DATA / "shared_sample.jsonl"),
+    sets = [("held-out", DATA / "notes_heldout.jsonl")]
+    sets += [(f"eval {p.stem}", p) for p in sorted((DATA / "eval").glob("*.jsonl"))]
+    sets += [
+        ("tune (in training data)", DATA / "notes_tune.jsonl"),
+        ("shared sample (in training data)", shared if shared.exists() else DATA / "shared_sample.jsonl"),
+        ("dev split (tuned on)", DEV_FILE),
     ]
+    hybrid, vocab_only = Scanner(model=active_model()), Scanner(model=None)
     for title, path in sets:
         notes = load_notes(path)
-        print(format_table(f"{title}: {len(notes)} notes ({path.name})", evaluate(notes)))
-        print()
+        for name, scanner in (("hybrid", hybrid), ("vocabulary only", vocab_only)):
+            print(format_table(f"{title} — {name}: {len(notes)} notes ({path.name})", evaluate(notes, scanner.scan)))
+            print()
 
 
 if __name__ == "__main__":

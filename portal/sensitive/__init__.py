@@ -1,12 +1,16 @@
 """Sensitive-data guard: ``scan(text)`` flags GDPR Art. 9/10, precarity and subjective wording.
 
-Pure Python, no Flask or database: the vocabulary lives in ``vocab/`` as plain text
-files a DPO can read and extend (see README.md).
+Pure Python, no Flask or database. Hybrid: the vocabulary in ``vocab/`` (plain text files
+a DPO can read and extend) plus a learned model judging the whole note (``model.py``,
+trained on ``data/train``). See README.md.
 """
 from __future__ import annotations
 
+from .active import active_model, model_version, use_model
+from .explain import explain
 from .report import NoteRow, ReportSummary, write_report
-from .scanner import Finding, Scanner, scan
+from .scanner import Finding, Scanner, scan, scan_many
 from .vocab import CATEGORIES
 
-__all__ = ["CATEGORIES", "Finding", "NoteRow", "ReportSummary", "Scanner", "scan", "write_report"]
+__all__ = ["CATEGORIES", "Finding", "NoteRow", "ReportSummary", "Scanner", "active_model", "explain",
+           "model_version", "scan", "scan_many", "use_model", "write_report"]

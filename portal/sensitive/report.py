@@ -97,12 +97,19 @@ def _one_line(term: str) -> str:
     return " ".join(term.split())
 
 
+def _model_version() -> str:
+    from .active import model_version
+
+    return model_version()
+
+
 def format_summary(summary: ReportSummary) -> str:
     """The human-readable summary.txt content."""
     lines = [
         f"Notes scanned: {summary.scanned}",
         f"Notes flagged: {summary.flagged}",
         f"Findings: {summary.findings}",
+        f"Guard model: {_model_version()}",
         "",
         "Flagged notes by category:",
         *(f"  {c}: {summary.by_category.get(c, 0)}" for c in CATEGORIES),

@@ -9,11 +9,15 @@ backtracking runs on user text, so a 1 MB note costs about as much as 1 MB of no
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .fuzzy import Corrector
 from .normalize import Token, tokenize
-from .vocab import Rule, Vocabulary, load
+from .vocab import CATEGORIES, Rule, Vocabulary, load
+
+if TYPE_CHECKING:
+    from .model import Model
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,11 @@ class Finding:
     start: int
     end: int
     term: str
+    # Where the flag comes from: "vocabulary" (a listed term) or "model" (the learned
+    # model judged the note; the span is its highest-scoring clause). ``score`` is the
+    # model's score for the category (None without a model). Not part of equality.
+    source: str = field(default="vocabulary", compare=False)
+    score: float | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -34,14 +43,38 @@ class _Hit:
 
 
 class Scanner:
-    """A compiled vocabulary ready to scan texts; build once, reuse (thread-safe reads)."""
+    """The guard: a compiled vocabulary plus, optionally, a learned model.
 
-    def __init__(self, vocab: Vocabulary) -> None:
-        self.vocab = vocab
-        self.corrector = Corrector(vocab)
+    ``Scanner()`` / ``Scanner(vocab)`` / ``Scanner(model=None)`` is the vocabulary-only
+    scanner; ``Scanner(model=m)`` is the hybrid one (see :meth:`scan`). Build once, reuse
+    (thread-safe reads)."""
+
+    def __init__(self, vocab: Vocabulary | None = None, model: "Model | None" = None) -> None:
+        self.vocab = vocab if vocab is not None else _packaged_vocabulary()
+        self.corrector = Corrector(self.vocab)
+        self.model = model
 
     def scan(self, text: str) -> list[Finding]:
-        """Return the findings of ``text``, sorted by start, without duplicates."""
+        """Return the findings of ``text``, sorted by start, without duplicates.
+
+        Hybrid rule (with a model): a note is flagged for a category when the vocabulary
+        or the model says so. A vocabulary finding is kept unless its term is one the
+        training data shows to be ambiguous for its category and the model's score is
+        below the category's veto (the model is sure the note is not about that: "le
+        digicode est devenu fou", "le chat est aveugle"). A category the
+        model flags without a vocabulary finding gives one finding spanning the clause
+        that scores highest for it, ``source="model"``."""
+        text = _as_text(text)
+        vocab_findings = self.vocabulary_findings(text)
+        if self.model is None:
+            return vocab_findings
+        return _hybrid(text, vocab_findings, self.model)
+
+    def scan_many(self, texts) -> list[list[Finding]]:
+        """``[self.scan(t) for t in texts]`` (same results, in order)."""
+        return [self.scan(t) for t in texts]
+
+    def vocabulary_findings(self, text: str) -> list[Finding]:
         text = _as_text(text)
         tokens = list(tokenize(text))
         if not tokens:
@@ -82,9 +115,49 @@ def _as_text(text: object) -> str:
     """Accept what callers may hand us (None, bytes) without crashing."""
     if text is None:
         return ""
-    if isinstance(text, bytes):
-        return text.decode("utf-8", errors="replace")
+    if isinstance(text, (bytes, bytearray, memoryview)):
+        return bytes(text).decode("utf-8", errors="replace")
     return text if isinstance(text, str) else str(text)
+
+
+def _hybrid(text: str, vocab_findings: list[Finding], model: "Model") -> list[Finding]:
+    from .model import clauses, term_key
+
+    ambiguous = model.ambiguous_sets
+    doubtful = [term_key(f.term) in ambiguous.get(f.category, ()) for f in vocab_findings]
+    strong = {f.category for f, d in zip(vocab_findings, doubtful) if not d}
+    judgement = model.judge(text, force_full=bool(vocab_findings),
+                            doubtful_hit=any(d and f.category not in strong for f, d in zip(vocab_findings, doubtful)))
+    scores = judgement.scores
+    thresholds = model.thresholds_for(judgement.full)
+    index = {c: k for k, c in enumerate(CATEGORIES)}
+    out: list[Finding] = []
+    kept: set[str] = set()
+    for f, is_doubtful in zip(vocab_findings, doubtful):
+        k = index[f.category]
+        score = float(scores[k])
+        if is_doubtful and (judgement.cleared or (judgement.full and score < model.veto[f.category])):
+            continue
+        kept.add(f.category)
+        out.append(Finding(f.category, f.start, f.end, f.term, "vocabulary", round(score, 4)))
+    if judgement.cleared:
+        out.sort(key=lambda f: (f.start, f.end, f.category))
+        return out
+    for k, category in enumerate(CATEGORIES):
+        if category in kept or scores[k] < thresholds[k]:
+            continue
+        # the unit that scored highest for the category, then its best clause
+        best_unit = int(judgement.unit_scores[:, k].argmax())
+        u_start, u_end = judgement.spans[best_unit]
+        candidates = [(u_start + s, u_start + e) for s, e in clauses(text[u_start:u_end])] or [(u_start, u_end)]
+        if len(candidates) == 1:
+            start, end = candidates[0]
+        else:
+            clause_scores = [model.clause_scores(text[s:e], judgement.full)[k] for s, e in candidates]
+            start, end = candidates[max(range(len(candidates)), key=lambda i: (clause_scores[i], -i))]
+        out.append(Finding(category, start, end, text[start:end], "model", round(float(scores[k]), 4)))
+    out.sort(key=lambda f: (f.start, f.end, f.category))
+    return out
 
 
 def _cue_near(hit: _Hit, cues_by_last: dict[int, list[_Hit]], cues_by_first: dict[int, list[_Hit]]) -> bool:
@@ -146,17 +219,38 @@ def _findings(text: str, tokens: list[Token], hits: list[_Hit]) -> list[Finding]
     return findings
 
 
-_DEFAULT: Scanner | None = None
+_VOCAB: Vocabulary | None = None
+_VOCAB_SCANNER: Scanner | None = None
+
+
+def _packaged_vocabulary() -> Vocabulary:
+    global _VOCAB
+    if _VOCAB is None:
+        _VOCAB = load()
+    return _VOCAB
+
+
+def default_vocabulary_scanner() -> Scanner:
+    """The vocabulary-only scanner (built on first use)."""
+    global _VOCAB_SCANNER
+    if _VOCAB_SCANNER is None:
+        _VOCAB_SCANNER = Scanner(_packaged_vocabulary())
+    return _VOCAB_SCANNER
 
 
 def default_scanner() -> Scanner:
-    """The scanner built from the packaged vocabulary (built on first use)."""
-    global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = Scanner(load())
-    return _DEFAULT
+    """The hybrid scanner with the active model (see ``portal.sensitive.active``)."""
+    from .active import active_scanner
+
+    return active_scanner()
 
 
 def scan(text: str) -> list[Finding]:
-    """Scan ``text`` with the packaged vocabulary; see :class:`Finding`."""
+    """Scan ``text`` with the packaged vocabulary and the active model; see :class:`Finding`."""
     return default_scanner().scan(text)
+
+
+def scan_many(texts) -> list[list[Finding]]:
+    """``[scan(t) for t in texts]``, in order (same results)."""
+    scanner = default_scanner()
+    return [scanner.scan(t) for t in texts]

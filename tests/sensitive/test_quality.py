@@ -1,4 +1,5 @@
-"""Measured quality: the held-out set and the shared sample stay classified right."""
+"""Measured quality: the held-out set and the shared sample stay classified right, and
+the hybrid guard does at least as well as the vocabulary alone on the held-out set."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from portal.sensitive.quality import OVERALL, evaluate, load_notes
-from portal.sensitive import scan
+from portal.sensitive import Scanner, scan
 
 from .helpers import DATA
 
@@ -17,9 +18,31 @@ SHARED_SAMPLE = REPO.parent / "shared" / "samples" / "notes.jsonl"
 def test_held_out_overall_recall_and_precision() -> None:
     notes = load_notes(DATA / "notes_heldout.jsonl")
     assert len(notes) >= 200
-    score = evaluate(notes)[OVERALL]
+    scores = evaluate(notes)
+    score = scores[OVERALL]
     assert score.recall >= 0.95, score
     assert score.precision >= 0.90, score
+    for language in ("lang:fr", "lang:en"):
+        assert scores[language].recall >= 0.95 and scores[language].precision >= 0.90, (language, scores[language])
+
+
+def test_hybrid_recall_is_not_below_the_vocabulary_alone() -> None:
+    notes = load_notes(DATA / "notes_heldout.jsonl")
+    hybrid = evaluate(notes)[OVERALL]
+    vocabulary = evaluate(notes, Scanner(model=None).scan)[OVERALL]
+    assert hybrid.recall >= vocabulary.recall, (hybrid, vocabulary)
+
+
+EVAL_FILES = sorted((DATA / "eval").glob("*.jsonl"))
+
+
+@pytest.mark.parametrize("path", EVAL_FILES, ids=[p.name for p in EVAL_FILES])
+def test_independent_evaluation_sets_are_readable_and_scored(path: Path) -> None:
+    """The guard is never tuned on these; this only checks they load and score (figures:
+    ``python benchmarks/bench_scan.py``)."""
+    notes = load_notes(path)
+    scores = evaluate(notes)
+    assert scores[OVERALL].tp + scores[OVERALL].fp + scores[OVERALL].fn + scores[OVERALL].tn == len(notes)
 
 
 def _assert_each_note_right(notes: list[dict]) -> None:
@@ -42,4 +65,10 @@ def test_shared_sample_beside_the_checkout_is_classified_right() -> None:
 
 
 def test_tune_set_is_classified_right() -> None:
-    _assert_each_note_right(load_notes(DATA / "notes_tune.jsonl"))
+    """The vocabulary's tune set (also in the model's training data): at most 1 % of its
+    notes wrong (the hybrid may disagree with a label the vocabulary was fitted to)."""
+    notes = load_notes(DATA / "notes_tune.jsonl")
+    wrong = [n["id"] for n in notes
+             if bool({f.category for f in scan(n["text"])}) != n["sensitive"]
+             or not set(n["categories"]) <= {f.category for f in scan(n["text"])}]
+    assert len(wrong) <= len(notes) // 100, wrong

@@ -25,6 +25,7 @@ def test_report_lists_findings_and_counts(tmp_path) -> None:
     assert lines[1] == ["1", "T001", "alice", "Lilas", "2026-01-02", "health", "cardiaque"]
     text = summary.summary_path.read_text(encoding="utf-8")
     assert "Notes scanned: 3" in text and "Notes flagged: 2" in text and "Lilas: 1" in text
+    assert "Guard model: guard-" in text  # which model flagged, for the audit
 
 
 def test_report_on_no_rows(tmp_path) -> None:

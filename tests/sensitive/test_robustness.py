@@ -5,7 +5,11 @@ import time
 
 import pytest
 
-from portal.sensitive import scan
+from portal.sensitive import Scanner, scan, scan_many
+
+# Linearity is a property of the vocabulary pass (it reads everything); the model reads at
+# most MODEL_MAX_CHARS, in chunks, so its share is bounded (tested below on its own).
+vocabulary_scan = Scanner(model=None).scan
 
 
 def test_offsets_survive_accents_and_ligatures_before_the_match() -> None:
@@ -16,7 +20,7 @@ def test_offsets_survive_accents_and_ligatures_before_the_match() -> None:
 
 def test_offsets_of_a_phrase_across_punctuation() -> None:
     text = "Note — «Monsieur SORT  de\ndétention» demain."
-    [finding] = scan(text)
+    [finding] = [f for f in scan(text) if f.source == "vocabulary"]
     assert finding.term == "SORT  de\ndétention"
     assert text[finding.start:finding.end] == finding.term
 
@@ -54,7 +58,7 @@ def _growth(make_text, small: int) -> float:
     ratio measured in the same run, best of five, with room for a loaded CI machine
     (measured ≈ 10 quiet, up to ≈ 25 with the other core busy)."""
     a, b = make_text(small), make_text(8 * small)
-    return _best_of(5, lambda: scan(b)) / max(_best_of(5, lambda: scan(a)), 1e-6)
+    return _best_of(5, lambda: vocabulary_scan(b)) / max(_best_of(5, lambda: vocabulary_scan(a)), 1e-6)
 
 
 def test_one_megabyte_scans_without_error_and_in_linear_time() -> None:
@@ -64,9 +68,19 @@ def test_one_megabyte_scans_without_error_and_in_linear_time() -> None:
         return (chunk * (n // len(chunk) + 1))[:n]
 
     text = make(1_000_000)
-    findings = scan(text)
+    started = time.perf_counter()
+    findings = scan(text)  # hybrid: vocabulary over all of it, the model over a bounded prefix
+    assert time.perf_counter() - started < 15.0
     assert findings and all(text[f.start:f.end] == f.term for f in findings[:100])
     assert _growth(make, 150_000) < 40.0
+
+
+@pytest.mark.parametrize("text", [None, b"\xff\xfe sous chimio", bytearray(b"abc"), 12, "\ud800\udfff", "\x00" * 1000,
+                                  "", " \n\t ", "." * 5000, "M. M. M. M.", "et et et , , ;;"])
+def test_malformed_input_gives_a_list_in_scan_and_scan_many(text) -> None:
+    found = scan(text)
+    assert isinstance(found, list)
+    assert scan_many([text]) == [found]
 
 
 def test_pathological_repetition_is_linear() -> None:

@@ -1,0 +1,66 @@
+"""Which model the guard uses: the instance's active model file, else the shipped one.
+
+``use_model(path)`` points the guard at a model file (the Flask app calls it with
+``instance/<file>`` at start-up, and again after a successful retrain); ``None`` goes
+back to the shipped default. A missing or unreadable file falls back to the shipped model
+(logged), so ``scan()`` always works, with or without an instance folder.
+``model_version()`` is what the audit log records next to a flag.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from .model import SHIPPED_MODEL, Model, load
+from .scanner import Scanner, _packaged_vocabulary
+
+log = logging.getLogger(__name__)
+_LOCK = threading.Lock()
+_STATE: dict = {"path": None, "model": None, "scanner": None}
+
+
+def _load_active(path: Path | None) -> Model | None:
+    if path is not None:
+        try:
+            return load(path)
+        except (OSError, ValueError) as error:
+            log.warning("guard model %s unusable (%s); using the shipped model", path, error)
+    try:
+        return load(SHIPPED_MODEL)
+    except (OSError, ValueError) as error:  # pragma: no cover - broken install
+        log.error("shipped guard model unusable (%s); vocabulary only", error)
+        return None
+
+
+def use_model(path: str | Path | None) -> str:
+    """Make the model at ``path`` the active one (``None``: the shipped model).
+
+    Returns the active model's version (``"vocabulary-only"`` if none could load)."""
+    with _LOCK:
+        resolved = Path(path) if path is not None else None
+        model = _load_active(resolved)
+        _STATE.update(path=resolved, model=model, scanner=Scanner(_packaged_vocabulary(), model=model))
+    return model_version()
+
+
+def active_scanner() -> Scanner:
+    scanner = _STATE["scanner"]
+    if scanner is None:
+        with _LOCK:
+            if _STATE["scanner"] is None:
+                model = _load_active(_STATE["path"])
+                _STATE.update(model=model, scanner=Scanner(_packaged_vocabulary(), model=model))
+            scanner = _STATE["scanner"]
+    return scanner
+
+
+def active_model() -> Model | None:
+    active_scanner()
+    return _STATE["model"]
+
+
+def model_version() -> str:
+    """Version string of the active model, for the audit log."""
+    model = active_model()
+    return model.version if model is not None else "vocabulary-only"

@@ -1,0 +1,1 @@
+"""Training data of the guard's model (hand-written notes, see GUIDE.md)."""

@@ -1,0 +1,123 @@
+"""Text → sparse TF-IDF features for the guard's linear model (pure Python + numpy).
+
+Our own small featuriser rather than scikit-learn's vectorisers, so that a saved model
+needs only numpy at run time, its file is byte-reproducible, and repeated words cost a
+dictionary lookup: every word is normalised like the vocabulary does (casefold, accents
+stripped) and its character n-grams are computed once and cached per model.
+
+Features (strings, stored sorted in the model file):
+* ``w:<word>``          normalised word;
+* ``b:<word> <word>``   two consecutive words;
+* ``c:<gram>``          character 2..5-grams of `` <word> `` (word boundaries marked by
+  spaces), which carry misspellings, missing accents, inflections and SMS spellings.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import Iterable
+
+import numpy as np
+
+from .normalize import TOKEN_RE, normalise_word
+
+CHAR_MIN, CHAR_MAX = 2, 5
+_WORD_CACHE_MAX = 200_000
+
+
+def words(text: str) -> list[str]:
+    """Normalised words of ``text`` (digits kept as one class: they carry no meaning here)."""
+    out = []
+    for match in TOKEN_RE.finditer(text):
+        key = normalise_word(match.group())
+        out.append("0" if key.isdigit() else key)
+    return out
+
+
+def word_grams(word: str) -> list[str]:
+    padded = f" {word} "
+    grams = []
+    for n in range(CHAR_MIN, CHAR_MAX + 1):
+        for i in range(len(padded) - n + 1):
+            grams.append("c:" + padded[i:i + n])
+    return grams
+
+
+def raw_features(text: str) -> Counter:
+    """All feature strings of ``text`` with their counts (used at training time)."""
+    ws = words(text)
+    counts: Counter = Counter()
+    for w in ws:
+        counts["w:" + w] += 1
+        counts.update(word_grams(w))
+    for a, b in zip(ws, ws[1:]):
+        counts[f"b:{a} {b}"] += 1
+    return counts
+
+
+class Featurizer:
+    """Maps texts to L2-normalised sublinear TF-IDF vectors over a fixed feature list."""
+
+    def __init__(self, names: list[str], idf: np.ndarray) -> None:
+        self.names = names
+        self.index = {name: i for i, name in enumerate(names)}
+        self.idf = np.asarray(idf, dtype=np.float64)
+        self._word_cache: dict[str, tuple[int, ...]] = {}
+
+    @classmethod
+    def fit(cls, texts: Iterable[str], min_df: int = 2) -> "Featurizer":
+        df: Counter = Counter()
+        n = 0
+        for text in texts:
+            n += 1
+            df.update(set(raw_features(text)))
+        names = sorted(name for name, count in df.items() if count >= min_df)
+        idf = np.array([math.log((1 + n) / (1 + df[name])) + 1.0 for name in names], dtype=np.float32)
+        return cls(names, idf)
+
+    def _word_indices(self, word: str) -> tuple[int, ...]:
+        cached = self._word_cache.get(word)
+        if cached is not None:
+            return cached
+        index = self.index
+        found = [index[g] for g in word_grams(word) if g in index]
+        w = index.get("w:" + word)
+        if w is not None:
+            found.append(w)
+        result = tuple(found)
+        if len(self._word_cache) >= _WORD_CACHE_MAX:
+            self._word_cache.clear()
+        self._word_cache[word] = result
+        return result
+
+    def sparse(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(indices, values) of the normalised TF-IDF vector of ``text``; indices sorted."""
+        ws = words(text)
+        counts: Counter = Counter()
+        for w in ws:
+            counts.update(self._word_indices(w))
+        index = self.index
+        for a, b in zip(ws, ws[1:]):
+            j = index.get(f"b:{a} {b}")
+            if j is not None:
+                counts[j] += 1
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        idx = np.fromiter(sorted(counts), dtype=np.int64, count=len(counts))
+        tf = np.fromiter((counts[i] for i in idx), dtype=np.float64, count=len(idx))
+        values = (1.0 + np.log(tf)) * self.idf[idx]
+        norm = math.sqrt(float(values @ values))
+        return idx, values / norm if norm else values
+
+    def matrix(self, texts: list[str]):
+        """A scipy CSR matrix of ``texts`` (training and batch explanation)."""
+        from scipy.sparse import csr_matrix
+
+        indptr, indices, data = [0], [], []
+        for text in texts:
+            idx, values = self.sparse(text)
+            indices.extend(idx.tolist())
+            data.extend(values.tolist())
+            indptr.append(len(indices))
+        return csr_matrix((np.array(data, dtype=np.float64), np.array(indices, dtype=np.int64), np.array(indptr)),
+                          shape=(len(texts), len(self.names)))
