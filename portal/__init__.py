@@ -14,7 +14,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the portal. `config` overrides every other source of settings."""
     import os
 
-    from portal import i18n, settings
+    from portal import i18n, sensitive, settings
     from portal.web import app as web
 
     instance = os.environ.get("PORTAL_INSTANCE_PATH") or str(ROOT / "instance")
@@ -23,5 +23,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     settings.load(app, config)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
     i18n.compile_all(ROOT / "translations")
+    # The guard's model retrained from the DPO's decisions, when there is one (§7).
+    sensitive.set_model_path(Path(app.instance_path) / app.config.get("GUARD_MODEL_FILE", "guard.model"))
     web.init_app(app)
     return app

@@ -6,11 +6,11 @@ trained on ``data/train``). See README.md.
 """
 from __future__ import annotations
 
-from .active import active_model, model_version, use_model
+from .active import active_model, model_version, set_model_path, use_model
 from .explain import explain
 from .report import NoteRow, ReportSummary, write_report
 from .scanner import Finding, Scanner, scan, scan_many
 from .vocab import CATEGORIES
 
 __all__ = ["CATEGORIES", "Finding", "NoteRow", "ReportSummary", "Scanner", "active_model", "explain",
-           "model_version", "scan", "scan_many", "use_model", "write_report"]
+           "model_version", "scan", "scan_many", "set_model_path", "use_model", "write_report"]

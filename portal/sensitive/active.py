@@ -44,6 +44,18 @@ def use_model(path: str | Path | None) -> str:
     return model_version()
 
 
+def set_model_path(path: str | Path | None) -> None:
+    """Point the guard at the model file at ``path`` (the instance's active model) without
+    loading it now: it loads with the first scan. A path with no file keeps the shipped
+    model, so an app started without a retrained model costs nothing here."""
+    resolved = Path(path) if path is not None else None
+    if resolved is not None and not resolved.is_file():
+        resolved = None
+    with _LOCK:
+        if _STATE["path"] != resolved:
+            _STATE.update(path=resolved, model=None, scanner=None)
+
+
 def active_scanner() -> Scanner:
     scanner = _STATE["scanner"]
     if scanner is None:
