@@ -376,6 +376,8 @@ NOT_TENANT_DATA: dict[str, str] = {
     "portfolio_assignments": "which manager handles which portfolio; staff data",
     "one_time_tokens": "hashed single-use secrets (activation, reset); deleted or expired after use",
     "document_cache": "rendered copies of data already covered by the catalogue",
+    "guard_examples": "the DPO's review decisions kept as the guard's learning examples: copies of note and "
+                      "incident texts shown under those categories, deleted with them and on their retention",
     "audit_head": "the id and hash of the audit chain's last entry; no personal data",
     "alembic_version": "schema version",
 }

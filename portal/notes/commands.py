@@ -114,4 +114,34 @@ def scan_notes(out_dir: Path | None, flag: bool, batch: int, as_job: bool) -> No
         click.echo(f"Newly put in the DPO's review queue: {newly}")
 
 
-COMMANDS = [scan_notes]
+@click.group("sensitive")
+def sensitive_group() -> None:
+    """The sensitive-data guard's model."""
+
+
+@sensitive_group.command("retrain")
+@click.option("--seed", type=click.IntRange(0, 10**6), default=0, show_default=True,
+              help="Random seed: the same data and seed give the same model file.")
+def retrain(seed: int) -> None:
+    """Build a new model from the shipped notes plus the DPO's review decisions; it
+    replaces the active model (instance/guard.model) only when it is not worse on the
+    held-out notes."""
+    from portal.notes import learning
+
+    path = Path(current_app.instance_path) / current_app.config.get("GUARD_MODEL_FILE", "guard.model")
+    click.echo(f"Training on the shipped notes and the DPO's decisions (seed {seed})…", err=True)
+    outcome = learning.retrain(db.session, path, seed=seed)
+    db.session.commit()
+    click.echo(f"DPO examples: {outcome.examples}")
+    for name in ("current", "new"):
+        overall = outcome.figures[name]["overall"]
+        click.echo(f"{name:8} precision {overall['precision']:.3f}  recall {overall['recall']:.3f}  "
+                   f"f1 {overall['f1']:.3f}")
+    if outcome.replaced:
+        click.echo(f"Replaced: the active model is now {outcome.active_version} ({path}).")
+    else:
+        click.echo(f"Kept the active model {outcome.active_version}: the new one ({outcome.new_version}) "
+                   "was worse on the held-out notes.")
+
+
+COMMANDS = [scan_notes, sensitive_group]
