@@ -12,6 +12,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 from flask import has_app_context
 from flask_babel import gettext
+from markupsafe import escape
 
 from portal.i18n import in_locale
 
@@ -104,3 +105,26 @@ def field_formatter(field: Any, lang: str) -> Callable[[Any], str]:
     if has_app_context():  # outside an app there are no translations to keep
         _FORMATTERS[(id(field), lang)] = (field, fmt)
     return fmt
+
+
+# The columns of a file's sections per set of catalogue fields and language: a file page
+# shows a score of sections, each of whose labels would otherwise be looked up in the
+# translations on every page. The catalogue's fields live as long as the process, and so
+# do the translations (bounded all the same).
+_COLUMNS: dict[tuple[tuple[int, ...], str], tuple[tuple[Any, ...], list[tuple[Any, str, Callable[[Any], str]]]]] = {}
+
+
+def columns(fields: Any, lang: str) -> list[tuple[Any, str, Callable[[Any], str]]]:
+    """(field, its translated label (escaped), its formatter) for each of these catalogue fields."""
+    fields = tuple(fields)
+    key = (tuple(map(id, fields)), lang)
+    hit = _COLUMNS.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], fields)):
+        return hit[1]
+    with in_locale(lang):
+        found = [(f, escape(str(f.label)), field_formatter(f, lang)) for f in fields]
+    if has_app_context():  # as field_formatter: outside an app there are no translations to keep
+        if len(_COLUMNS) > 1024:
+            _COLUMNS.clear()
+        _COLUMNS[key] = (fields, found)
+    return found

@@ -11,7 +11,7 @@ from jinja2 import pass_context
 
 from portal import catalogue, formatting
 from portal.db import db
-from portal.extensions import babel, csrf, limiter, login_manager
+from portal.extensions import babel, cache, csrf, limiter, login_manager
 from portal.web.context import current_lang, page_arguments, select_locale
 from portal.models import User
 
@@ -20,6 +20,11 @@ def init_app(app: Flask) -> None:
     db.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Europe/Paris")
+    # Template fragments that are the same for every tenant ({% cache %}, Flask-Caching's
+    # Jinja extension) are kept in each process: they are cheap to make again, and a
+    # shared cache would cost a round trip to save less than that.
+    app.config.setdefault("CACHE_TYPE", "SimpleCache")
+    cache.init_app(app)
     app.config.setdefault("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
     _init_login(app)
@@ -87,6 +92,12 @@ def _register_template_helpers(app: Flask) -> None:
         if field is not None and ftype is None:
             return formatting.field_formatter(field, lang)(value)
         return formatting.format_value(value, ftype or "text", lang)
+
+    @app.template_filter("columns")
+    def columns(fields: Any) -> list[tuple[catalogue.Field, str, Any]]:
+        """(field, its label, its value formatter) for each column of a file's section, in
+        the page's language (formatting.columns)."""
+        return formatting.columns(fields, current_lang())
 
     @app.template_filter("money")
     def money(cents: int | None) -> str:
