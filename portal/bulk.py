@@ -148,12 +148,6 @@ def loading(engine: Engine) -> Iterator[Loader]:
     with engine.connect() as conn:
         raw = conn.connection.dbapi_connection
         if is_pg:
-            # A load runs the same lookups and updates thousands of times: psycopg prepares
-            # them here, which the portal's other connections do not let it do (see
-            # db.make_engine; an import of 20,000 tenants took 35.7-38.4 s without, 32.4-35.6
-            # with). The connection is closed afterwards: no page's batch meets psycopg's
-            # prepared statements (batch.run would anyway not prepare its own on it).
-            raw.prepare_threshold = 5
             cur = raw.cursor()
             cur.execute("SET LOCAL synchronous_commit = off")
             # The portal's connections plan each statement for its values (portal/db.py).

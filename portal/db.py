@@ -100,10 +100,6 @@ def make_engine(url: str, **options: Any) -> Engine:
     # Plans are made for the values at hand instead (planning costs tens of microseconds).
     args = options.setdefault("connect_args", {})
     args["options"] = (args.get("options", "") + " -c plan_cache_mode=force_custom_plan").strip()
-    # The statements sent in batches (batch.py) are prepared by the portal, by name, once
-    # per connection. psycopg's own preparing is turned off: having prepared statements of
-    # its own, it deallocates all of a connection's on every rollback, ours included.
-    args.setdefault("prepare_threshold", None)
     return create_engine(url, **options)
 
 

@@ -19,9 +19,8 @@ from typing import Any
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import g
-from flask_babel import force_locale, get_locale, gettext
-from flask_babel.speaklater import LazyString
+# lazy_gettext (`_l`, import-time strings) is Flask-Babel's own, re-exported.
+from flask_babel import force_locale, get_locale, lazy_gettext  # noqa: F401
 
 
 def merged_catalog(lang_dir: Path, locale: str) -> Catalog:
@@ -55,49 +54,19 @@ def compile_all(translations_dir: Path, force: bool = False) -> list[Path]:
     return written
 
 
-class _KeptLazyString(LazyString):
-    """A lazy_gettext whose translation is kept per (message, locale): the catalogues do not
-    change while the portal runs, and a file page reads the same labels hundreds of times
-    (Flask-Babel would look up the locale and the catalogue again each time)."""
-
-    def __str__(self) -> str:
-        msgid = self._args[0]
-        locale = current_locale()
-        if locale is None:  # outside any app: the message as written
-            return str(gettext(msgid, **self._kwargs))
-        key = (msgid, locale.language, locale.territory)  # strings hash fast; a Locale does not
-        text = _KEPT.get(key)
-        if text is None:
-            text = _KEPT[key] = str(gettext(msgid))
-        return text % self._kwargs if self._kwargs else text
-
-
-_KEPT: dict[tuple[str, str, str | None], str] = {}
-
-
 def current_locale() -> Any:
-    """Flask-Babel's get_locale, without its three lookups through `g` once the locale of
-    the request is known (a file page asks hundreds of times). force_locale sets the same
-    attribute, so a document rendered in another language is still translated right."""
+    """The locale pages and documents are rendered in (Flask-Babel's get_locale; None
+    outside an application)."""
     try:
-        found = getattr(g._get_current_object().__dict__.get("_flask_babel"), "babel_locale", None)
+        return get_locale()
     except RuntimeError:  # no application context
-        found = None
-    return found if found is not None else get_locale()
+        return None
 
 
 def in_locale(lang: str) -> AbstractContextManager:
-    """force_locale(lang), or nothing when the request is already in that language: forcing
-    swaps and reloads the translations, and a file page formats a score of sections, each
-    in the page's own language."""
-    try:
-        locale = current_locale()
-    except RuntimeError:
-        locale = None
+    """force_locale(lang), or nothing when the request is already in that language (forcing
+    swaps the translations back and forth for nothing)."""
+    locale = current_locale()
     if locale is not None and locale.language == lang and not locale.territory:
         return nullcontext()
     return force_locale(lang)
-
-
-def lazy_gettext(msgid: str, **variables: Any) -> LazyString:
-    return _KeptLazyString(gettext, msgid, **variables)

@@ -8,7 +8,7 @@ No Flask here: plain functions over a Session."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo
@@ -17,7 +17,7 @@ from portal.i18n import lazy_gettext as _l
 from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from portal import access, batch
+from portal import access
 from portal.formatting import PARIS
 from portal.models import AuditEntry, Tenant, User
 from portal.audit import chain as audit
@@ -161,31 +161,19 @@ _READS_ROWS = (select(AuditEntry.at, AuditEntry.actor_role, AuditEntry.purpose, 
                .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer)))
 
 
-def reads_jobs(tenant_id: int, page: int = 1, page_size: int = 25) -> list[batch.Job]:
-    """The statements of a page of reads (one: its rows and the total), to run with batch.run."""
-    page = max(1, page)
-    return [(_READS_ROWS, {"tenant_id": tenant_id, "limit": page_size + 1, "offset": (page - 1) * page_size})]
-
-
-def reads_page(results: list[list[Any]], page: int = 1, page_size: int = 25, show_names: bool = False) -> Page:
-    """The Page made from the answers to reads_jobs. Its total is None past the last page
-    (no row to carry it)."""
-    (rows,) = results
-    items = tuple(Consultation(at, role, purpose, _purpose_key(detail), _split(categories),
-                               name if show_names else None)
-                  for at, role, purpose, detail, categories, name, _total in rows[:page_size])
-    total = rows[0][-1] if rows else (0 if page <= 1 else None)
-    return Page(items, max(1, page), page_size, len(rows) > page_size, total)
-
-
 def reads_of(session: Session, tenant_id: int, page: int = 1, page_size: int = 25,
              show_names: bool = False) -> Page:
     """The staff reads of one tenant's file, newest first (audit_log.tenant_id is indexed)."""
-    found = reads_page(batch.run(session, reads_jobs(tenant_id, page, page_size), same_plans=True), page, page_size,
-                       show_names)
-    if found.total is None:
-        found = replace(found, total=session.scalar(_READS_COUNT, {"tenant_id": tenant_id}) or 0)
-    return found
+    page = max(1, page)
+    params = {"tenant_id": tenant_id, "limit": page_size + 1, "offset": (page - 1) * page_size}
+    rows = session.execute(_READS_ROWS, params).all()
+    items = tuple(Consultation(r.at, r.actor_role, r.purpose, _purpose_key(r.detail), _split(r.categories),
+                               r.display_name if show_names else None)
+                  for r in rows[:page_size])
+    total = rows[0].total if rows else 0
+    if not rows and page > 1:  # past the last page there is no row to carry the total
+        total = session.scalar(_READS_COUNT, {"tenant_id": tenant_id}) or 0
+    return Page(items, page, page_size, len(rows) > page_size, total)
 
 
 # --- What the DPO reads: the whole log, filtered ------------------------------------

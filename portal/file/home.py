@@ -1,23 +1,23 @@
 """A tenant's home page: their file and, above it, the summary: what we hold at a glance
 (count and latest change per category), their requests with due dates, and the latest
-reads of their file by staff (`home_page`, one batch of statements). Read-only, driven
-by the catalogue; no Flask here."""
+reads of their file by staff (`home_page`). Read-only, driven by the catalogue; no
+Flask here."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from portal import access, batch, deadlines
+from portal import access, deadlines
 from portal.requests import workflow
 from portal.models import FieldChange, PrivacyRequest
 from portal.audit import access_log
 from portal.file import dossier as dossier_service
-from portal.file.dossier import Dossier, FileOwner, as_date
+from portal.file.snapshot import Dossier, FileOwner, as_date
 
 
 @dataclass(frozen=True)
@@ -84,61 +84,45 @@ def home_page(session: Session, tenant_id: int, actor: access.Actor, lang: str,
               pages: dict[str, int] | None = None, page_size: int | None = None,
               override_path: str | None = None, reads_limit: int = 5,
               today: date | None = None) -> HomePage | None:
-    """A tenant's home: who they are, their file and its summary, read by one batch of
-    statements (dossier.collect_by_id). None when there is no such tenant."""
-    summary = _SummaryPlan.of(tenant_id, actor, reads_limit)
-    found = dossier_service.collect_by_id(session, tenant_id, actor, lang, pages, page_size, override_path,
-                                          more=summary.jobs)
+    """A tenant's home: who they are, their file and its summary. None when there is no
+    such tenant."""
+    found = dossier_service.collect_by_id(session, tenant_id, actor, lang, pages, page_size, override_path)
     if found is None:
         return None
-    owner, snapshot, answers = found
-    return HomePage(owner, snapshot, summary.summary(session, iter(answers), snapshot, today))
+    owner, snapshot = found
+    return HomePage(owner, snapshot, summary_of(session, snapshot, actor, reads_limit, today))
 
 
-@dataclass(frozen=True)
-class _SummaryPlan:
-    """The summary's statements (`jobs`: the latest reads) and how to read their answers.
-    The requests and the newest corrections come from the file shown below the summary
-    when it holds them whole (a tenant has a handful), else they are read then."""
-    tenant_id: int
-    jobs: list[batch.Job]
-    shows_reads: bool
-    reads_limit: int
+def summary_of(session: Session, snapshot: Dossier, actor: access.Actor, reads_limit: int = 5,
+               today: date | None = None) -> HomeSummary:
+    """The summary above a file: counts and latest change per category, the requests
+    (open ones first, by due date) and the latest staff reads. The requests and the newest
+    corrections come from the file itself when it holds them whole (a tenant has a
+    handful), else they are read."""
+    from portal.formatting import PARIS
 
-    @classmethod
-    def of(cls, tenant_id: int, actor: access.Actor, reads_limit: int) -> _SummaryPlan:
-        shows_reads = access.may_read(actor, "access_log", tenant_id=tenant_id)
-        jobs = access_log.reads_jobs(tenant_id, page_size=reads_limit) if shows_reads else []
-        return cls(tenant_id, jobs, shows_reads, reads_limit)
-
-    def summary(self, session: Session, results: Iterator[list[Any]], snapshot: Dossier,
-                today: date | None) -> HomeSummary:
-        """The summary from the answers to `jobs`, taken in order from `results`."""
-        from portal.formatting import PARIS
-
-        today = today or datetime.now(PARIS).date()
-        reads: tuple[access_log.Consultation, ...] = ()
-        total = 0
-        if self.shows_reads:
-            latest = access_log.reads_page([next(results) for _job in self.jobs], page_size=self.reads_limit)
-            reads, total = latest.items, latest.total or 0
-        changes = snapshot.values("requests", "changes", "field_key", "changed_at")
-        held = snapshot.values("requests", "requests", "ref", "kind", "status", "received_on", "due_on")
-        missing = [job for job, rows in ((_CORRECTIONS, changes), (_REQUESTS, held)) if rows is None]
-        if missing:
-            answers = iter(batch.run(session, [(job, {"tenant_id": self.tenant_id}) for job in missing],
-                                     same_plans=True))
-            changes = changes if changes is not None else next(answers)
-            held = held if held is not None else next(answers)
-        assert changes is not None and held is not None
-        corrected = _newest_corrections(changes)
-        cats = tuple(
-            CategorySummary(c.key, c.title, c.count,
-                            max((d for d in (c.latest, corrected.get(c.key)) if d is not None), default=None))
-            for c in snapshot.categories)
-        requests = tuple(sorted(
-            (RequestSummary(ref, kind, status, received_on, due_on,
-                            status in workflow.OPEN_STATUSES, deadlines.days_left(due_on, today))
-             for ref, kind, status, received_on, due_on in held),
-            key=lambda r: (not r.open, r.due_on if r.open else date.min)))
-        return HomeSummary(cats, requests, reads, total)
+    today = today or datetime.now(PARIS).date()
+    tenant_id = snapshot.tenant_id
+    reads: tuple[access_log.Consultation, ...] = ()
+    total = 0
+    if access.may_read(actor, "access_log", tenant_id=tenant_id):
+        latest = access_log.reads_of(session, tenant_id, page_size=reads_limit)
+        reads, total = latest.items, latest.total or 0
+    params = {"tenant_id": tenant_id}
+    changes = snapshot.values("requests", "changes", "field_key", "changed_at")
+    if changes is None:
+        changes = [tuple(r) for r in session.execute(_CORRECTIONS, params)]
+    held = snapshot.values("requests", "requests", "ref", "kind", "status", "received_on", "due_on")
+    if held is None:
+        held = [tuple(r) for r in session.execute(_REQUESTS, params)]
+    corrected = _newest_corrections(changes)
+    cats = tuple(
+        CategorySummary(c.key, c.title, c.count,
+                        max((d for d in (c.latest, corrected.get(c.key)) if d is not None), default=None))
+        for c in snapshot.categories)
+    requests = tuple(sorted(
+        (RequestSummary(ref, kind, status, received_on, due_on,
+                        status in workflow.OPEN_STATUSES, deadlines.days_left(due_on, today))
+         for ref, kind, status, received_on, due_on in held),
+        key=lambda r: (not r.open, r.due_on if r.open else date.min)))
+    return HomeSummary(cats, requests, reads, total)

@@ -14,7 +14,7 @@ from sqlalchemy import Date, Integer, and_, bindparam, func, select, union_all
 from sqlalchemy.sql.elements import True_
 from sqlalchemy.orm import Session, aliased
 
-from portal import access, batch, deadlines
+from portal import access, deadlines
 from portal.requests import workflow
 from portal.models import PrivacyRequest, Tenant, User
 
@@ -64,6 +64,11 @@ class Row(NamedTuple):
     identity_verified: bool
     extended: bool
 
+    @property
+    def clock_runs(self) -> bool:
+        """Open and not waiting for the tenant: the days left are shown (GDPR Art. 12(3))."""
+        return self.status in workflow.OPEN_STATUSES and self.status != "waiting_info"
+
 
 @dataclass(frozen=True)
 class Queue:
@@ -88,8 +93,7 @@ def _scope(actor: access.Actor) -> Any:
 
 
 # The queue's statements are built once per (actor, filters) with the dates, the chosen
-# assignee and the page as bound parameters, and the three of them run together
-# (batch.run: one round trip on PostgreSQL).
+# assignee and the page as bound parameters.
 _TODAY, _SOON_UNTIL = bindparam("q_today", type_=Date), bindparam("q_soon_until", type_=Date)
 _ASSIGNEE = bindparam("q_assignee", type_=Integer)
 _LIMIT, _OFFSET = bindparam("q_limit", type_=Integer), bindparam("q_offset", type_=Integer)
@@ -159,13 +163,13 @@ def build(session: Session, actor: access.Actor, today: date, f: Filters, page_s
     deadline = f.overdue or f.due_soon
     counted = (not f.kind and not f.assignee and not (f.overdue and f.due_soon)
                and (not deadline or f.status in ("open", "all")))
-    jobs = [(counts_stmt, params), (late_stmt, params), (rows_stmt, params)]
-    counts, ((late, near),), rows, *rest = batch.run(session, jobs + ([] if counted else [(total_stmt, params)]))
     by_status = {s: 0 for s in workflow.STATUSES}
-    by_status.update({status: n for status, n in counts})
+    by_status.update({status: n for status, n in session.execute(counts_stmt, params)})
+    late, near = session.execute(late_stmt, params).one()
     overdue, soon = int(late or 0), int(near or 0)
+    rows = session.execute(rows_stmt, params).all()
     if not counted:
-        total = rest[0][0][0] or 0
+        total = session.scalar(total_stmt, params) or 0
     elif deadline:
         total = overdue if f.overdue else soon
     else:
@@ -175,7 +179,7 @@ def build(session: Session, actor: access.Actor, today: date, f: Filters, page_s
     pages = max(1, -(-total // page_size))
     page = min(f.page, pages)
     if page != f.page:  # past the end: the last page
-        rows = batch.run(session, [(rows_stmt, dict(params, q_offset=(page - 1) * page_size))])[0]
+        rows = session.execute(rows_stmt, dict(params, q_offset=(page - 1) * page_size)).all()
     out = []
     for (ref, kind, status, first, last, number, received, due, who, repeat, verified, extended) in rows:
         clock = status in RUNNING
@@ -196,4 +200,4 @@ _STAFF = union_all(*(select(User.id, User.display_name).where(User.role == role)
 
 def staff_choices(session: Session, actor: access.Actor) -> list[tuple[int, str]]:
     """Staff who process requests, for the assignee filter."""
-    return [(uid, name) for uid, name in batch.run(session, [(_STAFF, {})])[0]]
+    return [(uid, name) for uid, name in session.execute(_STAFF)]

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Integer, String, and_, bindparam, false, func, or_, select, union
 from sqlalchemy.orm import Session
 
-from portal import access, batch
+from portal import access
 from portal.models import Building, Dwelling, Lease, Tenant
 
 QUERY_MAX = 100
@@ -177,7 +177,7 @@ def search(session: Session, actor: access.Actor, query: str, page: int = 1, pag
         return Results(query, (), page, page_size, False)
     params: dict[str, Any] = dict(_values(query) if n_words else {}, matches=page * page_size + 1,
                                   limit=page_size + 1, offset=(page - 1) * page_size)
-    (rows,) = batch.run(session, [(_statement(actor, n_words), params)])
+    rows = session.execute(_statement(actor, n_words), params).all()
     hits = tuple(TenantHit(*row) for row in rows[:page_size])
     return Results(query, hits, page, page_size, len(rows) > page_size)
 

@@ -57,12 +57,11 @@ def own_tenant() -> Tenant:
 
 
 def own_file() -> tuple[dossier_service.FileOwner, dossier_service.Dossier]:
-    """The signed-in tenant and their whole file (every row), read in one batch; 404 when
-    the account has no tenant row. What the exports are made of."""
+    """The signed-in tenant and their whole file (every row); 404 when the account has no
+    tenant row. What the exports are made of."""
     found = dossier_service.collect_by_id(db.session, current_user.tenant_id, current_actor(), current_lang(),
                                           override_path=current_app.config["CATALOGUE_OVERRIDES"]
                                           ) if current_user.tenant_id else None
     if found is None:
         abort(404)
-    tenant, snapshot, _ = found
-    return tenant, snapshot
+    return found

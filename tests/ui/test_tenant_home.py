@@ -58,8 +58,7 @@ def test_overdue_request_is_flagged(session, today):
 
 
 def test_the_home_page_reads_the_same_file_as_collect(session, today):
-    """home_page sends the tenant row, the file and the summary in one batch: the file it
-    reads is the one collect reads, paged sections included."""
+    """The file under the summary is the one collect reads, paged sections included."""
     tenant, actor = _camille(session)
     pages = {"payments.payments": 2}
     page = home.home_page(session, tenant.id, actor, "en", pages=pages, page_size=5, today=today)
@@ -115,27 +114,6 @@ def test_the_access_log_past_its_last_page_still_counts_every_read(app, session)
     beyond = access_log.reads_of(session, tenant.id, page=999, page_size=2)
     assert first.total and first.total >= len(first.items) > 0
     assert beyond.items == () and beyond.total == first.total and not beyond.has_next
-
-
-@pytest.mark.parametrize("url", ["/me", "/me/export.json"])
-def test_a_tenant_page_sends_its_statements_in_one_batch(app, client, monkeypatch, url):
-    """On PostgreSQL a batch is one round trip: the tenant row, the file and (on /me) the
-    summary go together, not one after the other."""
-    from portal import batch
-
-    batches: list[int] = []
-    run = batch.run
-
-    def counting(session, jobs, same_plans=False):
-        batches.append(len(jobs))
-        return run(session, jobs, same_plans)
-
-    login(client, "camille.martin@example.org")
-    monkeypatch.setattr(batch, "run", counting)
-    response = client.get(url)
-    assert response.status_code == 200
-    assert len(batches) == 1 and batches[0] > 20
-    assert b"LOC-000101" in response.data
 
 
 def test_home_page_in_french(client):

@@ -1,0 +1,75 @@
+"""The table macros (templates/_tables.html) as a reader sees them: the request queue's
+rows and badges, the tenant search's rows, option lists, in French and in English."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from flask import render_template_string
+from flask_babel import force_locale
+
+from portal import catalogue
+from portal.requests.queue import Row
+from portal.tenancy.search import TenantHit
+
+TODAY = date(2026, 3, 10)
+
+
+def _request(ref: str = "DPR-T-1", status: str = "in_progress", days_left: int = -3, **changes) -> Row:
+    values = dict(ref=ref, kind="access", status=status, tenant_name="Camille Martin", tenant_number="LOC-000101",
+                  received_on=TODAY - timedelta(days=40), due_on=TODAY + timedelta(days=days_left),
+                  days_left=days_left, overdue=days_left < 0, due_soon=0 <= days_left <= 7, assignee=None,
+                  is_repeat=False, identity_verified=True, extended=False)
+    values.update(changes)
+    return Row(**values)
+
+
+def _render(lang: str, source: str, **context) -> str:
+    with force_locale(lang):
+        return render_template_string('{% import "_tables.html" as t %}' + source, **context)
+
+
+QUEUE = "{{ t.queue_rows(rows, '/staff/requests/', kinds, statuses) }}"
+LABELS = dict(kinds=catalogue.REQUEST_KIND_LABELS, statuses=catalogue.REQUEST_STATUS_LABELS)
+
+
+@pytest.mark.parametrize("lang, overdue, nobody, identity", [
+    ("fr", "En retard de 3 jours", "Personne pour l'instant", "Identité à vérifier"),
+    ("en", "Overdue by 3 days", "Nobody yet", "Identity to check"),
+])
+def test_a_late_request_reads_as_overdue_in_the_staff_language(app, lang, overdue, nobody, identity):
+    with app.test_request_context():
+        html = _render(lang, QUEUE, rows=[_request(identity_verified=False)], **LABELS)
+    assert '<tr class="overdue">' in html and overdue in html
+    assert nobody in html and identity in html
+    assert '<a class="ref" href="/staff/requests/DPR-T-1">DPR-T-1</a>' in html
+
+
+def test_days_left_show_only_while_the_clock_runs(app):
+    with app.test_request_context():
+        running = _render("en", QUEUE, rows=[_request(days_left=20, assignee="Dominique")], **LABELS)
+        waiting = _render("en", QUEUE, rows=[_request(status="waiting_info", days_left=20)], **LABELS)
+    assert "Days left: 20" in running and "Dominique" in running and 'class="overdue"' not in running
+    assert "Days left" not in waiting
+
+
+def test_what_staff_typed_is_escaped_and_a_reference_is_quoted_in_its_link(app):
+    with app.test_request_context():
+        html = _render("en", QUEUE, rows=[_request(ref="A B<i>", tenant_name="<b>Eve</b>")], **LABELS)
+    assert "<b>Eve</b>" not in html and "&lt;b&gt;Eve&lt;/b&gt;" in html
+    assert 'href="/staff/requests/A%20B%3Ci%3E"' in html
+
+
+def test_search_rows_link_each_tenant_to_their_file(app):
+    hits = [TenantHit(7, "LOC-000107", "Jean", "Dupont", None, "12")]
+    with app.test_request_context():
+        html = _render("fr", "{{ t.tenant_rows(hits, '/staff/tenants/') }}", hits=hits)
+    assert '<a href="/staff/tenants/7">Dupont Jean</a>' in html
+    assert '<td data-label="Immeuble">—</td>' in html and ">12</td>" in html
+
+
+def test_the_chosen_option_is_selected(app):
+    with app.test_request_context():
+        html = _render("en", "{{ t.options(staff, '2') }}", staff=[(1, "Ana"), (2, "Bo")])
+    assert html == '<option value="1">Ana</option><option value="2" selected>Bo</option>'
