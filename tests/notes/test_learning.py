@@ -1,0 +1,62 @@
+"""The DPO's review decisions teach the guard (§7): each becomes a labelled example, and
+the examples, being copies of notes, go with the notes (erasure, retention)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+
+from portal import sensitive
+from portal.models import GuardExample, Note
+from portal.notes import learning
+from tests import builders
+
+
+def _count(session, tenant_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(GuardExample).where(GuardExample.tenant_id == tenant_id))
+
+
+def test_a_kept_note_becomes_a_sensitive_example_with_its_categories_and_the_model_that_flagged_it(session):
+    someone = builders.tenant(session, preferred_language="en")
+    flagged = builders.note(session, someone, "Tenant is on dialysis three times a week.", review_status="pending")
+    learning.record_decision(session, flagged, "kept", flagged.body, ["health"], None)
+    [example] = learning.examples(session)[-1:]
+    assert example == {"id": example["id"], "lang": "en", "text": "Tenant is on dialysis three times a week.",
+                       "sensitive": True, "categories": ["health"], "register": "dpo_review"}
+    row = session.scalar(select(GuardExample).where(GuardExample.note_id == flagged.id))
+    assert row.model_version == sensitive.model_version() and row.model_version
+
+
+def test_a_not_sensitive_dismissal_is_a_negative_example(session):
+    someone = builders.tenant(session)
+    flagged = builders.note(session, someone, "Le digicode est devenu fou, appeler le prestataire.")
+    learning.record_decision(session, flagged, "dismissed", flagged.body, ["subjective"], None)
+    example = learning.examples(session)[-1]
+    assert example["sensitive"] is False and example["categories"] == []
+
+
+def test_deleting_the_note_deletes_its_example(session):
+    someone = builders.tenant(session)
+    flagged = builders.note(session, someone, "Sous curatelle renforcée depuis 2021.")
+    learning.record_decision(session, flagged, "redacted", flagged.body, ["health"], None)
+    assert _count(session, someone.id) == 1
+    session.execute(delete(Note).where(Note.id == flagged.id))
+    session.expire_all()
+    assert _count(session, someone.id) == 0
+
+
+def test_examples_past_the_notes_retention_are_purged_and_a_dry_run_only_counts(session):
+    someone = builders.tenant(session)
+    old = builders.note(session, someone, "Ancien signalement.")
+    recent = builders.note(session, someone, "Signalement récent.")
+    learning.record_decision(session, old, "kept", old.body, ["offence"], None).decided_at = (
+        datetime(2015, 1, 1))
+    learning.record_decision(session, recent, "kept", recent.body, ["offence"], None)
+    session.flush()
+    cutoff = datetime.now() - timedelta(days=365 * 5)
+    assert learning.purge_older_than(session, cutoff, dry_run=True) >= 1
+    assert _count(session, someone.id) == 2
+    learning.purge_older_than(session, cutoff)
+    assert [e.note_id for e in session.scalars(select(GuardExample).where(
+        GuardExample.tenant_id == someone.id))] == [recent.id]
