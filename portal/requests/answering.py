@@ -17,7 +17,8 @@ REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on 
 
 from portal.requests.mails import step_mail
 from portal.requests.rights import erase, rectify, restrict
-from portal.requests.service import audit_step, check_targets, check_text, check_version, may_process, record_event
+from portal.requests.service import (audit_step, check_targets, check_text, check_version, info_arrived,
+                                     may_process, record_event)
 from portal.requests.types import Done, ExtensionRefused, Forbidden, Invalid
 
 
@@ -26,7 +27,7 @@ from portal.requests.types import Done, ExtensionRefused, Forbidden, Invalid
 def act(session: Session, req: PrivacyRequest, actor: access.Actor, action: str, *,
         message: str | None, today: date, config: Mapping[str, Any], version: Any = None,
         refusal_reason: str | None = None, assignee_id: Any = None,
-        targets: Iterable[str] | None = None, portal_url: str = "") -> Done:
+        targets: Iterable[str] | None = None, portal_url: str = "", info_kind: str | None = None) -> Done:
     """One staff action of workflow.STAFF_ACTIONS on a request (see the module doc)."""
     if action not in workflow.STAFF_ACTIONS:
         raise Invalid("action", "action")
@@ -50,6 +51,9 @@ def act(session: Session, req: PrivacyRequest, actor: access.Actor, action: str,
     if action == "assign":
         req.assigned_to_id = _assignee(session, actor, req, assignee_id)
         detail["assignee"] = req.assigned_to_id
+    elif action == "request_info":
+        req.info_kind = _info_kind(req, info_kind)
+        detail["info_kind"] = req.info_kind
     elif action == "extend":
         if not access.can(actor, "extend_deadline"):
             raise Forbidden()
@@ -85,6 +89,38 @@ def act(session: Session, req: PrivacyRequest, actor: access.Actor, action: str,
     mail = step_mail(session, req, action, portal_url)
     done.mails = [mail] if mail else []
     return done
+
+
+def _info_kind(req: PrivacyRequest, raw: str | None) -> str:
+    """Identity (the clock stops) or clarification (it runs on): EDPB Guidelines 01/2022."""
+    kind = (raw or "").strip() or workflow.default_info_kind(req.identity_verified)
+    if kind not in workflow.INFO_KINDS:
+        raise Invalid("info_kind", "choice")
+    return kind
+
+
+def record_info(session: Session, req: PrivacyRequest, actor: access.Actor, message: str | None, *,
+                today: date, received_on: date | None = None, version: Any = None,
+                portal_url: str = "") -> Done:
+    """Staff record the tenant's answer received by post or at the desk (the day it came).
+    An answer about identity restarts the period from that day; a clarification leaves
+    the due date where it was."""
+    if not may_process(session, actor, req):
+        raise Forbidden()
+    check_version(req, version)
+    after = workflow.next_status("record_info", req.status)
+    text = check_text("message", message, workflow.MESSAGE_MAX, True)
+    day = received_on or today
+    if day > today:
+        raise Invalid("received_on", "future")
+    before = req.status
+    info_arrived(req, day)
+    req.status = after
+    record_event(session, req, actor, "record_info", before, after, text)
+    audit_step(session, actor, "record_info", req, detail={"from": before, "to": after, "on": day.isoformat()})
+    session.flush()
+    mail = step_mail(session, req, "info_received", portal_url)
+    return Done(req, [mail] if mail else [])
 
 
 def issue_letter(session: Session, req: PrivacyRequest, kind: str, actor: access.Actor, lang: str,

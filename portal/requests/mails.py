@@ -33,8 +33,11 @@ def step_mail(session: Session, req: PrivacyRequest, step: str, portal_url: str)
             "received": gettext("We have received your request (%(kind)s). We will answer by %(due)s at the latest.",
                                 kind=kind, due=due),
             "assign": gettext("A member of our staff is now handling your request."),
-            "request_info": gettext("We need more information from you to handle your request. The time we "
-                                    "have to answer starts again when we receive it."),
+            "request_info": (gettext("We need more information from you to handle your request. The time we "
+                                     "have to answer starts again when we receive it.")
+                             if workflow.clock_stopped(req.status, req.info_kind) else
+                             gettext("We need you to clarify your request. This does not change the date: we "
+                                     "will answer by %(due)s at the latest.", due=due)),
             "info_received": gettext("We have received the information you sent. We will answer by %(due)s "
                                      "at the latest.", due=due),
             "extend": gettext("Your request needs more time: we will answer by %(due)s at the latest.", due=due),

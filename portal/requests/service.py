@@ -301,18 +301,26 @@ def record_of(req: PrivacyRequest) -> int | None:
 
 # --- Tenant steps -----------------------------------------------------------------------
 
+def info_arrived(req: PrivacyRequest, day: date) -> None:
+    """The information asked for arrived on ``day``. About identity, the period runs in
+    full from that day (the clock was stopped); a clarification changes no date
+    (EDPB Guidelines 01/2022)."""
+    if workflow.clock_stopped(req.status, req.info_kind):
+        req.clock_start = day
+        req.due_on = deadlines.due_date(day, req.extended)
+
+
 def provide_info(session: Session, req: PrivacyRequest, actor: access.Actor, message: str | None,
                  today: date, version: Any = None, portal_url: str = "") -> Done:
-    """The tenant answers a request for information: the clock restarts from today."""
+    """The tenant answers a request for information (about identity: the clock restarts from today)."""
     if actor.role != "tenant" or req.tenant_id != actor.tenant_id:
         raise Forbidden()
     check_version(req, version)
     after = workflow.next_status("provide_info", req.status)
     text = check_text("message", message, workflow.MESSAGE_MAX, True)
     before = req.status
+    info_arrived(req, today)
     req.status = after if req.assigned_to_id else "received"
-    req.clock_start = today
-    req.due_on = deadlines.due_date(today, req.extended)
     record_event(session, req, actor, "provide_info", before, req.status, text)
     session.flush()
     return Done(req, [m for m in [step_mail(session, req, "info_received", portal_url)] if m])

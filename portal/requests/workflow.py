@@ -31,6 +31,8 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "assign": {"received": "in_progress", "in_progress": "in_progress", "waiting_info": "waiting_info"},
     "request_info": {"received": "waiting_info", "in_progress": "waiting_info"},
     "provide_info": {"waiting_info": "in_progress"},
+    # Staff record the tenant's answer received by post or at the desk.
+    "record_info": {"waiting_info": "in_progress"},
     "extend": dict(_SAME),
     "grant": dict(_ANSWERABLE),
     "partly_grant": dict(_ANSWERABLE),
@@ -42,7 +44,12 @@ STAFF_ACTIONS = ("assign", "request_info", "extend", "grant", "partly_grant", "r
 TENANT_ACTIONS = ("provide_info", "withdraw")
 OUTCOME_OF = {"grant": "granted", "partly_grant": "partly_granted", "refuse": "refused"}
 # Actions whose message is required (what to ask, why extend, why refuse).
-MESSAGE_REQUIRED = frozenset({"request_info", "extend", "partly_grant", "refuse", "provide_info"})
+MESSAGE_REQUIRED = frozenset({"request_info", "extend", "partly_grant", "refuse", "provide_info", "record_info"})
+
+#: What a request for information is about. Only reasonable doubt about the requester's
+#: identity stops the clock until the answer; asking to clarify the request does not
+#: (EDPB Guidelines 01/2022 on the right of access, §§ 159-160; Art. 12(6)).
+INFO_KINDS = ("identity", "clarification")
 # Actions that need a legal reason from REFUSAL_REASONS (every refusal, whole or partial).
 REASON_REQUIRED = frozenset({"partly_grant", "refuse"})
 # The letter each action produces (services/letters.py).
@@ -95,6 +102,26 @@ def allowed_actions(status: str, extended: bool = False, actions: Iterable[str] 
 
 def is_open(status: str) -> bool:
     return status in OPEN_STATUSES
+
+
+def clock_stopped(status: str, info_kind: str | None) -> bool:
+    """True while staff wait for information that identifies the requester: the period
+    then runs again, in full, from the day it arrives. A request for clarification, and
+    every other open status, leaves the clock running. (Requests asked before the kinds
+    existed carry no kind: they stopped the clock, and still do.)"""
+    return status == "waiting_info" and info_kind != "clarification"
+
+
+def clock_runs(status: str, info_kind: str | None) -> bool:
+    """True when the request is open and its deadline can pass."""
+    return status in OPEN_STATUSES and not clock_stopped(status, info_kind)
+
+
+def default_info_kind(identity_verified: bool) -> str:
+    """The kind of a request for information when staff do not say: about identity when
+    the identity of a request received by post or e-mail is not established yet, else a
+    clarification (which does not stop the clock: the tenant's safer default)."""
+    return "clarification" if identity_verified else "identity"
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,10 @@ class ActionForm(FlaskForm):
     targets = MultiCheckboxField(_l("Data concerned"), choices=[], validate_choice=False)
     notice_id = HiddenField()
     restriction_id = HiddenField()
+    # request_info: identity (the clock stops) or clarification (it runs on); record_info:
+    # the day the tenant's answer arrived by post or at the desk.
+    info_kind = HiddenField()
+    received_on = StringField(_l("Date of receipt"))
 
 
 class RegisterForm(FlaskForm):

@@ -91,6 +91,14 @@ def _act(req: PrivacyRequest, form: forms.ActionForm) -> Any:
             answering.tick_recipient(db.session, req, actor, form.notice_id.data)
             mails: list = []
             done_text = _("Recipient marked as told.")
+        elif action == "record_info":
+            received = (workflow.parse_value("date", form.received_on.data, today=today())
+                        if (form.received_on.data or "").strip() else None)
+            done = answering.record_info(db.session, req, actor, form.message.data, today=today(),
+                                         received_on=received, version=form.version.data,
+                                         portal_url=request.host_url)
+            mails = done.mails
+            done_text = _("Done: %(step)s.", step=texts.ACTION_LABELS["record_info"])
         elif action == "lift_restriction":
             answering.lift_restriction(db.session, req, actor, form.restriction_id.data)
             mails = []
@@ -100,7 +108,8 @@ def _act(req: PrivacyRequest, form: forms.ActionForm) -> Any:
             done = answering.act(
                 db.session, req, actor, action, message=form.message.data, today=today(),
                 config=current_app.config, version=form.version.data, refusal_reason=form.refusal_reason.data,
-                assignee_id=form.assignee.data, targets=targets, portal_url=request.host_url)
+                assignee_id=form.assignee.data, targets=targets, portal_url=request.host_url,
+                info_kind=form.info_kind.data)
             mails = done.mails
             done_text = _("Done: %(step)s.", step=texts.ACTION_LABELS.get(action, action))
         db.session.commit()
@@ -113,6 +122,10 @@ def _act(req: PrivacyRequest, form: forms.ActionForm) -> Any:
         flash(_("This request was changed meanwhile by someone else. Nothing was saved: check the "
                 "request as it is now and try again."), "error")
         return {"form": where, "field": "", "text": _("Changed meanwhile: nothing was saved.")}, 409
+    except workflow.BadValue as exc:
+        db.session.rollback()
+        return {"form": "record_info", "field": "received_on",
+                "text": texts.error_text(request_types.Invalid("received_on", exc.code))}, 400
     except workflow.NotAllowed as exc:
         db.session.rollback()
         return {"form": "top", "field": "action", "text": _(

@@ -57,7 +57,7 @@ def queue(rows: Iterable[Row], lang: str, detail_prefix: str) -> str:
             badge = late % {"num": -r.days_left}
         elif r.due_soon:
             badge = soon % {"num": r.days_left}
-        elif r.status in workflow.OPEN_STATUSES and r.status != "waiting_info":
+        elif r.status in workflow.OPEN_STATUSES and r.clock_runs:
             badge = running % {"num": r.days_left}
         else:
             badge = ""
