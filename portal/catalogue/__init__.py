@@ -456,10 +456,13 @@ class Art15:
     recipients: tuple[str, ...]
     retention: str
     source: str
+    #: Outside recipients told of a rectification, erasure or restriction (Art. 19).
+    art19: tuple[str, ...] = ()
 
 
 def art15(category_key: str, lang: str, override_path: str | None = None) -> Art15:
     """The Art. 15 information of a category in a language (French when unknown)."""
     texts = _load_texts(override_path)[category_key]
     t = texts.get(lang) or texts["fr"]
-    return Art15(t["purpose"], t["legal_basis"], tuple(t["recipients"]), t["retention"], t["source"])
+    return Art15(t["purpose"], t["legal_basis"], tuple(t["recipients"]), t["retention"], t["source"],
+                 tuple(t.get("art19", ())))

@@ -15,6 +15,7 @@ from sqlalchemy import Integer, and_, bindparam, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from portal import access, batch, catalogue
+from portal.notes import third_party
 from portal.catalogue import Category, Field, Section
 from portal.models import AuditEntry, PrivacyRequest, Restriction, Tenant, User
 
@@ -259,7 +260,8 @@ def collect(session: Session, tenant: Tenant | FileOwner, actor: access.Actor, l
     page_size=None returns every row (documents, exports); otherwise each section is
     cut to one page (pages maps "category.section" to a page number)."""
     plan = plan_file(session, tenant.id, actor, lang, pages, page_size, override_path)
-    return plan.dossier(session, iter(batch.run(session, plan.jobs, same_plans=True)), tenant)
+    dossier = plan.dossier(session, iter(batch.run(session, plan.jobs, same_plans=True)), tenant)
+    return third_party.for_reader(session, actor, dossier)  # Art. 15(4): passages about others
 
 
 def collect_by_id(session: Session, tenant_id: int, actor: access.Actor, lang: str = "fr",
@@ -276,7 +278,8 @@ def collect_by_id(session: Session, tenant_id: int, actor: access.Actor, lang: s
     if not rows:
         return None
     tenant = FileOwner(*rows[0])
-    return tenant, plan.dossier(session, results, tenant), list(results)
+    dossier = third_party.for_reader(session, actor, plan.dossier(session, results, tenant))  # Art. 15(4)
+    return tenant, dossier, list(results)
 
 
 @dataclass

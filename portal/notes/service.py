@@ -24,6 +24,7 @@ from portal.models import DocumentCache, Dwelling, Incident, Lease, Note, Restri
 from portal.models._base import utcnow
 from portal.sensitive import Finding, scan
 from portal.audit import access_log, chain as audit
+from portal.notes import third_party
 
 NOTE_MAX_CHARS = 10_000
 TITLE_MAX_CHARS = 200
@@ -397,6 +398,7 @@ def redact(session: Session, actor: access.Actor, kind: str, item_id: int, reaso
         if scan(item.title):
             values["title"] = TITLE_MARKERS.get(lang, TITLE_MARKERS["fr"])
     _decide(session, item, "redacted", values)
+    third_party.forget_record(session, kind, item.id)  # the marked passages went with the text
     # A rendered PDF copy made before the redaction still holds the text: drop it.
     session.execute(delete(DocumentCache).where(DocumentCache.tenant_id == item.tenant_id))
     _audit_review(session, actor, kind, item, "redacted", reason, lang)

@@ -40,7 +40,7 @@ def act(session: Session, req: PrivacyRequest, actor: access.Actor, action: str,
     if action in workflow.REASON_REQUIRED:
         if not reason:
             raise Invalid("refusal_reason", "required")
-        if reason not in workflow.REFUSAL_REASONS:
+        if reason not in workflow.reasons_for(req.kind):
             raise Invalid("refusal_reason", "unknown")
     before = req.status
     done = Done(req)

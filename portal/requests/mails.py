@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import catalogue, formatting
+from portal.catalogue import controller as controller_info
 from portal.requests import workflow
 from portal.models import (PrivacyRequest, RequestEvent, User)
 
@@ -53,8 +54,8 @@ def step_mail(session: Session, req: PrivacyRequest, step: str, portal_url: str)
         if step in ("request_info", "extend", "grant", "partly_grant", "refuse") and last:
             lines += ["", gettext("Our message:"), last]
         if step in ("partly_grant", "refuse"):
-            lines += ["", gettext("You may complain to the CNIL (www.cnil.fr, 3 place de Fontenoy, 75007 Paris) "
-                                  "and go to court if you disagree with this answer.")]
+            lines += ["", gettext("If you disagree with this answer, you may complain to the %(cnil)s and go to court.",
+                                  cnil=controller_info.info(lang).cnil_line)]
         if step in workflow.LETTER_OF:
             lines += ["", gettext("Our letter is available on your request's page.")]
         lines += ["", gettext("Reference: %(ref)s", ref=req.ref)]

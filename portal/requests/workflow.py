@@ -59,7 +59,23 @@ LETTER_OF = {"grant": "granted", "partly_grant": "partly_granted", "refuse": "re
 #: Legal reasons a refusal, whole or partial, may rest on (the letters explain each one).
 REFUSAL_REASONS = ("manifestly_unfounded", "manifestly_excessive", "identity_not_established",
                    "rights_of_others", "legal_obligation", "legal_claims", "compelling_grounds",
-                   "data_accurate", "not_portable")
+                   "objection_not_applicable", "restriction_not_applicable", "data_accurate", "not_portable")
+_ANY_KIND = ("manifestly_unfounded", "manifestly_excessive", "identity_not_established")  # Art. 12(2), 12(5)
+#: The reasons each kind of request may be refused for: the exceptions its own article
+#: provides, and nothing else (an access request cannot be refused "for legal claims").
+REASONS_BY_KIND: dict[str, tuple[str, ...]] = {
+    "access": (*_ANY_KIND, "rights_of_others"),  # Art. 15(4)
+    "rectification": (*_ANY_KIND, "data_accurate"),  # Art. 16
+    "erasure": (*_ANY_KIND, "legal_obligation", "legal_claims"),  # Art. 17(3)(b), (e)
+    "restriction": (*_ANY_KIND, "restriction_not_applicable"),  # Art. 18(1)
+    "portability": (*_ANY_KIND, "not_portable", "rights_of_others"),  # Art. 20(1), 20(4)
+    "objection": (*_ANY_KIND, "objection_not_applicable", "compelling_grounds", "legal_claims"),  # Art. 21(1)
+}
+
+
+def reasons_for(kind: str) -> tuple[str, ...]:
+    """The refusal reasons open to a request of this kind."""
+    return REASONS_BY_KIND.get(kind, _ANY_KIND)
 
 #: A request of the same kind by the same tenant within this many months is a repeat.
 REPEAT_WINDOW_MONTHS = 12

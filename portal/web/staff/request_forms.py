@@ -31,15 +31,18 @@ REASON_LABELS: dict[str, Any] = {
     "legal_obligation": _l("Legal retention obligation"),
     "legal_claims": _l("Needed for legal claims"),
     "compelling_grounds": _l("Compelling legitimate grounds"),
+    "objection_not_applicable": _l("Art. 21 does not apply to this legal basis"),
+    "restriction_not_applicable": _l("None of the cases of Art. 18(1) applies"),
     "data_accurate": _l("Data checked and accurate"),
     "not_portable": _l("Data not covered by portability"),
 }
 
 
-def reason_choices() -> list[tuple[str, Any]]:
-    # Same keys as the letters' explanations: a reason the letter could not explain is impossible.
-    return [("", _l("Choose…"))] + [(k, f"{REASON_LABELS[k]} ({REASON_TEXTS[k][0]})")
-                                     for k in workflow.REFUSAL_REASONS]
+def reason_choices(kind: str | None = None) -> list[tuple[str, Any]]:
+    """The reasons a request of this kind may be refused for (all of them without a kind).
+    Same keys as the letters' explanations: a reason the letter could not explain is impossible."""
+    keys = workflow.reasons_for(kind) if kind else workflow.REFUSAL_REASONS
+    return [("", _l("Choose…"))] + [(k, f"{REASON_LABELS[k]} ({REASON_TEXTS[k][0]})") for k in keys]
 
 
 class ActionForm(FlaskForm):

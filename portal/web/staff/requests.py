@@ -179,7 +179,7 @@ def _context(req: PrivacyRequest, form: forms.ActionForm, error: dict[str, str] 
         "req": req, "tenant": tenant, "form": form, "error": error, "today": day, "dossier": snapshot,
         "events": events, "names": names, "actions": actions, "workflow": workflow, "deadlines": deadlines,
         "labels": texts.ACTION_LABELS, "roles": texts.ROLE_LABELS,
-        "buttons": forms.ACTION_BUTTONS, "reasons": forms.reason_choices(),
+        "buttons": forms.ACTION_BUTTONS, "reasons": forms.reason_choices(req.kind),
         "assignees": answering.assignees(db.session, req),
         "extension_open": deadlines.extension_allowed(req.clock_start, day),
         "extension_until": deadlines.due_date(req.clock_start),
