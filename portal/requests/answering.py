@@ -15,7 +15,7 @@ from portal.models._base import utcnow
 
 REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
 
-from portal.requests.mails import step_mail
+from portal.requests.mails import step_mails
 from portal.requests.rights import erase, rectify, restrict
 from portal.requests.service import (audit_step, check_targets, check_text, check_version, info_arrived,
                                      may_process, record_event)
@@ -86,8 +86,7 @@ def act(session: Session, req: PrivacyRequest, actor: access.Actor, action: str,
     letter_kind = workflow.LETTER_OF.get(action)
     if letter_kind:
         issue_letter(session, req, letter_kind, actor, lang, config)
-    mail = step_mail(session, req, action, portal_url)
-    done.mails = [mail] if mail else []
+    done.mails = step_mails(session, req, action, portal_url)
     return done
 
 
@@ -119,8 +118,7 @@ def record_info(session: Session, req: PrivacyRequest, actor: access.Actor, mess
     record_event(session, req, actor, "record_info", before, after, text)
     audit_step(session, actor, "record_info", req, detail={"from": before, "to": after, "on": day.isoformat()})
     session.flush()
-    mail = step_mail(session, req, "info_received", portal_url)
-    return Done(req, [mail] if mail else [])
+    return Done(req, step_mails(session, req, "info_received", portal_url))
 
 
 def issue_letter(session: Session, req: PrivacyRequest, kind: str, actor: access.Actor, lang: str,

@@ -20,10 +20,26 @@ from portal.requests.types import Mail
 
 # --- E-mails to the tenant ------------------------------------------------------------
 
-def step_mail(session: Session, req: PrivacyRequest, step: str, portal_url: str) -> Mail | None:
-    """The message telling the tenant of one step, in their language."""
+def step_mails(session: Session, req: PrivacyRequest, step: str, portal_url: str) -> list[Mail]:
+    """The messages telling of one step: to the tenant; for a request made by a
+    representative, to the representative (when we have their e-mail) and to the tenant
+    only where the measure allows it."""
+    out: list[Mail] = []
+    if req.representative_name and req.representative_email:
+        out.append(step_mail(session, req, step, "", to=req.representative_email,
+                             name=req.representative_name))
+    if not req.representative_name or req.representative_copy_tenant:
+        mine = step_mail(session, req, step, portal_url)
+        if mine is not None:
+            out.append(mine)
+    return out
+
+
+def step_mail(session: Session, req: PrivacyRequest, step: str, portal_url: str, *, to: str | None = None,
+              name: str | None = None) -> Mail | None:
+    """The message telling the tenant (or ``to``, the representative) of one step, in the tenant's language."""
     tenant = req.tenant
-    to = tenant.email or session.scalar(select(User.email).where(User.tenant_id == tenant.id))
+    to = to or tenant.email or session.scalar(select(User.email).where(User.tenant_id == tenant.id))
     if not to:
         return None
     lang = tenant.preferred_language if tenant.preferred_language in ("fr", "en") else "fr"
@@ -48,7 +64,10 @@ def step_mail(session: Session, req: PrivacyRequest, step: str, portal_url: str)
             "close": gettext("Your request is closed."),
             "withdrawn": gettext("You have withdrawn your request. We will not process it further."),
         }
-        lines = [gettext("Hello %(name)s,", name=tenant.full_name), "", sentences[step]]
+        lines = [gettext("Hello %(name)s,", name=name or tenant.full_name), ""]
+        if name:
+            lines += [gettext("You made a privacy request on behalf of %(tenant)s.", tenant=tenant.full_name), ""]
+        lines.append(sentences[step])
         last = session.scalar(select(RequestEvent.message).where(RequestEvent.request_id == req.id)
                               .order_by(RequestEvent.id.desc()).limit(1)) if req.id else None
         if step in ("request_info", "extend", "grant", "partly_grant", "refuse") and last:

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 
+from portal import catalogue
 from portal.requests import workflow
 from portal.requests.letters import REFUSAL_REASONS as REASON_TEXTS
 from portal.web.forms import MultiCheckboxField, field_choices
@@ -72,8 +73,17 @@ class RegisterForm(FlaskForm):
     details = TextAreaField(_l("What the tenant asks"))
     identity_verified = BooleanField(_l("I checked the identity of the person making the request"))
     identity_note = TextAreaField(_l("How the identity was checked"))
+    # A request made on the tenant's behalf (guardian, curator, UDAF, mandated person).
+    representative_kind = SelectField(_l("Made on the tenant's behalf by"), choices=[], validate_choice=False)
+    representative_name = StringField(_l("Name of the representative"))
+    representative_address = StringField(_l("Postal address of the representative"))
+    representative_email = StringField(_l("E-mail of the representative (optional)"))
+    representative_proof = TextAreaField(_l("Proof received"))
+    representative_copy_tenant = BooleanField(_l("The measure allows sending a copy to the tenant"), default=True)
 
     def setup(self, kinds: list[tuple[str, Any]]) -> "RegisterForm":
         self.kind.choices = kinds
         self.field.choices = field_choices()
+        self.representative_kind.choices = [("", _l("Nobody: the tenant themselves"))] + list(
+            catalogue.REPRESENTATIVE_KINDS.items())
         return self

@@ -208,6 +208,16 @@ def _current_value(req: PrivacyRequest) -> str | None:
     return format_value(getattr(obj, f.path), f.type, current_lang(), f.choices)
 
 
+def _representative(form: forms.RegisterForm) -> requests_service.Representative | None:
+    """The representative named on the form, or None when the tenant asked themselves."""
+    if not (form.representative_kind.data or "").strip():
+        return None
+    return requests_service.Representative(
+        form.representative_kind.data or "", form.representative_name.data or "",
+        form.representative_address.data or "", form.representative_email.data or "",
+        form.representative_proof.data or "", bool(form.representative_copy_tenant.data))
+
+
 @bp.route("/requests/register", methods=["GET", "POST"])
 @requires("register_request")
 def register_request() -> Any:
@@ -238,7 +248,8 @@ def register_request() -> Any:
                     targets=request.form.getlist("targets"),
                     channel=form.channel.data if form.channel.data in ("post", "email") else "post",
                     received_on=received, identity_verified=bool(form.identity_verified.data),
-                    identity_note=form.identity_note.data, portal_url=request.host_url)
+                    identity_note=form.identity_note.data, portal_url=request.host_url,
+                    representative=_representative(form))
             except request_types.Invalid as exc:
                 db.session.rollback()
                 target = getattr(form, {"targets": "details"}.get(exc.field, exc.field), form.details)
