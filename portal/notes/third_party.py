@@ -171,13 +171,15 @@ def _record(session: Session, kind: str, record_id: int):  # type: ignore[no-unt
 
 
 def mark(session: Session, actor: access.Actor, kind: str, record_id: int, field: str, passage: str,
-         reason: str | None, now: datetime | None = None) -> WithheldPassage:
+         reason: str | None, now: datetime | None = None, tenant_id: int | None = None) -> WithheldPassage:
     """Mark every occurrence of ``passage`` in the record's field as about another person.
-    Only staff who may write notes for this tenant mark (the DPO, the rental manager)."""
+    Only staff who may write notes for this tenant mark (the DPO, the rental manager);
+    with ``tenant_id``, the record must belong to that tenant's file."""
     if not access.can(actor, "write_note"):
         raise PassageError("forbidden")
     record = _record(session, kind, record_id)
-    if not access.in_scope(session, actor, record.tenant_id):
+    if (tenant_id is not None and record.tenant_id != tenant_id) or not access.in_scope(
+            session, actor, record.tenant_id):
         raise PassageError("not_found")
     if field not in TARGETS[kind][3]:
         raise PassageError("no_passage")
@@ -200,6 +202,69 @@ def mark(session: Session, actor: access.Actor, kind: str, record_id: int, field
                  detail={f"{kind}_id": record.id, "field": field, "passages": len(marks), "reason": reason})
     session.flush()
     return marks[0]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A piece of a record's text, for the staff page: `withheld` pieces are marked."""
+
+    text: str
+    withheld: bool = False
+
+
+@dataclass(frozen=True)
+class Markable:
+    """One text of the file that staff may mark, as the marking page shows it."""
+
+    kind: str
+    record_id: int
+    field: str
+    when: object
+    title: str
+    pieces: tuple[Passage, ...]
+    suggestions: tuple[tuple[str, str], ...]  # (sentence, the word that suggests it)
+
+
+def _pieces(text: str, spans: list[tuple[int, int]]) -> tuple[Passage, ...]:
+    out, pos = [], 0
+    for start, end in merge(spans, len(text)):
+        if start > pos:
+            out.append(Passage(text[pos:start]))
+        out.append(Passage(text[start:end], True))
+        pos = end
+    if pos < len(text):
+        out.append(Passage(text[pos:]))
+    return tuple(out)
+
+
+def check_marker(session: Session, actor: access.Actor, tenant_id: int) -> None:
+    """Only staff who may write notes mark passages, and only in files within their remit."""
+    if not access.can(actor, "write_note"):
+        raise PassageError("forbidden")
+    if not access.in_scope(session, actor, tenant_id):
+        raise PassageError("not_found")
+
+
+def markable(session: Session, actor: access.Actor, tenant_id: int) -> list[Markable]:
+    """The notes, incident descriptions and letters of a tenant's file, newest first, with
+    their marked passages and the guard's suggestions (staff who may write notes only)."""
+    check_marker(session, actor, tenant_id)
+    marks: dict[tuple[str, int, str], list[tuple[int, int]]] = {}
+    for kind, rid, field, start, end in session.execute(
+            select(WithheldPassage.record_kind, WithheldPassage.record_id, WithheldPassage.field,
+                   WithheldPassage.start, WithheldPassage.end).where(WithheldPassage.tenant_id == tenant_id)):
+        marks.setdefault((kind, rid, field), []).append((start, end))
+    items: list[Markable] = []
+    sources = (("note", Note, Note.created_at, lambda r: "", "body"),
+               ("incident", Incident, Incident.reported_on, lambda r: r.title, "description"),
+               ("correspondence", Correspondence, Correspondence.sent_on, lambda r: r.subject, "body"))
+    for kind, model, when, title, field in sources:
+        for r in session.scalars(select(model).where(model.tenant_id == tenant_id).order_by(when.desc()).limit(200)):
+            text = getattr(r, field) or ""
+            items.append(Markable(kind, r.id, field, getattr(r, when.key), title(r),
+                                  _pieces(text, marks.get((kind, r.id, field), [])),
+                                  tuple((text[a:b], word) for a, b, word in suggest_passages(text))))
+    return items
 
 
 def forget_record(session: Session, kind: str, record_id: int) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import access, deadlines
+from portal.notes import third_party
 from portal.requests import workflow
 from portal.models import (PrivacyRequest, RecipientNotice, Restriction, User)
 from portal.models._base import utcnow
@@ -47,6 +48,7 @@ def act(session: Session, req: PrivacyRequest, actor: access.Actor, action: str,
     categories = ["requests"]
     detail: dict[str, Any] = {"from": before, "to": after}
     lang = req.tenant.preferred_language if req.tenant.preferred_language in ("fr", "en") else "fr"
+    action, reason, text = _withheld_makes_partial(session, req, action, reason, text, lang)
 
     if action == "assign":
         req.assigned_to_id = _assignee(session, actor, req, assignee_id)
@@ -88,6 +90,18 @@ def act(session: Session, req: PrivacyRequest, actor: access.Actor, action: str,
         issue_letter(session, req, letter_kind, actor, lang, config)
     done.mails = step_mails(session, req, action, portal_url)
     return done
+
+
+def _withheld_makes_partial(session: Session, req: PrivacyRequest, action: str, reason: str, text: str,
+                            lang: str) -> tuple[str, str, str]:
+    """Art. 15(4): when passages about other people are withheld from the copy, granting
+    an access request grants it in part, and the answer says what was withheld and why."""
+    if action != "grant" or req.kind != "access":
+        return action, reason, text
+    withheld = third_party.summary(session, req.tenant_id, lang)
+    if not withheld:
+        return action, reason, text
+    return "partly_grant", "rights_of_others", "\n\n".join(x for x in (text, withheld) if x)
 
 
 def _info_kind(req: PrivacyRequest, raw: str | None) -> str:

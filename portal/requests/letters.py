@@ -211,7 +211,7 @@ def context(req: PrivacyRequest, kind: str, lang: str, config: Mapping[str, Any]
         extension_reason=req.extension_reason or (answer if kind == "extension" else "") or "",
         field_label=_field_label(req.field_key, lang), proposed_value=req.proposed_value or "",
         changes=changes, recipients=recipients,
-        copy_attached=(kind == "granted" and req.kind == "access"),
+        copy_attached=(kind in ("granted", "partly_granted") and req.kind == "access"),
         landlord=config.get("LANDLORD", {}),
         salutation=salutation, closing=closing, controller=controller_info.for_config(lang, config),
         representative=representative,

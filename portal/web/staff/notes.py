@@ -18,6 +18,7 @@ from portal.db import db
 from portal.web.guards import requires
 from portal.models import Tenant
 from portal.notes import service as notes_service
+from portal.notes import third_party
 from portal.notes.service import JUSTIFICATION_MAX_CHARS, NOTE_MAX_CHARS, REASON_MAX_CHARS, TITLE_MAX_CHARS, Flagged
 from portal.web.staff import bp
 from portal.web.context import current_actor
@@ -127,6 +128,16 @@ def _settle(result: Any, justifying: bool, form: Any, tenant: Any, what: str) ->
         return result, None
     db.session.commit()
     flash(_saved_message(result, what), "success")
+    # The guard's suggestion: a text that names a neighbour, a caretaker or a reporter may
+    # hold passages to withhold from the tenant's copy (Art. 15(4)).
+    text = form.body.data if what == "note" else form.description.data
+    hints = third_party.suggest_passages(text or "")
+    if hints:
+        flash(_("This text seems to concern another person (“%(word)s”). If a passage does, mark it below: the "
+                "tenant's copies will withhold it.", word=hints[0][2]), "info")
+        kind = "note" if what == "note" else "incident"
+        return None, redirect(url_for("staff.third_party_passages", tenant_id=tenant.id)
+                              + f"#{kind}-{result.record_id}")
     return None, redirect(_after_save_url(tenant))
 
 
@@ -260,7 +271,8 @@ def tenant_note_links(tenant_id: int) -> list[dict[str, str]]:
     actor = current_actor()
     links = []
     for endpoint, action, label in (("staff.new_note", "write_note", _("Write a note")),
-                                    ("staff.new_incident", "log_incident", _("Log an incident"))):
+                                    ("staff.new_incident", "log_incident", _("Log an incident")),
+                                    ("staff.third_party_passages", "write_note", _("Passages about other people"))):
         if endpoint in current_app.view_functions and access.can(actor, action):
             links.append({"url": url_for(endpoint, tenant_id=tenant_id), "label": label})
     return links
