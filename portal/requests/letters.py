@@ -124,6 +124,7 @@ class LetterContext:
     copy_to_tenant: bool = False
     withheld: int = 0  # passages about other people withheld from the copy (Art. 15(4))
     recipients_all: tuple[str, ...] = ()  # every named recipient of the catalogue (access letters)
+    clock_stopped: bool = True  # info_request: about identity (the clock stops) or a clarification
 
 
 def _address(req: PrivacyRequest) -> tuple[str, ...]:
@@ -218,6 +219,7 @@ def context(req: PrivacyRequest, kind: str, lang: str, config: Mapping[str, Any]
         representative_lines=tuple(p.strip() for p in (req.representative_address or "").split(",") if p.strip()),
         copy_to_tenant=bool(representative) and bool(req.representative_copy_tenant),
         recipients_all=_all_recipients(lang, config) if req.kind == "access" else (),
+        clock_stopped=req.info_kind != "clarification",
         withheld=_withheld_count(session, req) if req.kind == "access" else 0,
     )
 

@@ -115,3 +115,26 @@ def test_an_unknown_info_kind_is_refused_and_the_default_follows_the_identity_ch
     client.post("/staff/requests/DPR-TEST-KIND2", data={"action": "request_info", "message": "Identité ?"})
     assert load(dbs, "DPR-TEST-KIND1").info_kind == "clarification"
     assert load(dbs, "DPR-TEST-KIND2").info_kind == "identity"
+
+
+def test_the_letters_say_whether_the_clock_stops(app, client, dbs, today):
+    from portal.models import Letter
+    from tests.documents._pdftext import pdf_text, squash
+
+    _received(dbs, today - timedelta(days=3), "DPR-TEST-LET1")
+    _received(dbs, today - timedelta(days=3), "DPR-TEST-LET2")
+    login(client, DPO)
+    client.post("/staff/requests/DPR-TEST-LET1", data={"action": "request_info", "info_kind": "clarification",
+                                                         "message": "Quelle période ?"})
+    client.post("/staff/requests/DPR-TEST-LET2", data={"action": "request_info", "info_kind": "identity",
+                                                         "message": "Pièce d'identité ?"})
+
+    def letter(ref: str) -> str:
+        req = load(dbs, ref)
+        return squash(pdf_text(dbs.scalars(select(Letter.pdf).where(Letter.request_id == req.id)).first()))
+
+    clarification, identity = letter("DPR-TEST-LET1"), letter("DPR-TEST-LET2")
+    due = fmt_date(load(dbs, "DPR-TEST-LET1").due_on, "fr")
+    assert squash("Cette question ne change pas la date") in clarification and squash(due) in clarification
+    assert squash("à compter du jour où nous les recevons") in identity or "12(6)" in identity
+    assert squash("Cette question ne change pas la date") not in identity
