@@ -251,7 +251,8 @@ def test_with_csrf_on_a_megabyte_note_still_gets_the_form_error_and_review_needs
     assert client2.post("/staff/notes/review", data={"note_id": 1, "action": "keep", "reason": "x"}).status_code == 400
 
 
-@pytest.mark.parametrize("email,labels", [(MANAGER, ["Write a note", "Log an incident"]),
+@pytest.mark.parametrize("email,labels", [(MANAGER, ["Write a note", "Log an incident",
+                                                     "Passages about other people"]),
                                           (CARETAKER, ["Log an incident"]), (CAMILLE, [])])
 def test_tenant_page_links_follow_the_permissions(app, session, email, labels):
     from flask_login import login_user
