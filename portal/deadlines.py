@@ -15,9 +15,15 @@ counted under Regulation (EEC, Euratom) No 1182/71, Art. 3:
 We count calendar months, never "30 days": a request received on 2 February 2026 is
 due on 2 March 2026, whereas "+30 days" would give 4 March, two days late.
 
-Identification: when staff must ask the tenant for information needed to identify
-them, the period only starts when that information arrives, so callers compute
-``due_date(info_arrived_on, extended)`` rather than using the original receipt date.
+An extension adds "two further months" (Art. 12(3)) counted from the end of the first
+month, before any move to a working day: received 31 January, the first month ends on
+28 February and the extended period on 28 April (not 30 April, which "+3 months" gives).
+
+Identification: only reasonable doubt about the requester's identity stops the clock
+(EDPB Guidelines 01/2022 on the right of access, §§ 159-160): the period then runs from
+the day the identifying information arrives, so callers compute
+``due_date(info_arrived_on, extended)``. Asking the tenant to clarify a request does not
+stop it: the due date stays.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import holidays
 
 __all__ = [
     "FIRST_PERIOD_MONTHS",
+    "FURTHER_PERIOD_MONTHS",
     "EXTENDED_PERIOD_MONTHS",
     "DUE_SOON_DAYS",
     "add_months",
@@ -47,7 +54,8 @@ __all__ = [
 
 #: Art. 12(3): one month, extendable "by two further months" (three in all).
 FIRST_PERIOD_MONTHS = 1
-EXTENDED_PERIOD_MONTHS = 3
+FURTHER_PERIOD_MONTHS = 2
+EXTENDED_PERIOD_MONTHS = FIRST_PERIOD_MONTHS + FURTHER_PERIOD_MONTHS
 #: Default warning window for the back office's "due soon" list.
 DUE_SOON_DAYS = 7
 
@@ -99,13 +107,16 @@ def add_months(d: date, months: int) -> date:
 def due_date(received: date, extended: bool = False) -> date:
     """The last day to answer a request received on ``received``.
 
-    One month after the day of receipt, or three months when the period has been
-    extended, moved to the next working day when it lands on a weekend or a French
+    One month after the day of receipt; when extended, two further months counted
+    from the end of that first month (its unmoved last day: 31 Jan -> 28 Feb -> 28 Apr).
+    The result moves to the next working day when it lands on a weekend or a French
     public holiday. After a request for identification information, pass the day the
     information arrived as ``received``.
     """
-    months = EXTENDED_PERIOD_MONTHS if extended else FIRST_PERIOD_MONTHS
-    return next_working_day(add_months(received, months))
+    end = add_months(received, FIRST_PERIOD_MONTHS)
+    if extended:
+        end = add_months(end, FURTHER_PERIOD_MONTHS)
+    return next_working_day(end)
 
 
 def days_left(due: date, today: date) -> int:

@@ -120,6 +120,26 @@ ROLE_LABELS = {"tenant": _l("You (the tenant)"), "caretaker": _l("Caretaker"),
                "admin": _l("IT administrator"), "system": _l("The portal (automatic)")}
 AUDIT_ACTIONS = {"read": _l("Consultation"), "change": _l("Change"), "search": _l("Search"),
                  "denied": _l("Attempt refused (outside the staff member's remit)")}
+#: Who may make a request on a tenant's behalf (Civil Code art. 440 ff., art. 1984).
+REPRESENTATIVE_KINDS = {"guardian": _l("Guardian (tutelle)"), "curator": _l("Curator (curatelle)"),
+                        "udaf": _l("UDAF (family association acting as guardian or curator)"),
+                        "mandate": _l("Person holding a written mandate")}
+#: Grounds that allow keeping flagged wording: Art. 9(2)(a)-(j) for special categories,
+#: Art. 10 with art. 46 of the Loi Informatique et Libertés for offences.
+LEGAL_GROUNDS = {
+    "9_2_a": _l("Art. 9(2)(a): explicit consent of the tenant"),
+    "9_2_b": _l("Art. 9(2)(b): obligations in employment and social protection law"),
+    "9_2_c": _l("Art. 9(2)(c): vital interests of a person unable to consent"),
+    "9_2_d": _l("Art. 9(2)(d): activities of a not-for-profit body with its members"),
+    "9_2_e": _l("Art. 9(2)(e): data the tenant made manifestly public"),
+    "9_2_f": _l("Art. 9(2)(f): establishing, exercising or defending legal claims"),
+    "9_2_g": _l("Art. 9(2)(g): substantial public interest under French law"),
+    "9_2_h": _l("Art. 9(2)(h): health or social care under French law"),
+    "9_2_i": _l("Art. 9(2)(i): public interest in public health"),
+    "9_2_j": _l("Art. 9(2)(j): archiving, research or statistics"),
+    "10_lil_46": _l("Art. 10 and art. 46 Loi Informatique et Libertés: preparing, exercising or "
+                    "following a legal action as a victim or defendant"),
+}
 OUTCOME_LABELS = {"granted": _l("Granted"), "partly_granted": _l("Partly granted"),
                   "refused": _l("Refused")}
 
@@ -234,6 +254,7 @@ CATEGORIES: tuple[Category, ...] = (
             Field("status", _l("Status"), "choice", choices=INCIDENT_STATUSES),
             Field("closed_on", _l("Closed on"), "date"),
             Field("justification", _l("Reason given for keeping flagged wording"), "longtext"),
+            Field("legal_ground", _l("Legal ground for keeping it"), "choice", choices=LEGAL_GROUNDS),
             Field("review_status", _l("Review"), "choice", choices=REVIEW_STATUSES),
             Field("reviewed_at", _l("Reviewed on"), "datetime"),
             Field("review_reason", _l("Review decision"), "longtext"),
@@ -251,6 +272,7 @@ CATEGORIES: tuple[Category, ...] = (
             Field("author_name", _l("Written by")),
             Field("body", _l("Note"), "longtext"),
             Field("justification", _l("Reason given for keeping flagged wording"), "longtext"),
+            Field("legal_ground", _l("Legal ground for keeping it"), "choice", choices=LEGAL_GROUNDS),
             Field("review_status", _l("Review"), "choice", choices=REVIEW_STATUSES),
             Field("reviewed_at", _l("Reviewed on"), "datetime"),
             Field("review_reason", _l("Review decision"), "longtext"),
@@ -311,11 +333,17 @@ CATEGORIES: tuple[Category, ...] = (
                 Field("refusal_reason", _l("Legal reason for refusal")),
                 Field("answer", _l("Answer"), "longtext"),
                 Field("identity_note", _l("Identity verification"), "longtext"),
+                Field("representative_kind", _l("Made on your behalf by"), "choice", choices=REPRESENTATIVE_KINDS),
+                Field("representative_name", _l("Representative")),
+                Field("representative_address", _l("Representative's address")),
+                Field("representative_email", _l("Representative's e-mail"), "email"),
+                Field("representative_proof", _l("Proof of representation received"), "longtext"),
                 Field("answered_at", _l("Answered on"), "datetime"),
                 Field("closed_at", _l("Closed on"), "datetime"),
             ), order_by=("received_on", "id"), descending=True,
                 technical=("id", "tenant_id", "clock_start", "assigned_to_id", "is_repeat",
-                           "identity_verified", "registered_by_id", "created_at", "updated_at", "version")),
+                           "identity_verified", "registered_by_id", "created_at", "updated_at", "version",
+                           "info_kind", "representative_copy_tenant")),
             Section("events", _l("History of the requests"), m.RequestEvent, "request", (
                 Field("request_ref", _l("Request"), column="request.ref"),
                 Field("at", _l("Date and time"), "datetime"),
@@ -380,6 +408,8 @@ NOT_TENANT_DATA: dict[str, str] = {
                       "incident texts shown under those categories, deleted with them and on their retention",
     "audit_head": "the id and hash of the audit chain's last entry; no personal data",
     "alembic_version": "schema version",
+    "withheld_passages": "where passages about other people sit in notes, incidents and letters "
+                         "(Art. 15(4)); the tenant's copy shows a marker and the reason in their place",
 }
 
 
@@ -428,10 +458,13 @@ class Art15:
     recipients: tuple[str, ...]
     retention: str
     source: str
+    #: Outside recipients told of a rectification, erasure or restriction (Art. 19).
+    art19: tuple[str, ...] = ()
 
 
 def art15(category_key: str, lang: str, override_path: str | None = None) -> Art15:
     """The Art. 15 information of a category in a language (French when unknown)."""
     texts = _load_texts(override_path)[category_key]
     t = texts.get(lang) or texts["fr"]
-    return Art15(t["purpose"], t["legal_basis"], tuple(t["recipients"]), t["retention"], t["source"])
+    return Art15(t["purpose"], t["legal_basis"], tuple(t["recipients"]), t["retention"], t["source"],
+                 tuple(t.get("art19", ())))

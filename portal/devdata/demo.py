@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from portal.models import (
     Building, BuildingAssignment, Correspondence, Dwelling, HouseholdMember, Incident, Lease, Note,
     Payment, PaymentPlan, Portfolio, PortfolioAssignment, PrivacyRequest, RentCall, RequestEvent,
-    ResourceDeclaration, Tenant, User,
+    ResourceDeclaration, Tenant, User, WithheldPassage,
 )
 from portal.accounts import service as accounts
 from portal.audit import chain as audit
@@ -162,6 +162,7 @@ def load(session: Session, app: Flask, progress: Callable[[str], None] | None = 
 
     say("Privacy requests in every state…")
     _requests(session, tenants, staff, today)
+    _third_party(session, tenants["karim"], staff["dpo"])
 
     if session.scalar(select(audit.AuditEntry.id).limit(1)) is None:
         say("Access log…")
@@ -274,6 +275,21 @@ def _notes(session: Session, key: str, tenant: Tenant, author: User, today: date
                        body=body, review_status="pending" if sensitive else "none")
 
 
+def _third_party(session: Session, tenant: Tenant, dpo: User) -> None:
+    """A passage about another person (the neighbour who reported), withheld from the
+    tenant's copies (Art. 15(4)): staff still read it."""
+    passage = "par la voisine du 3e"
+    note = session.scalar(select(Note).where(Note.tenant_id == tenant.id, Note.body.contains(passage)).limit(1))
+    if note is None or session.scalar(select(WithheldPassage.id).where(
+            WithheldPassage.record_kind == "note", WithheldPassage.record_id == note.id).limit(1)):
+        return
+    start = note.body.index(passage)
+    session.add(WithheldPassage(tenant_id=tenant.id, record_kind="note", record_id=note.id, field="body",
+                                start=start, end=start + len(passage), marked_by_id=dpo.id,
+                                reason="Identité de la personne à l'origine du signalement"))
+    session.flush()
+
+
 def _requests(session: Session, tenants: dict[str, Tenant], staff: dict[str, User], today: date) -> None:
     from portal.deadlines import due_date
 
@@ -284,7 +300,8 @@ def _requests(session: Session, tenants: dict[str, Tenant], staff: dict[str, Use
         ("DPR-DEMO-0002", "camille", "rectification", "in_progress", 6, manager, None,
          {"field_key": "contact.mobile_phone", "proposed_value": "06 12 34 56 79"}),
         ("DPR-DEMO-0003", "karim", "erasure", "waiting_info", 12, dpo, None,
-         {"target_records": ["notes"], "details": "Je demande l'effacement des notes me concernant."}),
+         {"target_records": ["notes"], "details": "Je demande l'effacement des notes me concernant.",
+          "info_kind": "clarification"}),
         ("DPR-DEMO-0004", "sophie", "objection", "received", 45, None, None,
          {"details": "Je m'oppose à l'envoi de mes coordonnées aux entreprises."}),
         ("DPR-DEMO-0005", "john", "portability", "answered", 20, dpo, "granted", {}),
@@ -294,6 +311,15 @@ def _requests(session: Session, tenants: dict[str, Tenant], staff: dict[str, Use
         ("DPR-DEMO-0008", "sophie", "access", "withdrawn", 90, None, None, {}),
         ("DPR-DEMO-0009", "john", "rectification", "received", 2, None, None,
          {"field_key": "contact.email", "proposed_value": "j.smith@example.org"}),
+        # Made on the tenant's behalf by the UDAF, her curator, received by post.
+        ("DPR-DEMO-0010", "sophie", "access", "received", 4, None, None,
+         {"details": "Copie de l'ensemble du dossier de Mme Durand.", "channel": "post",
+          "registered_by_id": dpo.id, "identity_note": "Jugement de curatelle et pièce d'identité de la curatrice.",
+          "representative_kind": "udaf", "representative_name": "UDAF de Paris — Mme Lefèvre, mandataire",
+          "representative_address": "UDAF de Paris, 10 rue de l'Exemple, 75010 Paris",
+          "representative_email": "curatelles@udaf-exemple.org",
+          "representative_proof": "Jugement de curatelle renforcée du tribunal judiciaire de Paris du 12 mars 2024",
+          "representative_copy_tenant": True}),
     ]
     for ref, who, kind, status, ago, assignee, outcome, extra in specs:
         if session.scalar(select(PrivacyRequest.id).where(PrivacyRequest.ref == ref)):
@@ -310,7 +336,8 @@ def _requests(session: Session, tenants: dict[str, Tenant], staff: dict[str, Use
             created_at=datetime.combine(received, time(9, 0)), **extra)
         session.add(req)
         session.flush()
-        steps = [("submit", None, "received", None, None)]
+        steps = [("submit", None, "received", None, None) if not req.registered_by_id
+                 else ("register", None, "received", dpo, req.identity_note)]
         if assignee:
             steps.append(("assign", "received", "in_progress", assignee, None))
         if extended:

@@ -218,6 +218,9 @@ NOT_CARRIED: dict[str, Any] = {
                      "recorded in it (one entry, with the counts)."),
     "account.logins": _l("Login history and passwords: passwords are never exported; imported accounts "
                          "are activated by the tenant."),
+    "withheld_passages": _l("Passages marked as concerning other people (GDPR Art. 15(4)) are a decision of "
+                            "this portal's staff: the texts travel whole, and staff mark the passages again "
+                            "after an import."),
 }
 
 

@@ -17,6 +17,7 @@ from portal.file.snapshot import (  # noqa: F401 - re-exported: the file's vocab
     CategorySnapshot, Dossier, FileOwner, Row, SectionSnapshot, as_date,
 )
 from portal.models import Tenant
+from portal.notes import third_party
 
 
 def collect(session: Session, tenant: Tenant | FileOwner, actor: access.Actor, lang: str = "fr",
@@ -40,7 +41,8 @@ def collect(session: Session, tenant: Tenant | FileOwner, actor: access.Actor, l
         categories.append(CategorySnapshot(cat.key, cat.title, catalogue.art15(cat.key, lang, override_path),
                                            tuple(s for s in read if s.fields), cat.key in restricted,
                                            cat.staff_reminder))
-    return Dossier(tenant.id, tenant.tenant_number, tenant.full_name, lang, tuple(categories))
+    dossier = Dossier(tenant.id, tenant.tenant_number, tenant.full_name, lang, tuple(categories))
+    return third_party.for_reader(session, actor, dossier)  # Art. 15(4): passages about others
 
 
 def collect_by_id(session: Session, tenant_id: int, actor: access.Actor, lang: str = "fr",

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Callable
 
+from portal.catalogue import controller as controller_info
 from portal.file.dossier import Dossier
 
 DATA_CATEGORIES_IN_TOP_LEVEL = ("access_log", "requests")
@@ -54,9 +55,12 @@ def dossier_records(dossier: Dossier, category_key: str) -> list[dict[str, Any]]
     return records
 
 
-def to_json(dossier: Dossier, generated_at: datetime) -> dict[str, Any]:
+def to_json(dossier: Dossier, generated_at: datetime,
+            controller: controller_info.ControllerInfo | None = None) -> dict[str, Any]:
     """The JSON export of §8: subject, categories (with Art. 15 information and every
-    record), access_log and requests."""
+    record), access_log and requests; `information` carries what the PDF copy says
+    besides (rights, CNIL complaint, transfers, automated decisions, recipients, DPO)."""
+    controller = controller or controller_info.info(dossier.language)
     categories = []
     records = {cat.key: dossier_records(dossier, cat.key) for cat in dossier.categories}
     for cat in dossier.categories:
@@ -82,4 +86,6 @@ def to_json(dossier: Dossier, generated_at: datetime) -> dict[str, Any]:
         "categories": categories,
         "access_log": records.get("access_log", []),
         "requests": [r for r in records.get("requests", []) if r["section"] == "requests"],
+        "information": dict(controller.as_json(), recipients=list(dict.fromkeys(
+            r for cat in dossier.categories for r in cat.info.recipients))),
     }

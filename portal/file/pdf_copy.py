@@ -26,6 +26,7 @@ from portal import access, formatting, pdf
 from portal.models import Tenant
 from portal.models._base import utcnow
 from portal.models.audit import DocumentCache
+from portal.catalogue import controller as controller_info
 from portal.file import layout as lay
 from portal.file import dossier as dossier_service
 from portal.file import exports
@@ -34,7 +35,7 @@ from portal.file.dossier import CategorySnapshot, Dossier, SectionSnapshot
 log = logging.getLogger(__name__)
 
 KIND = "pdf_copy"
-LAYOUT_VERSION = "copy-v3"  # bump when the templates change: cached copies are redone
+LAYOUT_VERSION = "copy-v4"  # bump when the templates change: cached copies are redone
 STALE_PENDING = timedelta(minutes=10)  # a pending render older than this is abandoned
 _EPOCH = datetime(2000, 1, 1)
 MAX_TABLE_COLUMNS = 7
@@ -133,7 +134,9 @@ def copy_html(snapshot: Dossier, lang: str, config: Mapping[str, Any], generated
             template, d=snapshot, cats=cats, lang=lang, landlord=config.get("LANDLORD", {}),
             generated=formatting.fmt_datetime(generated_at, lang), reference=reference,
             page_css=Markup(page_footer_css(_("Page %(page)s of %(pages)s", page="\x00", pages="\x01"))),
-            total_rows=sum(c.count for c in snapshot.categories))
+            total_rows=sum(c.count for c in snapshot.categories),
+            controller=controller_info.for_config(lang, config),
+            recipients_all=tuple(dict.fromkeys(r for c in snapshot.categories for r in c.info.recipients)))
 
 
 def _css_string(value: str) -> str:

@@ -14,7 +14,7 @@ from portal.models.guard import GuardExample  # noqa: F401
 from portal.models.housing import Building, Dwelling, Lease, Portfolio  # noqa: F401
 from portal.models.money import Payment, PaymentPlan, RentCall, ResourceDeclaration  # noqa: F401
 from portal.models.people import HouseholdMember, Tenant  # noqa: F401
-from portal.models.records import Correspondence, Incident, Note  # noqa: F401
+from portal.models.records import Correspondence, Incident, Note, WithheldPassage  # noqa: F401
 from portal.models.requests import (  # noqa: F401
     OUTCOMES,
     REQUEST_KINDS,

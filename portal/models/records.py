@@ -31,6 +31,8 @@ class Incident(Base):
     # Sensitive-data guard: what the scanner found when it was written, and why it was kept.
     findings: Mapped[list | None] = mapped_column(JSON)
     justification: Mapped[str | None] = mapped_column(Text)
+    # The Art. 9(2) ground or Art. 10 condition that allows keeping flagged wording.
+    legal_ground: Mapped[str | None] = mapped_column(String(40))
     # DPO review of flagged wording, as for notes: none | pending | kept | redacted
     review_status: Mapped[str] = mapped_column(String(20), default="none", index=True)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -53,6 +55,8 @@ class Note(Base):
     body: Mapped[str] = mapped_column(Text)
     findings: Mapped[list | None] = mapped_column(JSON)
     justification: Mapped[str | None] = mapped_column(Text)
+    # The Art. 9(2) ground or Art. 10 condition that allows keeping flagged wording.
+    legal_ground: Mapped[str | None] = mapped_column(String(40))
     # none | pending | kept | redacted
     review_status: Mapped[str] = mapped_column(String(20), default="none", index=True)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -70,3 +74,21 @@ class Correspondence(Base):
     channel: Mapped[str] = mapped_column(String(10))  # letter | email
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
+
+
+class WithheldPassage(Base):
+    """Art. 15(4): a passage of a note, incident or letter that concerns another person
+    (a neighbour who reported, a complainant). The tenant's copies show a marker in its
+    place; staff keep the text. Offsets point into the field's text as stored."""
+
+    __tablename__ = "withheld_passages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    record_kind: Mapped[str] = mapped_column(String(20))  # note | incident | correspondence
+    record_id: Mapped[int]
+    field: Mapped[str] = mapped_column(String(20))  # body | description | title
+    start: Mapped[int]
+    end: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    marked_at: Mapped[datetime] = mapped_column(default=utcnow)

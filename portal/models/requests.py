@@ -42,6 +42,18 @@ class PrivacyRequest(Base):
     identity_verified: Mapped[bool] = mapped_column(Boolean, default=True)
     identity_note: Mapped[str | None] = mapped_column(Text)
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The last request for information: "identity" stops the clock until the answer,
+    # "clarification" does not (EDPB Guidelines 01/2022 on the right of access).
+    info_kind: Mapped[str | None] = mapped_column(String(20))
+    # A request made on the tenant's behalf (guardian, curator, UDAF, mandated person),
+    # with the proof received; letters go to the representative (and to the tenant
+    # when the measure allows it: representative_copy_tenant).
+    representative_kind: Mapped[str | None] = mapped_column(String(20))
+    representative_name: Mapped[str | None] = mapped_column(String(200))
+    representative_address: Mapped[str | None] = mapped_column(Text)
+    representative_email: Mapped[str | None] = mapped_column(String(254))
+    representative_proof: Mapped[str | None] = mapped_column(Text)
+    representative_copy_tenant: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     answered_at: Mapped[datetime | None]

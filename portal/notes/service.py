@@ -15,15 +15,17 @@ from datetime import date, datetime
 from typing import Iterable, Sequence
 
 from babel.dates import format_date
+from flask_babel import force_locale
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from portal import access
+from portal import access, catalogue
 from portal.formatting import local_dt
 from portal.models import DocumentCache, Dwelling, Incident, Lease, Note, Restriction, Tenant, User
 from portal.models._base import utcnow
 from portal.sensitive import Finding, scan
 from portal.audit import access_log, chain as audit
+from portal.notes import third_party
 
 NOTE_MAX_CHARS = 10_000
 TITLE_MAX_CHARS = 200
@@ -88,6 +90,40 @@ class AlreadyReviewed(NoteError):
     """Someone else decided on this item first (or it was never pending)."""
 
 
+class GroundNeeded(NoteError):
+    """Keeping wording of a special category (Art. 9) or about offences (Art. 10) needs the
+    ground that allows it, chosen from `allowed`."""
+
+    def __init__(self, allowed: tuple[str, ...]) -> None:
+        super().__init__("ground needed")
+        self.allowed = allowed
+
+
+#: Scanner categories that are special categories of data (GDPR Art. 9(1)).
+ART9_CATEGORIES = frozenset({"health", "origin", "religion", "politics_union", "sex_life"})
+ART9_GROUNDS = tuple(k for k in catalogue.LEGAL_GROUNDS if k.startswith("9_"))
+ART10_GROUNDS = ("10_lil_46",)
+
+
+def grounds_for(categories: Iterable[str]) -> tuple[str, ...]:
+    """The grounds that may allow keeping wording of these categories: Art. 9(2)(a)-(j)
+    for special categories; for offences, Art. 10 read with art. 46 of the Loi
+    Informatique et Libertés (a landlord may hold such data only to prepare, exercise or
+    follow a legal action as victim or defendant). Empty: no ground needed (subjective
+    wording or precarity is kept, or not, on the writer's justification and the DPO's review)."""
+    cats = set(categories)
+    return (ART9_GROUNDS if cats & ART9_CATEGORIES else ()) + (ART10_GROUNDS if "offence" in cats else ())
+
+
+def _check_ground(categories: Iterable[str], ground: str | None) -> str | None:
+    allowed = grounds_for(categories)
+    if not allowed:
+        return None
+    if (ground or "").strip() not in allowed:
+        raise GroundNeeded(allowed)
+    return (ground or "").strip()
+
+
 @dataclass(frozen=True)
 class Flagged:
     """Not saved: the wording needs a rewrite or a justification."""
@@ -137,6 +173,11 @@ def highlight(text: str, findings: Iterable[Finding]) -> list[Segment]:
     if pos < len(text):
         out.append(Segment(text[pos:]))
     return out
+
+
+def flag(text: str, title: str = "") -> Flagged:
+    """What the guard finds in a text (and an incident's title), as the form shows it."""
+    return Flagged(tuple(scan(text)), tuple(scan(title)) if title else (), text=text, title=title)
 
 
 def findings_json(findings: Iterable[Finding], field: str | None = None) -> list[dict]:
@@ -190,8 +231,9 @@ def _author_name(session: Session, actor: access.Actor) -> str | None:
 
 
 def write_note(session: Session, actor: access.Actor, tenant_id: int, body: str,
-               justification: str | None = None) -> Flagged | Saved:
-    """Scan and save a note. Flagged wording without a justification is not saved."""
+               justification: str | None = None, legal_ground: str | None = None) -> Flagged | Saved:
+    """Scan and save a note. Flagged wording without a justification is not saved, nor
+    Art. 9 or Art. 10 wording without the ground that allows it (GroundNeeded)."""
     tenant = _tenant(session, actor, tenant_id, "write_note")
     body = check_text(body, NOTE_MAX_CHARS)
     reason = _justification(justification)
@@ -200,9 +242,10 @@ def write_note(session: Session, actor: access.Actor, tenant_id: int, body: str,
     found = scan(body)
     if found and not reason:
         return Flagged(tuple(found), text=body)
+    ground = _check_ground((f.category for f in found), legal_ground) if found else None
     note = Note(tenant_id=tenant.id, author_id=actor.user_id, author_name=_author_name(session, actor),
                 created_at=utcnow(), body=body, findings=findings_json(found) or None,
-                justification=reason if found else None,
+                justification=reason if found else None, legal_ground=ground,
                 review_status="pending" if found else "none")
     session.add(note)
     session.flush()
@@ -220,7 +263,7 @@ def incident_kinds(actor: access.Actor) -> tuple[str, ...]:
 
 def log_incident(session: Session, actor: access.Actor, tenant_id: int, kind: str, title: str,
                  description: str, justification: str | None = None,
-                 today: date | None = None) -> Flagged | Saved:
+                 today: date | None = None, legal_ground: str | None = None) -> Flagged | Saved:
     """Scan and save an incident for the tenant's dwelling, under the same guard as notes."""
     tenant = _tenant(session, actor, tenant_id, "log_incident")
     if kind not in incident_kinds(actor):
@@ -238,11 +281,12 @@ def log_incident(session: Session, actor: access.Actor, tenant_id: int, kind: st
     found = [*in_title, *in_text]
     if found and not reason:
         return Flagged(tuple(in_text), tuple(in_title), text=description, title=title)
+    ground = _check_ground((f.category for f in found), legal_ground) if found else None
     incident = Incident(building_id=place.building_id, dwelling_id=place.id, tenant_id=tenant.id, kind=kind,
                         reported_on=today or local_dt(utcnow()).date(), title=title, description=description,
                         status="open", created_by_id=actor.user_id,
                         findings=(findings_json(in_title, "title") + findings_json(in_text, "description")) or None,
-                        justification=reason if found else None,
+                        justification=reason if found else None, legal_ground=ground,
                         review_status="pending" if found else "none")
     session.add(incident)
     session.flush()
@@ -269,6 +313,12 @@ class QueueItem:
     categories: tuple[str, ...]
     terms: tuple[str, ...]
     justification: str | None
+    legal_ground: str | None = None  # the writer's choice (Art. 9(2) / Art. 10)
+
+    @property
+    def grounds(self) -> tuple[str, ...]:
+        """The grounds the DPO may keep this text on (empty: none needed)."""
+        return grounds_for(self.categories)
 
     @property
     def key(self) -> str:
@@ -276,7 +326,7 @@ class QueueItem:
 
 
 def _queue_item(kind: str, id_: int, tenant: Tenant, author: str | None, written: datetime | date,
-                title: str, text: str, justification: str | None) -> QueueItem:
+                title: str, text: str, justification: str | None, ground: str | None = None) -> QueueItem:
     # Findings are computed now, from the text as stored: imported or seeded items
     # carry none, and the vocabulary may have grown since the text was written.
     in_title, in_text = scan(title) if title else [], scan(text)
@@ -284,7 +334,7 @@ def _queue_item(kind: str, id_: int, tenant: Tenant, author: str | None, written
     return QueueItem(kind, id_, tenant.id, tenant.tenant_number, tenant.full_name, author or "—", written,
                      highlight(title, in_title) if title else [], highlight(text, in_text),
                      tuple(sorted({f.category for f in found})),
-                     tuple(dict.fromkeys(" ".join(f.term.split()) for f in found)), justification)
+                     tuple(dict.fromkeys(" ".join(f.term.split()) for f in found)), justification, ground)
 
 
 def pending_count(session: Session) -> int:
@@ -306,14 +356,15 @@ def review_queue(session: Session, actor: access.Actor, limit: int = QUEUE_LIMIT
         .where(Note.review_status == "pending").order_by(Note.created_at, Note.id).limit(limit)).all()
     for note, tenant, user_name in notes:
         items.append(_queue_item("note", note.id, tenant, note.author_name or user_name, note.created_at,
-                                 "", note.body, note.justification))
+                                 "", note.body, note.justification, note.legal_ground))
     incidents = session.execute(
         select(Incident, Tenant, User.display_name).join(Tenant, Tenant.id == Incident.tenant_id)
         .outerjoin(User, User.id == Incident.created_by_id)
         .where(Incident.review_status == "pending").order_by(Incident.reported_on, Incident.id).limit(limit)).all()
     for incident, tenant, user_name in incidents:
         items.append(_queue_item("incident", incident.id, tenant, user_name, incident.reported_on,
-                                 incident.title, incident.description, incident.justification))
+                                 incident.title, incident.description, incident.justification,
+                                 incident.legal_ground))
     # One consultation per tenant shown, as any read of a file ("Data-protection check").
     read: dict[int, set[str]] = {}
     tenants = {tenant.id: tenant for _, tenant, _ in (*notes, *incidents)}
@@ -363,14 +414,24 @@ def _decide(session: Session, item: Note | Incident, status: str, values: dict) 
     session.refresh(item)
 
 
-def keep(session: Session, actor: access.Actor, kind: str, item_id: int, reason: str | None) -> None:
-    """The DPO keeps the wording, and says why."""
+def keep(session: Session, actor: access.Actor, kind: str, item_id: int, reason: str | None,
+         legal_ground: str | None = None) -> None:
+    """The DPO keeps the wording on the ground that allows it (Art. 9(2) or Art. 10, from
+    the list: GroundNeeded otherwise); the reason is then optional (the ground says it),
+    and required for wording that needs no ground. Text with no ground is to be redacted."""
     if not access.can(actor, "review_notes"):
         raise NotAllowed("review_notes")
-    reason = _review_reason(reason)
     item = _pending(session, kind, item_id)
+    texts = [item.body] if kind == "note" else [item.title, item.description]
+    categories = {f.category for t in texts if t for f in scan(t)}
+    ground = _check_ground(categories, legal_ground)
+    if ground is not None and not clean_text(reason):
+        with force_locale(session.scalar(select(Tenant.preferred_language).where(Tenant.id == item.tenant_id))
+                          or "fr"):
+            reason = str(catalogue.LEGAL_GROUNDS[ground])
+    reason = _review_reason(reason)
     _decide(session, item, "kept", {"review_reason": reason, "reviewed_by_id": actor.user_id,
-                                    "reviewed_at": utcnow()})
+                                    "reviewed_at": utcnow(), "legal_ground": ground})
     lang = session.scalar(select(Tenant.preferred_language).where(Tenant.id == item.tenant_id))
     _audit_review(session, actor, kind, item, "kept", reason, lang)
 
@@ -397,6 +458,7 @@ def redact(session: Session, actor: access.Actor, kind: str, item_id: int, reaso
         if scan(item.title):
             values["title"] = TITLE_MARKERS.get(lang, TITLE_MARKERS["fr"])
     _decide(session, item, "redacted", values)
+    third_party.forget_record(session, kind, item.id)  # the marked passages went with the text
     # A rendered PDF copy made before the redaction still holds the text: drop it.
     session.execute(delete(DocumentCache).where(DocumentCache.tenant_id == item.tenant_id))
     _audit_review(session, actor, kind, item, "redacted", reason, lang)

@@ -9,15 +9,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import access, deadlines
+from portal.notes import third_party
 from portal.requests import workflow
 from portal.models import (PrivacyRequest, RecipientNotice, Restriction, User)
 from portal.models._base import utcnow
 
 REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
 
-from portal.requests.mails import step_mail
+from portal.requests.mails import step_mails
 from portal.requests.rights import erase, rectify, restrict
-from portal.requests.service import audit_step, check_targets, check_text, check_version, may_process, record_event
+from portal.requests.service import (audit_step, check_targets, check_text, check_version, info_arrived,
+                                     may_process, record_event)
 from portal.requests.types import Done, ExtensionRefused, Forbidden, Invalid
 
 
@@ -26,7 +28,7 @@ from portal.requests.types import Done, ExtensionRefused, Forbidden, Invalid
 def act(session: Session, req: PrivacyRequest, actor: access.Actor, action: str, *,
         message: str | None, today: date, config: Mapping[str, Any], version: Any = None,
         refusal_reason: str | None = None, assignee_id: Any = None,
-        targets: Iterable[str] | None = None, portal_url: str = "") -> Done:
+        targets: Iterable[str] | None = None, portal_url: str = "", info_kind: str | None = None) -> Done:
     """One staff action of workflow.STAFF_ACTIONS on a request (see the module doc)."""
     if action not in workflow.STAFF_ACTIONS:
         raise Invalid("action", "action")
@@ -39,17 +41,21 @@ def act(session: Session, req: PrivacyRequest, actor: access.Actor, action: str,
     if action in workflow.REASON_REQUIRED:
         if not reason:
             raise Invalid("refusal_reason", "required")
-        if reason not in workflow.REFUSAL_REASONS:
+        if reason not in workflow.reasons_for(req.kind):
             raise Invalid("refusal_reason", "unknown")
     before = req.status
     done = Done(req)
     categories = ["requests"]
     detail: dict[str, Any] = {"from": before, "to": after}
     lang = req.tenant.preferred_language if req.tenant.preferred_language in ("fr", "en") else "fr"
+    action, reason, text = _withheld_makes_partial(session, req, action, reason, text, lang)
 
     if action == "assign":
         req.assigned_to_id = _assignee(session, actor, req, assignee_id)
         detail["assignee"] = req.assigned_to_id
+    elif action == "request_info":
+        req.info_kind = _info_kind(req, info_kind)
+        detail["info_kind"] = req.info_kind
     elif action == "extend":
         if not access.can(actor, "extend_deadline"):
             raise Forbidden()
@@ -82,9 +88,51 @@ def act(session: Session, req: PrivacyRequest, actor: access.Actor, action: str,
     letter_kind = workflow.LETTER_OF.get(action)
     if letter_kind:
         issue_letter(session, req, letter_kind, actor, lang, config)
-    mail = step_mail(session, req, action, portal_url)
-    done.mails = [mail] if mail else []
+    done.mails = step_mails(session, req, action, portal_url)
     return done
+
+
+def _withheld_makes_partial(session: Session, req: PrivacyRequest, action: str, reason: str, text: str,
+                            lang: str) -> tuple[str, str, str]:
+    """Art. 15(4): when passages about other people are withheld from the copy, granting
+    an access request grants it in part, and the answer says what was withheld and why."""
+    if action != "grant" or req.kind != "access":
+        return action, reason, text
+    withheld = third_party.summary(session, req.tenant_id, lang)
+    if not withheld:
+        return action, reason, text
+    return "partly_grant", "rights_of_others", "\n\n".join(x for x in (text, withheld) if x)
+
+
+def _info_kind(req: PrivacyRequest, raw: str | None) -> str:
+    """Identity (the clock stops) or clarification (it runs on): EDPB Guidelines 01/2022."""
+    kind = (raw or "").strip() or workflow.default_info_kind(req.identity_verified)
+    if kind not in workflow.INFO_KINDS:
+        raise Invalid("info_kind", "choice")
+    return kind
+
+
+def record_info(session: Session, req: PrivacyRequest, actor: access.Actor, message: str | None, *,
+                today: date, received_on: date | None = None, version: Any = None,
+                portal_url: str = "") -> Done:
+    """Staff record the tenant's answer received by post or at the desk (the day it came).
+    An answer about identity restarts the period from that day; a clarification leaves
+    the due date where it was."""
+    if not may_process(session, actor, req):
+        raise Forbidden()
+    check_version(req, version)
+    after = workflow.next_status("record_info", req.status)
+    text = check_text("message", message, workflow.MESSAGE_MAX, True)
+    day = received_on or today
+    if day > today:
+        raise Invalid("received_on", "future")
+    before = req.status
+    info_arrived(req, day)
+    req.status = after
+    record_event(session, req, actor, "record_info", before, after, text)
+    audit_step(session, actor, "record_info", req, detail={"from": before, "to": after, "on": day.isoformat()})
+    session.flush()
+    return Done(req, step_mails(session, req, "info_received", portal_url))
 
 
 def issue_letter(session: Session, req: PrivacyRequest, kind: str, actor: access.Actor, lang: str,

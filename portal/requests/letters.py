@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from portal import catalogue, formatting, pdf
+from portal.catalogue import controller as controller_info
 from portal.models import PrivacyRequest
 from portal.models._base import utcnow
 from portal.models.requests import FieldChange, Letter, RecipientNotice, RequestEvent
@@ -53,7 +54,35 @@ REFUSAL_REASONS: dict[str, tuple[str, Any]] = {
         "After checking, the data we hold is accurate and complete.")),
     "not_portable": ("RGPD art. 20(1)", _l(
         "The right to portability covers only data you provided to us and that we process on the basis of your consent or of a contract.")),
+    "objection_not_applicable": ("RGPD art. 21(1)", _l(
+        "The right to object applies only to processing based on our legitimate interests or on a task in the "
+        "public interest (Art. 6(1)(e) or (f)); this processing rests on another legal basis (the tenancy "
+        "contract or a legal obligation).")),
+    "restriction_not_applicable": ("RGPD art. 18(1)", _l(
+        "None of the cases in which the GDPR provides for restriction applies: the accuracy of the data is not "
+        "disputed, the processing is lawful, we do not need the data beyond its retention period, and no "
+        "objection is pending.")),
 }
+
+#: Salutation and closing formula of a letter, by language and civility: the letter
+#: greets "Madame," or "Monsieur," (never "Mme Camille Martin,") and closes with the
+#: matching formula; "Madame, Monsieur," when the civility is unknown or a representative
+#: is written to. Archived letters keep the wording of their language, as written then.
+FORMULAS: dict[tuple[str, str], tuple[str, str]] = {
+    ("fr", "Mme"): ("Madame,", "Nous vous prions d'agréer, Madame, l'expression de nos salutations distinguées."),
+    ("fr", "M."): ("Monsieur,", "Nous vous prions d'agréer, Monsieur, l'expression de nos salutations distinguées."),
+    ("fr", ""): ("Madame, Monsieur,",
+                 "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées."),
+    ("en", "Mme"): ("Dear Madam,", "Yours faithfully,"),
+    ("en", "M."): ("Dear Sir,", "Yours faithfully,"),
+    ("en", ""): ("Dear Sir or Madam,", "Yours faithfully,"),
+}
+
+
+def formulas(lang: str, civility: str | None) -> tuple[str, str]:
+    """(salutation, closing) of a letter in ``lang`` to a person of this civility."""
+    lang = lang if lang in ("fr", "en") else "fr"
+    return FORMULAS.get((lang, civility or ""), FORMULAS[(lang, "")])
 
 class LetterError(ValueError):
     """A letter of this kind cannot be produced for this request."""
@@ -85,6 +114,17 @@ class LetterContext:
     recipients: tuple[str, ...]
     copy_attached: bool
     landlord: Mapping[str, Any]
+    salutation: str = ""
+    closing: str = ""
+    controller: controller_info.ControllerInfo | None = None  # rights, CNIL, transfers, DPO (Art. 15)
+    # A request made by a representative: the letter goes to them, with a copy to the
+    # tenant where the measure allows it.
+    representative: str = ""  # "Name, Guardian (tutelle)"
+    representative_lines: tuple[str, ...] = ()
+    copy_to_tenant: bool = False
+    withheld: int = 0  # passages about other people withheld from the copy (Art. 15(4))
+    recipients_all: tuple[str, ...] = ()  # every named recipient of the catalogue (access letters)
+    clock_stopped: bool = True  # info_request: about identity (the clock stops) or a clarification
 
 
 def _address(req: PrivacyRequest) -> tuple[str, ...]:
@@ -128,7 +168,8 @@ def context(req: PrivacyRequest, kind: str, lang: str, config: Mapping[str, Any]
     if kind not in LETTER_KINDS:
         raise LetterError(f"unknown letter kind {kind!r}")
     session = object_session(req)
-    today = today or utcnow().date()
+    # The letter is dated in Paris (a letter written at 00:30 on 1 March is not of 28 February).
+    today = today or formatting.local_dt(utcnow()).date()
     changes: tuple[tuple[str, str, str], ...] = ()
     recipients: tuple[str, ...] = ()
     if session is not None and req.id is not None:
@@ -156,6 +197,10 @@ def context(req: PrivacyRequest, kind: str, lang: str, config: Mapping[str, Any]
     with force_locale(lang):
         kind_label = str(catalogue.REQUEST_KIND_LABELS.get(req.kind, req.kind))
         civility = str(catalogue.CIVILITIES.get(req.tenant.civility or "", "")) if req.tenant.civility else ""
+        representative = (f"{req.representative_name}, "
+                          f"{catalogue.REPRESENTATIVE_KINDS.get(req.representative_kind or '', '')}"
+                          if req.representative_name else "")
+    salutation, closing = formulas(lang, None if representative else req.tenant.civility)
     return LetterContext(
         ref=req.ref, kind=kind, request_kind=req.kind, request_kind_label=kind_label, lang=lang,
         today=formatting.fmt_date(today, lang),
@@ -167,9 +212,34 @@ def context(req: PrivacyRequest, kind: str, lang: str, config: Mapping[str, Any]
         extension_reason=req.extension_reason or (answer if kind == "extension" else "") or "",
         field_label=_field_label(req.field_key, lang), proposed_value=req.proposed_value or "",
         changes=changes, recipients=recipients,
-        copy_attached=(kind == "granted" and req.kind == "access"),
+        copy_attached=(kind in ("granted", "partly_granted") and req.kind == "access"),
         landlord=config.get("LANDLORD", {}),
+        salutation=salutation, closing=closing, controller=controller_info.for_config(lang, config),
+        representative=representative,
+        representative_lines=tuple(p.strip() for p in (req.representative_address or "").split(",") if p.strip()),
+        copy_to_tenant=bool(representative) and bool(req.representative_copy_tenant),
+        recipients_all=_all_recipients(lang, config) if req.kind == "access" else (),
+        clock_stopped=req.info_kind != "clarification",
+        withheld=_withheld_count(session, req) if req.kind == "access" else 0,
     )
+
+
+def _all_recipients(lang: str, config: Mapping[str, Any]) -> tuple[str, ...]:
+    """Every recipient the catalogue names, once each, in the catalogue's order (Art. 15(1)(c))."""
+    seen: dict[str, None] = {}
+    for cat in catalogue.CATEGORIES:
+        for r in catalogue.art15(cat.key, lang, config.get("CATALOGUE_OVERRIDES")).recipients:
+            seen.setdefault(r, None)
+    return tuple(seen)
+
+
+def _withheld_count(session: Session | None, req: PrivacyRequest) -> int:
+    """How many passages about other people the tenant's copy withholds (Art. 15(4))."""
+    if session is None:
+        return 0
+    from portal.notes import third_party
+
+    return third_party.count_for_tenant(session, req.tenant_id)
 
 
 def _template_for(kind: str, request_kind: str) -> list[str]:

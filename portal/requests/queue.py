@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Date, Integer, and_, bindparam, func, select, union_all
+from sqlalchemy import Date, Integer, and_, bindparam, or_, func, select, union_all
 from sqlalchemy.sql.elements import True_
 from sqlalchemy.orm import Session, aliased
 
@@ -63,11 +63,9 @@ class Row(NamedTuple):
     is_repeat: bool
     identity_verified: bool
     extended: bool
-
-    @property
-    def clock_runs(self) -> bool:
-        """Open and not waiting for the tenant: the days left are shown (GDPR Art. 12(3))."""
-        return self.status in workflow.OPEN_STATUSES and self.status != "waiting_info"
+    # False while staff wait for the information that identifies the tenant (EDPB 01/2022):
+    # then no days left are shown (GDPR Art. 12(3)).
+    clock_runs: bool = True
 
 
 @dataclass(frozen=True)
@@ -103,7 +101,10 @@ _LIMIT, _OFFSET = bindparam("q_limit", type_=Integer), bindparam("q_offset", typ
 def _statements(actor: access.Actor, status: str, kind: str, assignee: str, overdue: bool,
                 due_soon: bool) -> tuple[Any, Any, Any, Any]:
     """(counts by status, overdue and due-soon counts, number of matching requests, a page of them)."""
-    running = PrivacyRequest.status.in_(RUNNING)
+    # The clock runs while the request is open, except while staff wait for information
+    # about the requester's identity (a clarification does not stop it: EDPB 01/2022).
+    running = or_(PrivacyRequest.status.in_(RUNNING),
+                  and_(PrivacyRequest.status == "waiting_info", PrivacyRequest.info_kind == "clarification"))
     is_overdue = and_(running, PrivacyRequest.due_on < _TODAY)
     is_soon = and_(running, PrivacyRequest.due_on >= _TODAY, PrivacyRequest.due_on <= _SOON_UNTIL)
     # Counted over the requests alone (joining the tenants table made PostgreSQL read all
@@ -144,7 +145,8 @@ def _statements(actor: access.Actor, status: str, kind: str, assignee: str, over
             .with_only_columns(PrivacyRequest.ref, PrivacyRequest.kind, PrivacyRequest.status, Tenant.first_name,
                                Tenant.last_name, Tenant.tenant_number, PrivacyRequest.received_on,
                                PrivacyRequest.due_on, who.display_name, PrivacyRequest.is_repeat,
-                               PrivacyRequest.identity_verified, PrivacyRequest.extended)
+                               PrivacyRequest.identity_verified, PrivacyRequest.extended,
+                               PrivacyRequest.info_kind)
             .order_by(PrivacyRequest.due_on, PrivacyRequest.id)
             .limit(_LIMIT).offset(_OFFSET))
     return counts, late, total, rows
@@ -181,12 +183,12 @@ def build(session: Session, actor: access.Actor, today: date, f: Filters, page_s
     if page != f.page:  # past the end: the last page
         rows = session.execute(rows_stmt, dict(params, q_offset=(page - 1) * page_size)).all()
     out = []
-    for (ref, kind, status, first, last, number, received, due, who, repeat, verified, extended) in rows:
-        clock = status in RUNNING
+    for (ref, kind, status, first, last, number, received, due, who, repeat, verified, extended, info) in rows:
+        clock = workflow.clock_runs(status, info)
         out.append(Row(ref, kind, status, f"{first} {last}", number, received, due,
                        deadlines.days_left(due, today), clock and deadlines.is_overdue(due, today),
                        clock and deadlines.is_due_soon(due, today), who, bool(repeat), bool(verified),
-                       bool(extended)))
+                       bool(extended), clock))
     return Queue(tuple(out), total, page, pages, sum(by_status[s] for s in workflow.OPEN_STATUSES),
                  overdue, soon, by_status)
 

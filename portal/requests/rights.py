@@ -28,7 +28,7 @@ def _notices(session: Session, req: PrivacyRequest, categories: Iterable[str], l
     """Art. 19: one notice per named recipient of the categories concerned."""
     seen = set(session.scalars(select(RecipientNotice.recipient).where(RecipientNotice.request_id == req.id)))
     for cat in categories:
-        for recipient in catalogue.art15(cat, lang, override).recipients:
+        for recipient in catalogue.art15(cat, lang, override).art19:
             if recipient not in seen:
                 seen.add(recipient)
                 session.add(RecipientNotice(request_id=req.id, recipient=recipient[:200]))

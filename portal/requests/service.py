@@ -13,6 +13,7 @@ treats both alike)."""
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Iterable
 
@@ -32,7 +33,7 @@ from portal.file.dossier import section_query
 
 REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
 
-from portal.requests.mails import step_mail
+from portal.requests.mails import step_mails
 from portal.requests.types import Done, Forbidden, Invalid, Stale
 
 
@@ -213,13 +214,44 @@ def check_targets(session: Session, tenant: Tenant, kind: str, targets: Iterable
     return out
 
 
+@dataclass(frozen=True)
+class Representative:
+    """Who made the request on the tenant's behalf (Civil Code art. 440 ff.: guardian,
+    curator, UDAF; art. 1984: a mandate), and the proof received."""
+
+    kind: str
+    name: str
+    address: str = ""
+    email: str = ""
+    proof: str = ""
+    copy_tenant: bool = True
+
+
+def _check_representative(rep: Representative) -> Representative:
+    """The representative's details, tidied, or Invalid: name, address and the proof are
+    required (letters go to the representative; staff must be able to show the mandate)."""
+    if rep.kind not in catalogue.REPRESENTATIVE_KINDS:
+        raise Invalid("representative_kind", "choice")
+    name = check_text("representative_name", rep.name, 200, True)
+    if "\n" in name:
+        raise Invalid("representative_name", "one_line")
+    address = " ".join(check_text("representative_address", rep.address, 300, True).split())
+    email = (rep.email or "").strip()
+    if email and (len(email) > 254 or not workflow.EMAIL_RE.fullmatch(email)):
+        raise Invalid("representative_email", "email")
+    proof = check_text("representative_proof", rep.proof, 2000, True)
+    return Representative(rep.kind, name, address, email, proof, bool(rep.copy_tenant))
+
+
 def create(session: Session, tenant: Tenant, actor: access.Actor, *, kind: str, details: str | None,
            today: date, field_key: str | None = None, proposed_value: str | None = None,
            record_id: Any = None, targets: Iterable[str] = (), channel: str = "portal",
            received_on: date | None = None, identity_verified: bool = True,
-           identity_note: str | None = None, portal_url: str = "") -> Done:
+           identity_note: str | None = None, portal_url: str = "",
+           representative: Representative | None = None) -> Done:
     """File a request (the tenant, from the portal) or register one received by post or
-    e-mail (staff, with the date of receipt and the identity check)."""
+    e-mail (staff, with the date of receipt, the identity check and, for a request made
+    on the tenant's behalf, the representative and the proof received)."""
     registering = actor.is_staff
     if registering:
         if not access.can(actor, "register_request") or not access.in_scope(session, actor, tenant.id):
@@ -228,6 +260,7 @@ def create(session: Session, tenant: Tenant, actor: access.Actor, *, kind: str, 
         raise Forbidden()
     if kind not in workflow.KINDS:
         raise Invalid("kind", "kind")
+    rep = _check_representative(representative) if registering and representative is not None else None
     targets = check_targets(session, tenant, kind, targets) if kind in workflow.TARGETED_KINDS else []
     needs_details = kind in ("objection",) or (kind in ("erasure", "restriction") and not targets)
     details = check_text("details", details, workflow.DETAILS_MAX, needs_details)
@@ -254,15 +287,20 @@ def create(session: Session, tenant: Tenant, actor: access.Actor, *, kind: str, 
         due_on=deadlines.due_date(received), is_repeat=repeat,
         identity_verified=identity_verified if registering else True,
         identity_note=note or None, registered_by_id=actor.user_id if registering else None)
+    if rep is not None:
+        req.representative_kind, req.representative_name = rep.kind, rep.name
+        req.representative_address, req.representative_email = rep.address, rep.email or None
+        req.representative_proof, req.representative_copy_tenant = rep.proof, rep.copy_tenant
     session.add(req)
     session.flush()
     record_event(session, req, actor, "register" if registering else "submit", None, "received",
            details if not registering else (note or None))
     if registering:
-        audit_step(session, actor, "register_request", req, detail={"channel": channel,
-                                                                 "identity_verified": identity_verified})
+        audit_step(session, actor, "register_request", req, detail={
+            "channel": channel, "identity_verified": identity_verified,
+            "representative": rep.kind if rep is not None else None})
     session.flush()
-    return Done(req, [m for m in [step_mail(session, req, "received", portal_url)] if m])
+    return Done(req, step_mails(session, req, "received", portal_url))
 
 
 DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)
@@ -301,21 +339,29 @@ def record_of(req: PrivacyRequest) -> int | None:
 
 # --- Tenant steps -----------------------------------------------------------------------
 
+def info_arrived(req: PrivacyRequest, day: date) -> None:
+    """The information asked for arrived on ``day``. About identity, the period runs in
+    full from that day (the clock was stopped); a clarification changes no date
+    (EDPB Guidelines 01/2022)."""
+    if workflow.clock_stopped(req.status, req.info_kind):
+        req.clock_start = day
+        req.due_on = deadlines.due_date(day, req.extended)
+
+
 def provide_info(session: Session, req: PrivacyRequest, actor: access.Actor, message: str | None,
                  today: date, version: Any = None, portal_url: str = "") -> Done:
-    """The tenant answers a request for information: the clock restarts from today."""
+    """The tenant answers a request for information (about identity: the clock restarts from today)."""
     if actor.role != "tenant" or req.tenant_id != actor.tenant_id:
         raise Forbidden()
     check_version(req, version)
     after = workflow.next_status("provide_info", req.status)
     text = check_text("message", message, workflow.MESSAGE_MAX, True)
     before = req.status
+    info_arrived(req, today)
     req.status = after if req.assigned_to_id else "received"
-    req.clock_start = today
-    req.due_on = deadlines.due_date(today, req.extended)
     record_event(session, req, actor, "provide_info", before, req.status, text)
     session.flush()
-    return Done(req, [m for m in [step_mail(session, req, "info_received", portal_url)] if m])
+    return Done(req, step_mails(session, req, "info_received", portal_url))
 
 
 def withdraw(session: Session, req: PrivacyRequest, actor: access.Actor, message: str | None,
@@ -330,4 +376,4 @@ def withdraw(session: Session, req: PrivacyRequest, actor: access.Actor, message
     req.closed_at = utcnow()
     record_event(session, req, actor, "withdraw", before, after, text)
     session.flush()
-    return Done(req, [m for m in [step_mail(session, req, "withdrawn", portal_url)] if m])
+    return Done(req, step_mails(session, req, "withdrawn", portal_url))

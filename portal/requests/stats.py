@@ -82,7 +82,7 @@ def classify(req: PrivacyRequest, today: date) -> tuple[bool, bool]:
     """(due soon, overdue) for an open request, by the deadline rules the queue uses. While
     staff wait for the information that identifies the tenant the clock does not run, so
     such a request is never overdue."""
-    if req.status == "waiting_info":
+    if workflow.clock_stopped(req.status, req.info_kind):
         return False, False
     return deadlines.is_due_soon(req.due_on, today), deadlines.is_overdue(req.due_on, today)
 

@@ -31,6 +31,8 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "assign": {"received": "in_progress", "in_progress": "in_progress", "waiting_info": "waiting_info"},
     "request_info": {"received": "waiting_info", "in_progress": "waiting_info"},
     "provide_info": {"waiting_info": "in_progress"},
+    # Staff record the tenant's answer received by post or at the desk.
+    "record_info": {"waiting_info": "in_progress"},
     "extend": dict(_SAME),
     "grant": dict(_ANSWERABLE),
     "partly_grant": dict(_ANSWERABLE),
@@ -42,7 +44,12 @@ STAFF_ACTIONS = ("assign", "request_info", "extend", "grant", "partly_grant", "r
 TENANT_ACTIONS = ("provide_info", "withdraw")
 OUTCOME_OF = {"grant": "granted", "partly_grant": "partly_granted", "refuse": "refused"}
 # Actions whose message is required (what to ask, why extend, why refuse).
-MESSAGE_REQUIRED = frozenset({"request_info", "extend", "partly_grant", "refuse", "provide_info"})
+MESSAGE_REQUIRED = frozenset({"request_info", "extend", "partly_grant", "refuse", "provide_info", "record_info"})
+
+#: What a request for information is about. Only reasonable doubt about the requester's
+#: identity stops the clock until the answer; asking to clarify the request does not
+#: (EDPB Guidelines 01/2022 on the right of access, §§ 159-160; Art. 12(6)).
+INFO_KINDS = ("identity", "clarification")
 # Actions that need a legal reason from REFUSAL_REASONS (every refusal, whole or partial).
 REASON_REQUIRED = frozenset({"partly_grant", "refuse"})
 # The letter each action produces (services/letters.py).
@@ -52,7 +59,23 @@ LETTER_OF = {"grant": "granted", "partly_grant": "partly_granted", "refuse": "re
 #: Legal reasons a refusal, whole or partial, may rest on (the letters explain each one).
 REFUSAL_REASONS = ("manifestly_unfounded", "manifestly_excessive", "identity_not_established",
                    "rights_of_others", "legal_obligation", "legal_claims", "compelling_grounds",
-                   "data_accurate", "not_portable")
+                   "objection_not_applicable", "restriction_not_applicable", "data_accurate", "not_portable")
+_ANY_KIND = ("manifestly_unfounded", "manifestly_excessive", "identity_not_established")  # Art. 12(2), 12(5)
+#: The reasons each kind of request may be refused for: the exceptions its own article
+#: provides, and nothing else (an access request cannot be refused "for legal claims").
+REASONS_BY_KIND: dict[str, tuple[str, ...]] = {
+    "access": (*_ANY_KIND, "rights_of_others"),  # Art. 15(4)
+    "rectification": (*_ANY_KIND, "data_accurate"),  # Art. 16
+    "erasure": (*_ANY_KIND, "legal_obligation", "legal_claims"),  # Art. 17(3)(b), (e)
+    "restriction": (*_ANY_KIND, "restriction_not_applicable"),  # Art. 18(1)
+    "portability": (*_ANY_KIND, "not_portable", "rights_of_others"),  # Art. 20(1), 20(4)
+    "objection": (*_ANY_KIND, "objection_not_applicable", "compelling_grounds", "legal_claims"),  # Art. 21(1)
+}
+
+
+def reasons_for(kind: str) -> tuple[str, ...]:
+    """The refusal reasons open to a request of this kind."""
+    return REASONS_BY_KIND.get(kind, _ANY_KIND)
 
 #: A request of the same kind by the same tenant within this many months is a repeat.
 REPEAT_WINDOW_MONTHS = 12
@@ -95,6 +118,26 @@ def allowed_actions(status: str, extended: bool = False, actions: Iterable[str] 
 
 def is_open(status: str) -> bool:
     return status in OPEN_STATUSES
+
+
+def clock_stopped(status: str, info_kind: str | None) -> bool:
+    """True while staff wait for information that identifies the requester: the period
+    then runs again, in full, from the day it arrives. A request for clarification, and
+    every other open status, leaves the clock running. (Requests asked before the kinds
+    existed carry no kind: they stopped the clock, and still do.)"""
+    return status == "waiting_info" and info_kind != "clarification"
+
+
+def clock_runs(status: str, info_kind: str | None) -> bool:
+    """True when the request is open and its deadline can pass."""
+    return status in OPEN_STATUSES and not clock_stopped(status, info_kind)
+
+
+def default_info_kind(identity_verified: bool) -> str:
+    """The kind of a request for information when staff do not say: about identity when
+    the identity of a request received by post or e-mail is not established yet, else a
+    clarification (which does not stop the clock: the tenant's safer default)."""
+    return "clarification" if identity_verified else "identity"
 
 
 @dataclass(frozen=True)

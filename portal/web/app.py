@@ -74,7 +74,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.web.auth import account as _auth_account, views as _auth_views  # noqa: F401
     from portal.web.documents import views as _documents_views  # noqa: F401
     from portal.web.staff import (audit as _audit, dashboard as _dashboard, notes as _notes,  # noqa: F401
-                                  requests as _requests, tenants as _tenants)
+                                  requests as _requests, tenants as _tenants,
+                                  third_party as _third_party)
     from portal.web.tenant import (access_log as _access_log, requests as _tenant_requests,  # noqa: F401
                                    views as _tenant_views)
 

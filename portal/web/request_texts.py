@@ -68,6 +68,7 @@ ACTION_LABELS: dict[str, Any] = {
     "assign": _l("Handled by a member of staff"),
     "request_info": _l("Information asked for"),
     "provide_info": _l("Information sent"),
+    "record_info": _l("Information received by post or at the desk"),
     "extend": _l("Time to answer extended"),
     "grant": _l("Granted"),
     "granted": _l("Granted"),

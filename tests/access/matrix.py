@@ -163,6 +163,8 @@ EXPECT: dict[str, Route] = {
     "staff.tenant_detail": guarded("read_tenant_file", scoped=True, params=_tenant),
     "staff.new_note": guarded("write_note", scoped=True, params=_tenant),
     "staff.new_incident": guarded("log_incident", scoped=True, params=_tenant),
+    "staff.third_party_passages": guarded("write_note", scoped=True, params=_tenant,
+                                          post_overrides={"manager_in": 400, "dpo": 400}),  # nothing named
     "staff.notes_review": guarded("review_notes", post_overrides={"dpo": 400}),  # no decision given
     "staff.audit": guarded("read_audit"),
     "staff.requests": guarded("process_request"),

@@ -145,20 +145,49 @@ def test_working_days() -> None:
     assert next_working_day(date(2026, 11, 30)) == date(2026, 11, 30)
 
 
-# --- extension: three months from receipt ------------------------------------------
+# --- extension: two further months from the end of the first month ----------------
 
-def test_extension_gives_three_months_from_receipt() -> None:
-    assert due_date(date(2026, 3, 10), extended=True) == date(2026, 6, 10)
+def test_extension_gives_two_further_months_after_the_first() -> None:
+    assert due_date(date(2026, 3, 10), extended=True) == date(2026, 6, 10)  # Wednesday
 
 
 def test_extension_from_30_november_ends_on_the_last_day_of_february_moved_to_monday() -> None:
-    # 28 February 2027 is a Sunday.
+    # 30 Dec 2026 + 2 months = 28 February 2027, a Sunday.
     assert due_date(date(2026, 11, 30), extended=True) == date(2027, 3, 1)
 
 
-def test_extension_counts_from_receipt_not_from_the_first_due_date() -> None:
-    # First period: 31 Jan -> 28 Feb (Sat) -> 2 Mar; three months: 30 Apr 2026.
-    assert due_date(date(2026, 1, 31), extended=True) == date(2026, 4, 30)
+def test_31_january_first_month_ends_28_february_and_the_extension_28_april() -> None:
+    # Art. 12(3) "two further months" run from the end of the first month, before the
+    # move to a working day: 31 Jan -> 28 Feb (Saturday, unmoved) -> 28 April (Tuesday).
+    # "+3 months from receipt" would give 30 April, two days late.
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert due_date(date(2026, 1, 31)) == date(2026, 3, 2)
+    assert due_date(date(2026, 1, 31), extended=True) == date(2026, 4, 28)
+    assert add_months(date(2026, 1, 31), 3) == date(2026, 4, 30)
+
+
+def test_extension_in_a_leap_year_runs_from_29_february() -> None:
+    # 31 Jan 2028 -> 29 Feb 2028 -> 29 April 2028, a Saturday: Tuesday 2 May (1 May is a holiday).
+    assert due_date(date(2028, 1, 31)) == date(2028, 2, 29)
+    assert due_date(date(2028, 1, 31), extended=True) == date(2028, 5, 2)
+
+
+def test_extension_ending_on_a_holiday_moves_to_the_next_working_day() -> None:
+    # 14 Jan 2026 -> 14 Feb -> 14 April 2026: a Tuesday, a working day.
+    assert due_date(date(2026, 1, 14), extended=True) == date(2026, 4, 14)
+    # 25 Sep 2026 -> 25 Oct -> 25 December 2026 (Christmas, Friday) -> Monday 28 December.
+    assert due_date(date(2026, 9, 25), extended=True) == date(2026, 12, 28)
+    # 14 Apr 2026 -> 14 May (Ascension, Thursday: the first answer is due on Friday 15 May)
+    # -> 14 July 2026 (Bastille Day, Tuesday) -> Wednesday 15 July.
+    assert due_date(date(2026, 4, 14)) == date(2026, 5, 15)
+    assert due_date(date(2026, 4, 14), extended=True) == date(2026, 7, 15)
+
+
+def test_the_working_day_move_of_the_first_month_does_not_shift_the_extension() -> None:
+    # 28 Feb 2026 is a Saturday: the first answer is due Monday 2 March, but the two
+    # further months count from 28 February, not from 2 March.
+    assert due_date(date(2026, 1, 28)) == date(2026, 3, 2)
+    assert due_date(date(2026, 1, 28), extended=True) == date(2026, 4, 28)
 
 
 def test_extension_allowed_on_the_last_day_of_the_first_month_not_the_day_after() -> None:
@@ -233,7 +262,8 @@ def test_due_date_is_always_a_working_day_after_receipt(received: date, extended
 
 @given(received=received_dates, extended=st.booleans())
 def test_due_date_is_at_most_a_few_days_after_the_calendar_date(received: date, extended: bool) -> None:
-    calendar_date = add_months(received, 3 if extended else 1)
+    first = add_months(received, 1)
+    calendar_date = add_months(first, 2) if extended else first
     due = due_date(received, extended)
     # Runs of non-working days in France are short: a weekend plus a holiday on the
     # Friday or the Monday (Easter, Pentecost) is three days, so four is a safe bound.

@@ -45,7 +45,7 @@ def test_flagged_note_without_justification_is_not_saved(session):
 def test_justified_note_waits_for_the_dpo_with_its_findings(session):
     t = camille(session)
     result = notes.write_note(session, actor(session, MANAGER), t.id, "Locataire cardiaque, voir avec lui.",
-                              justification="Demande de mutation au rez-de-chaussée appuyée par le locataire.")
+                              justification="Demande de mutation au rez-de-chaussée appuyée par le locataire.", legal_ground="9_2_a")
     note = session.get(Note, result.record_id)
     assert result.flagged and note.review_status == "pending"
     assert note.findings == [{"category": "health", "start": 10, "end": 19, "term": "cardiaque"}]
@@ -120,7 +120,7 @@ def test_incident_title_and_description_are_both_guarded(session):
     assert isinstance(result, notes.Flagged)
     assert {f.category for f in result.title_findings} and {f.category for f in result.findings} == {"health"}
     saved = notes.log_incident(session, manager, t.id, "neighbourhood", "Voisin alcoolique",
-                               "Il est sous chimiothérapie.", justification="Signalé par le voisin.")
+                               "Il est sous chimiothérapie.", justification="Signalé par le voisin.", legal_ground="9_2_a")
     incident = session.get(Incident, saved.record_id)
     assert incident.review_status == "pending"
     assert {f["field"] for f in incident.findings} == {"title", "description"}
@@ -156,7 +156,7 @@ def test_queue_reading_is_in_the_tenants_access_log(session):
 def test_redaction_replaces_the_text_with_a_dated_marker_and_logs_no_text(session):
     t = camille(session)
     saved = notes.write_note(session, actor(session, MANAGER), t.id, "Locataire séropositif, code 4711.",
-                             justification="Besoin d'un suivi particulier.")
+                             justification="Besoin d'un suivi particulier.", legal_ground="9_2_a")
     when = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc).replace(tzinfo=None)
     marker = notes.redact(session, actor(session, DPO), "note", saved.record_id,
                           "donnée de santé sans utilité pour la gestion", now=when)
@@ -174,7 +174,7 @@ def test_marker_is_in_the_tenants_language(session):
     john = tenant(session, "LOC-000204")
     assert john.preferred_language == "en"
     saved = notes.write_note(session, actor(session, DPO), john.id, "Tenant is depressed.",
-                             justification="Reported by the tenant himself.")
+                             justification="Reported by the tenant himself.", legal_ground="9_2_a")
     marker = notes.redact(session, actor(session, DPO), "note", saved.record_id, "health data",
                           now=datetime(2026, 11, 28, 9, 0))
     assert marker == "[Text removed on 28/11/2026 by the DPO: health data]"
@@ -200,7 +200,7 @@ def test_keep_records_the_reason_and_a_second_decision_is_refused(session):
 def test_redacting_an_incident_replaces_description_and_flagged_title(session):
     t = karim(session)
     saved = notes.log_incident(session, actor(session, MANAGER), t.id, "neighbourhood", "Voisin alcoolique",
-                               "Le voisin est alcoolique, bruit la nuit.", justification="Plainte écrite.")
+                               "Le voisin est alcoolique, bruit la nuit.", justification="Plainte écrite.", legal_ground="9_2_a")
     notes.redact(session, actor(session, DPO), "incident", saved.record_id, "jugement sur un tiers")
     incident = session.get(Incident, saved.record_id)
     assert incident.description.startswith("[Texte supprimé le ") and "alcoolique" not in incident.title
@@ -233,7 +233,7 @@ def test_redaction_drops_cached_pdf_copies_that_still_hold_the_text(session):
 
     t = camille(session)
     saved = notes.write_note(session, actor(session, MANAGER), t.id, "Locataire cardiaque.",
-                             justification="Logement adapté demandé.")
+                             justification="Logement adapté demandé.", legal_ground="9_2_a")
     session.add(DocumentCache(tenant_id=t.id, kind="pdf_copy", language="fr", fingerprint="x" * 64,
                               content=b"%PDF Locataire cardiaque"))
     session.flush()
@@ -246,13 +246,13 @@ def test_two_reviewers_at_once_the_second_is_told_and_nothing_is_overwritten(app
 
     t = camille(session)
     saved = notes.write_note(session, actor(session, MANAGER), t.id, "Locataire cardiaque.",
-                             justification="Logement adapté demandé.")
+                             justification="Logement adapté demandé.", legal_ground="9_2_a")
     session.commit()
     first, second = Database.state(app).factory(), Database.state(app).factory()
     try:
         assert first.get(Note, saved.record_id).review_status == "pending"  # the page the first DPO saw
         first.commit()  # the object stays in first's identity map, as it was then
-        notes.keep(second, actor(second, DPO), "note", saved.record_id, "Demande du locataire")
+        notes.keep(second, actor(second, DPO), "note", saved.record_id, "Demande du locataire", "9_2_a")
         second.commit()
         with pytest.raises(notes.AlreadyReviewed):
             notes.redact(first, actor(first, DPO), "note", saved.record_id, "santé")

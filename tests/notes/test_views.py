@@ -63,7 +63,7 @@ def test_justified_note_goes_to_the_dpo_who_redacts_it_and_the_tenant_sees_the_m
     login(client, MANAGER)
     body = "Locataire cardiaque, dossier 4711 à suivre."
     response = client.post(_new_note(t.id), data={"body": body, "action": "justify",
-                                                  "justification": "Demande de logement adapté."})
+                                                  "justification": "Demande de logement adapté.", "legal_ground": "9_2_a"})
     assert response.status_code == 302
     note = _latest_note(session, t.id)
     assert note.body == body and note.review_status == "pending"
@@ -158,6 +158,10 @@ def test_flagged_incident_is_highlighted_then_saved_with_a_justification(client,
     response = client.post(url, data={**data, "action": "justify", "justification": ""})
     assert "Expliquez pourquoi ces termes sont nécessaires, ou réécrivez le texte." in response.get_data(as_text=True)
     response = client.post(url, data={**data, "action": "justify", "justification": "Menaces à signaler."})
+    assert response.status_code == 422  # an offence needs the Art. 10 condition
+    assert "Choisissez le motif qui permet de conserver ces termes" in response.get_data(as_text=True)
+    response = client.post(url, data={**data, "action": "justify", "justification": "Menaces à signaler.",
+                                      "legal_ground": "10_lil_46"})
     assert response.status_code == 302
     incident = session.scalar(select(Incident).where(Incident.tenant_id == t.id).order_by(Incident.id.desc()).limit(1))
     assert incident.review_status == "pending" and incident.kind == "neighbourhood"
@@ -173,7 +177,8 @@ def test_html_in_a_note_is_escaped_in_the_form_the_queue_and_the_tenant_file(cli
     assert "<script>alert" not in form and "<b>gras" not in form
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Locataire <mark>cardiaque</mark>" in form
     assert "&lt;b&gt;gras&lt;/b&gt;" in form
-    client.post(_new_note(t.id), data={"body": body, "action": "justify", "justification": "<i>raison</i>"})
+    client.post(_new_note(t.id), data={"body": body, "action": "justify", "justification": "<i>raison</i>",
+                                       "legal_ground": "9_2_a"})
     switch(client, DPO)
     queue = client.get("/staff/notes/review").get_data(as_text=True)
     assert "<script>alert" not in queue and "<i>raison" not in queue and "&lt;i&gt;raison" in queue
@@ -246,7 +251,8 @@ def test_with_csrf_on_a_megabyte_note_still_gets_the_form_error_and_review_needs
     assert client2.post("/staff/notes/review", data={"note_id": 1, "action": "keep", "reason": "x"}).status_code == 400
 
 
-@pytest.mark.parametrize("email,labels", [(MANAGER, ["Write a note", "Log an incident"]),
+@pytest.mark.parametrize("email,labels", [(MANAGER, ["Write a note", "Log an incident",
+                                                     "Passages about other people"]),
                                           (CARETAKER, ["Log an incident"]), (CAMILLE, [])])
 def test_tenant_page_links_follow_the_permissions(app, session, email, labels):
     from flask_login import login_user

@@ -82,7 +82,7 @@ def test_extension_on_the_last_day_of_the_first_month_is_still_possible(app, dbs
         req = load(dbs, "DPR-TEST-EXT02")
         answering.act(dbs, req, actor, "extend", message="Complex.", today=date(2026, 3, 2),
                              config=app.config)
-    assert req.due_on == deadlines.due_date(received, extended=True) == date(2026, 4, 30)
+    assert req.due_on == deadlines.due_date(received, extended=True) == date(2026, 4, 28)  # 28 Feb + 2 months
 
 
 def test_manager_may_not_extend(client, dbs):
@@ -98,7 +98,7 @@ def test_clock_restarts_from_the_day_the_information_arrives(app, client, dbs, t
     received = today - timedelta(days=20)
     _received(dbs, CAMILLE, "access", received, "DPR-TEST-INFO1")
     login(client, DPO)
-    asked = client.post("/staff/requests/DPR-TEST-INFO1", data={"action": "request_info",
+    asked = client.post("/staff/requests/DPR-TEST-INFO1", data={"action": "request_info", "info_kind": "identity",
                                                                  "message": "Merci de joindre une pièce d'identité."})
     assert asked.status_code == 303 and load(dbs, "DPR-TEST-INFO1").status == "waiting_info"
     switch(client, CAMILLE)

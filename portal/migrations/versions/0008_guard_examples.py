@@ -1,13 +1,13 @@
 """The guard's learning examples (the DPO's review decisions, §7).
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0005_rights2
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0004"
+down_revision = "0005_rights2"
 branch_labels = None
 depends_on = None
 

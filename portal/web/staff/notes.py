@@ -10,7 +10,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from portal import access, catalogue
@@ -19,6 +19,7 @@ from portal.web.forms import accepted, keeps_input
 from portal.web.guards import requires
 from portal.models import Tenant
 from portal.notes import service as notes_service
+from portal.notes import third_party
 from portal.notes.service import JUSTIFICATION_MAX_CHARS, NOTE_MAX_CHARS, REASON_MAX_CHARS, TITLE_MAX_CHARS, Flagged
 from portal.web.staff import bp
 from portal.web.context import current_actor
@@ -51,6 +52,9 @@ class NoteForm(FlaskForm):
         DataRequired(message=_l("Write the note.")), _too_long(NOTE_MAX_CHARS)])
     justification = TextAreaField(_l("Why this wording is needed"), filters=_filters(),
                                   validators=[_too_long(JUSTIFICATION_MAX_CHARS)])
+    # Art. 9(2) ground or Art. 10 condition (the choices follow what the guard found).
+    legal_ground = SelectField(_l("Ground that allows keeping it (GDPR Art. 9(2) or Art. 10)"), choices=[],
+                               validate_choice=False)
 
 
 class IncidentForm(FlaskForm):
@@ -62,6 +66,9 @@ class IncidentForm(FlaskForm):
         DataRequired(message=_l("Describe the incident.")), _too_long(NOTE_MAX_CHARS)])
     justification = TextAreaField(_l("Why this wording is needed"), filters=_filters(),
                                   validators=[_too_long(JUSTIFICATION_MAX_CHARS)])
+    # Art. 9(2) ground or Art. 10 condition (the choices follow what the guard found).
+    legal_ground = SelectField(_l("Ground that allows keeping it (GDPR Art. 9(2) or Art. 10)"), choices=[],
+                               validate_choice=False)
 
 
 @bp.record_once
@@ -97,12 +104,16 @@ def _saved_message(result: notes_service.Saved, what: str) -> str:
     return _("Note saved.") if what == "note" else _("Incident saved.")
 
 
-def _flag_view(flagged: Flagged | None) -> dict[str, Any]:
+def _flag_view(flagged: Flagged | None, form: Any = None) -> dict[str, Any]:
     limits = {"text": NOTE_MAX_CHARS, "title": TITLE_MAX_CHARS, "justification": JUSTIFICATION_MAX_CHARS}
     if flagged is None:
-        return {"flagged": None, "limits": limits}
+        return {"flagged": None, "limits": limits, "grounds": ()}
     found = (*flagged.title_findings, *flagged.findings)
-    return {"flagged": flagged, "limits": limits,
+    grounds = notes_service.grounds_for(flagged.categories)
+    if form is not None:
+        form.legal_ground.choices = [("", _("Choose the ground…"))] + [
+            (g, str(catalogue.LEGAL_GROUNDS[g])) for g in grounds]
+    return {"flagged": flagged, "limits": limits, "grounds": grounds,
             "category_text": ", ".join(str(CATEGORY_LABELS[c]) for c in flagged.categories),
             "segments": notes_service.highlight(flagged.text, flagged.findings),
             "title_segments": notes_service.highlight(flagged.title, flagged.title_findings),
@@ -118,6 +129,16 @@ def _settle(result: Any, justifying: bool, form: Any, tenant: Any, what: str) ->
         return result, None
     db.session.commit()
     flash(_saved_message(result, what), "success")
+    # The guard's suggestion: a text that names a neighbour, a caretaker or a reporter may
+    # hold passages to withhold from the tenant's copy (Art. 15(4)).
+    text = form.body.data if what == "note" else form.description.data
+    hints = third_party.suggest_passages(text or "")
+    if hints:
+        flash(_("This text seems to concern another person (“%(word)s”). If a passage does, mark it below: the "
+                "tenant's copies will withhold it.", word=hints[0][2]), "info")
+        kind = "note" if what == "note" else "incident"
+        return None, redirect(url_for("staff.third_party_passages", tenant_id=tenant.id)
+                              + f"#{kind}-{result.record_id}")
     return None, redirect(_after_save_url(tenant))
 
 
@@ -134,11 +155,16 @@ def new_note(tenant_id: int):
         justifying = request.form.get("action") == "justify"
         try:
             result = notes_service.write_note(db.session, current_actor(), tenant.id, form.body.data,
-                                              form.justification.data if justifying else None)
+                                              form.justification.data if justifying else None,
+                                              form.legal_ground.data if justifying else None)
         except notes_service.NotFound:
             abort(404)
         except notes_service.CategoryRestricted:
             restricted, status = True, 409
+        except notes_service.GroundNeeded:
+            db.session.rollback()
+            flagged, status = notes_service.flag(form.body.data or ""), 422
+            form.legal_ground.errors = [_("Choose the ground that allows keeping this wording, or rewrite the text.")]
         else:
             flagged, done = _settle(result, justifying, form, tenant, "note")
             if done is not None:
@@ -146,7 +172,7 @@ def new_note(tenant_id: int):
     elif request.method == "POST" and restricted:
         status = 409
     return render_template("staff/note_form.html", what="note", form=form, tenant=tenant, restricted=restricted,
-                           labels=CATEGORY_LABELS, **_flag_view(flagged)), status
+                           labels=CATEGORY_LABELS, **_flag_view(flagged, form)), status
 
 
 @bp.route("/tenants/<int:tenant_id>/incidents/new", methods=["GET", "POST"])
@@ -168,7 +194,8 @@ def new_incident(tenant_id: int):
         try:
             result = notes_service.log_incident(db.session, actor, tenant.id, form.kind.data, form.title.data,
                                                 form.description.data,
-                                                form.justification.data if justifying else None)
+                                                form.justification.data if justifying else None,
+                                                legal_ground=form.legal_ground.data if justifying else None)
         except notes_service.NotFound:
             abort(404)
         except notes_service.NotAllowed:
@@ -177,6 +204,10 @@ def new_incident(tenant_id: int):
             restricted, status = True, 409
         except notes_service.NoDwelling:
             form.description.errors = [_("This tenant has no dwelling on record: an incident cannot be logged.")]
+        except notes_service.GroundNeeded:
+            db.session.rollback()
+            flagged, status = notes_service.flag(form.description.data or "", form.title.data or ""), 422
+            form.legal_ground.errors = [_("Choose the ground that allows keeping this wording, or rewrite the text.")]
         else:
             flagged, done = _settle(result, justifying, form, tenant, "incident")
             if done is not None:
@@ -184,7 +215,7 @@ def new_incident(tenant_id: int):
     elif request.method == "POST" and restricted:
         status = 409
     return render_template("staff/note_form.html", what="incident", form=form, tenant=tenant,
-                           restricted=restricted, labels=CATEGORY_LABELS, **_flag_view(flagged)), status
+                           restricted=restricted, labels=CATEGORY_LABELS, **_flag_view(flagged, form)), status
 
 
 @bp.route("/notes/review", methods=["GET", "POST"])
@@ -204,7 +235,7 @@ def notes_review():
         reason = request.form.get("reason", "")
         try:
             if decision == "keep":
-                notes_service.keep(db.session, actor, kind, int(raw_id), reason)
+                notes_service.keep(db.session, actor, kind, int(raw_id), reason, request.form.get("legal_ground"))
             else:
                 notes_service.redact(db.session, actor, kind, int(raw_id), reason)
         except notes_service.NotFound:
@@ -213,6 +244,11 @@ def notes_review():
             db.session.rollback()
             flash(_("Someone already decided on this text: the queue below is up to date."), "warning")
             return redirect(url_for("staff.notes_review"))
+        except notes_service.GroundNeeded:
+            db.session.rollback()
+            failed = {"key": f"{kind}-{raw_id}", "reason": reason,
+                      "error": _("Choose the ground that allows keeping this text; without one, remove it.")}
+            status = 422
         except (notes_service.EmptyText, notes_service.TextTooLong) as err:
             db.session.rollback()
             message = (_("Give the reason for your decision.") if isinstance(err, notes_service.EmptyText)
@@ -228,7 +264,8 @@ def notes_review():
     total = notes_service.pending_count(db.session)
     db.session.commit()  # the audit entries of this read
     return render_template("staff/notes_review.html", items=items, total=total, failed=failed,
-                           labels=CATEGORY_LABELS, reason_max=REASON_MAX_CHARS), status
+                           labels=CATEGORY_LABELS, reason_max=REASON_MAX_CHARS,
+                           ground_labels=catalogue.LEGAL_GROUNDS), status
 
 
 def tenant_note_links(tenant_id: int) -> list[dict[str, str]]:
@@ -237,7 +274,8 @@ def tenant_note_links(tenant_id: int) -> list[dict[str, str]]:
     actor = current_actor()
     links = []
     for endpoint, action, label in (("staff.new_note", "write_note", _("Write a note")),
-                                    ("staff.new_incident", "log_incident", _("Log an incident"))):
+                                    ("staff.new_incident", "log_incident", _("Log an incident")),
+                                    ("staff.third_party_passages", "write_note", _("Passages about other people"))):
         if endpoint in current_app.view_functions and access.can(actor, action):
             links.append({"url": url_for(endpoint, tenant_id=tenant_id), "label": label})
     return links

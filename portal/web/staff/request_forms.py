@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 
+from portal import catalogue
 from portal.requests import workflow
 from portal.requests.letters import REFUSAL_REASONS as REASON_TEXTS
 from portal.web.forms import MultiCheckboxField, field_choices
@@ -31,15 +32,18 @@ REASON_LABELS: dict[str, Any] = {
     "legal_obligation": _l("Legal retention obligation"),
     "legal_claims": _l("Needed for legal claims"),
     "compelling_grounds": _l("Compelling legitimate grounds"),
+    "objection_not_applicable": _l("Art. 21 does not apply to this legal basis"),
+    "restriction_not_applicable": _l("None of the cases of Art. 18(1) applies"),
     "data_accurate": _l("Data checked and accurate"),
     "not_portable": _l("Data not covered by portability"),
 }
 
 
-def reason_choices() -> list[tuple[str, Any]]:
-    # Same keys as the letters' explanations: a reason the letter could not explain is impossible.
-    return [("", _l("Choose…"))] + [(k, f"{REASON_LABELS[k]} ({REASON_TEXTS[k][0]})")
-                                     for k in workflow.REFUSAL_REASONS]
+def reason_choices(kind: str | None = None) -> list[tuple[str, Any]]:
+    """The reasons a request of this kind may be refused for (all of them without a kind).
+    Same keys as the letters' explanations: a reason the letter could not explain is impossible."""
+    keys = workflow.reasons_for(kind) if kind else workflow.REFUSAL_REASONS
+    return [("", _l("Choose…"))] + [(k, f"{REASON_LABELS[k]} ({REASON_TEXTS[k][0]})") for k in keys]
 
 
 class ActionForm(FlaskForm):
@@ -51,6 +55,10 @@ class ActionForm(FlaskForm):
     targets = MultiCheckboxField(_l("Data concerned"), choices=[], validate_choice=False)
     notice_id = HiddenField()
     restriction_id = HiddenField()
+    # request_info: identity (the clock stops) or clarification (it runs on); record_info:
+    # the day the tenant's answer arrived by post or at the desk.
+    info_kind = HiddenField()
+    received_on = StringField(_l("Date of receipt"))
 
 
 class RegisterForm(FlaskForm):
@@ -65,8 +73,17 @@ class RegisterForm(FlaskForm):
     details = TextAreaField(_l("What the tenant asks"))
     identity_verified = BooleanField(_l("I checked the identity of the person making the request"))
     identity_note = TextAreaField(_l("How the identity was checked"))
+    # A request made on the tenant's behalf (guardian, curator, UDAF, mandated person).
+    representative_kind = SelectField(_l("Made on the tenant's behalf by"), choices=[], validate_choice=False)
+    representative_name = StringField(_l("Name of the representative"))
+    representative_address = StringField(_l("Postal address of the representative"))
+    representative_email = StringField(_l("E-mail of the representative (optional)"))
+    representative_proof = TextAreaField(_l("Proof received"))
+    representative_copy_tenant = BooleanField(_l("The measure allows sending a copy to the tenant"), default=True)
 
     def setup(self, kinds: list[tuple[str, Any]]) -> "RegisterForm":
         self.kind.choices = kinds
         self.field.choices = field_choices()
+        self.representative_kind.choices = [("", _l("Nobody: the tenant themselves"))] + list(
+            catalogue.REPRESENTATIVE_KINDS.items())
         return self

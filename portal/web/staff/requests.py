@@ -91,6 +91,14 @@ def _act(req: PrivacyRequest, form: forms.ActionForm) -> Any:
             answering.tick_recipient(db.session, req, actor, form.notice_id.data)
             mails: list = []
             done_text = _("Recipient marked as told.")
+        elif action == "record_info":
+            received = (workflow.parse_value("date", form.received_on.data, today=today())
+                        if (form.received_on.data or "").strip() else None)
+            done = answering.record_info(db.session, req, actor, form.message.data, today=today(),
+                                         received_on=received, version=form.version.data,
+                                         portal_url=request.host_url)
+            mails = done.mails
+            done_text = _("Done: %(step)s.", step=texts.ACTION_LABELS["record_info"])
         elif action == "lift_restriction":
             answering.lift_restriction(db.session, req, actor, form.restriction_id.data)
             mails = []
@@ -100,7 +108,8 @@ def _act(req: PrivacyRequest, form: forms.ActionForm) -> Any:
             done = answering.act(
                 db.session, req, actor, action, message=form.message.data, today=today(),
                 config=current_app.config, version=form.version.data, refusal_reason=form.refusal_reason.data,
-                assignee_id=form.assignee.data, targets=targets, portal_url=request.host_url)
+                assignee_id=form.assignee.data, targets=targets, portal_url=request.host_url,
+                info_kind=form.info_kind.data)
             mails = done.mails
             done_text = _("Done: %(step)s.", step=texts.ACTION_LABELS.get(action, action))
         db.session.commit()
@@ -113,6 +122,10 @@ def _act(req: PrivacyRequest, form: forms.ActionForm) -> Any:
         flash(_("This request was changed meanwhile by someone else. Nothing was saved: check the "
                 "request as it is now and try again."), "error")
         return {"form": where, "field": "", "text": _("Changed meanwhile: nothing was saved.")}, 409
+    except workflow.BadValue as exc:
+        db.session.rollback()
+        return {"form": "record_info", "field": "received_on",
+                "text": texts.error_text(request_types.Invalid("received_on", exc.code))}, 400
     except workflow.NotAllowed as exc:
         db.session.rollback()
         return {"form": "top", "field": "action", "text": _(
@@ -166,7 +179,7 @@ def _context(req: PrivacyRequest, form: forms.ActionForm, error: dict[str, str] 
         "req": req, "tenant": tenant, "form": form, "error": error, "today": day, "dossier": snapshot,
         "events": events, "names": names, "actions": actions, "workflow": workflow, "deadlines": deadlines,
         "labels": texts.ACTION_LABELS, "roles": texts.ROLE_LABELS,
-        "buttons": forms.ACTION_BUTTONS, "reasons": forms.reason_choices(),
+        "buttons": forms.ACTION_BUTTONS, "reasons": forms.reason_choices(req.kind),
         "assignees": answering.assignees(db.session, req),
         "extension_open": deadlines.extension_allowed(req.clock_start, day),
         "extension_until": deadlines.due_date(req.clock_start),
@@ -193,6 +206,16 @@ def _current_value(req: PrivacyRequest) -> str | None:
     from portal.formatting import format_value
 
     return format_value(getattr(obj, f.path), f.type, current_lang(), f.choices)
+
+
+def _representative(form: forms.RegisterForm) -> requests_service.Representative | None:
+    """The representative named on the form, or None when the tenant asked themselves."""
+    if not (form.representative_kind.data or "").strip():
+        return None
+    return requests_service.Representative(
+        form.representative_kind.data or "", form.representative_name.data or "",
+        form.representative_address.data or "", form.representative_email.data or "",
+        form.representative_proof.data or "", bool(form.representative_copy_tenant.data))
 
 
 @bp.route("/requests/register", methods=["GET", "POST"])
@@ -226,7 +249,8 @@ def register_request() -> Any:
                     targets=request.form.getlist("targets"),
                     channel=form.channel.data if form.channel.data in ("post", "email") else "post",
                     received_on=received, identity_verified=bool(form.identity_verified.data),
-                    identity_note=form.identity_note.data, portal_url=request.host_url)
+                    identity_note=form.identity_note.data, portal_url=request.host_url,
+                    representative=_representative(form))
             except request_types.Invalid as exc:
                 db.session.rollback()
                 target = getattr(form, {"targets": "details"}.get(exc.field, exc.field), form.details)

@@ -14,6 +14,8 @@ from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import catalogue, deadlines
+from portal.catalogue import controller as controller_info
+from portal.web.context import current_lang
 from portal.requests import workflow
 from portal.db import db
 from portal.formatting import PARIS
@@ -186,4 +188,5 @@ def _detail_context(req: PrivacyRequest) -> dict[str, Any]:
                                  .order_by(FieldChange.id)).all()
     return {"events": req.events, "letters": letters, "notices": notices, "changes": changes,
             "field_label": requests_service.field_label(req.field_key), "workflow": workflow,
+            "cnil_line": controller_info.for_config(current_lang(), current_app.config).cnil_line,
             "deadlines": deadlines, "labels": texts.ACTION_LABELS, "roles": texts.ROLE_LABELS}

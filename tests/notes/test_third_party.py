@@ -1,0 +1,141 @@
+"""Passages about other people (issue 21, point 4; GDPR Art. 15(4), recital 63): staff mark
+a passage; the tenant's page, PDF, JSON and CSV show a marker; the staff view keeps the
+text; an access answer is then partly granted and says what was withheld and why; the
+guard suggests marking when a note names a neighbour or a reporter."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+from sqlalchemy import select
+
+from portal.models import Letter, Note, PrivacyRequest, WithheldPassage
+from portal.notes import third_party
+from tests.conftest import login
+from tests.documents._pdftext import pdf_text, squash
+from tests.notes.helpers import CAMILLE, DPO, MANAGER, camille, switch, tenant
+
+PASSAGE = "par la voisine du 3e, Mme Dupont"
+BODY = f"Bruit nocturne signalé {PASSAGE}, le 2 mars. Rappel du règlement envoyé."
+MARKER_FR = "[information concernant un tiers retirée]"
+
+
+# --- The pure part ----------------------------------------------------------------------
+
+def test_withhold_text_replaces_merges_and_clips_spans():
+    text = "abcdefghij"
+    assert third_party.withhold_text(text, [(2, 4)], "#") == "ab#efghij"
+    assert third_party.withhold_text(text, [(2, 5), (4, 7), (9, 40)], "#") == "ab#hi#"
+    assert third_party.withhold_text(text, [(5, 5), (-3, 0)], "#") == text
+    assert third_party.withhold_text("", [(0, 3)], "#") == ""
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Plainte de la voisine du dessous pour bruit.", "voisine"),
+    ("D'après le gardien, les poubelles débordent.", "D'après"),
+    ("Signalement reçu hier.", "Signalement"),
+    ("According to the neighbour, the dog barks all night.", "According to"),
+    ("Reported by the caretaker on Monday.", "Reported by"),
+])
+def test_the_guard_suggests_marking_sentences_about_other_people(text, word):
+    found = third_party.suggest_passages(text)
+    assert found and found[0][2].lower() == word.lower()
+
+
+def test_no_suggestion_for_plain_facts():
+    assert third_party.suggest_passages("Rendez-vous pris le 3 décembre pour les clés.") == []
+
+
+# --- Through the pages ----------------------------------------------------------------------
+
+def _write_and_mark(client, session, reason="Identité de la personne qui a signalé"):
+    t = camille(session)
+    login(client, MANAGER)
+    saved = client.post(f"/staff/tenants/{t.id}/notes/new?lang=fr", data={"body": BODY, "action": "check"})
+    assert saved.status_code == 302 and "/third-party" in saved.headers["Location"]  # the guard's suggestion
+    page = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "Ce texte semble concerner une autre personne" in page and "<mark>signalé</mark>" in page
+    note = session.scalar(select(Note).where(Note.tenant_id == t.id).order_by(Note.id.desc()).limit(1))
+    marked = client.post(f"/staff/tenants/{t.id}/third-party", data={
+        "kind": "note", "record_id": note.id, "field": "body", "passage": PASSAGE, "reason": reason})
+    assert marked.status_code == 303
+    return t, note
+
+
+def test_a_marked_passage_is_withheld_everywhere_the_tenant_reads_and_kept_for_staff(client, session):
+    t, note = _write_and_mark(client, session)
+    staff_page = client.get(f"/staff/tenants/{t.id}/third-party").get_data(as_text=True)
+    assert "Mme Dupont" in staff_page and '<mark class="withheld">' in staff_page
+    assert "Mme Dupont" in client.get(f"/staff/tenants/{t.id}").get_data(as_text=True)
+    switch(client, CAMILLE)
+    page = client.get("/me?lang=fr").get_data(as_text=True)
+    assert "Mme Dupont" not in page and f"Bruit nocturne signalé {MARKER_FR}, le 2 mars." in page
+    data = json.loads(client.get("/me/export.json").data)
+    bodies = [r["body"] for c in data["categories"] if c["key"] == "notes" for r in c["records"]]
+    assert f"Bruit nocturne signalé {MARKER_FR}, le 2 mars. Rappel du règlement envoyé." in bodies
+    assert "Mme Dupont" not in json.dumps(data, ensure_ascii=False)
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/me/export.zip").data))
+    csv_text = "".join(archive.read(n).decode("utf-8-sig") for n in archive.namelist())
+    assert MARKER_FR in csv_text and "Mme Dupont" not in csv_text
+    pdf = squash(pdf_text(client.get("/me/export.pdf?lang=fr").data))
+    assert squash(MARKER_FR) in pdf and "Dupont" not in pdf
+
+
+def test_an_access_answer_is_then_partly_granted_and_says_what_and_why(client, session):
+    t, note = _write_and_mark(client, session)
+    switch(client, CAMILLE)
+    filed = client.post("/me/requests/new?lang=fr", data={"kind": "access", "details": "Copie de mon dossier."})
+    ref = filed.headers["Location"].rsplit("/", 1)[-1]
+    switch(client, DPO)
+    assert client.post(f"/staff/requests/{ref}", data={"action": "grant", "confirm": "1"}).status_code == 303
+    session.expire_all()
+    req = session.scalar(select(PrivacyRequest).where(PrivacyRequest.ref == ref))
+    assert req.outcome == "partly_granted" and req.refusal_reason == "rights_of_others"
+    assert f"Note n° {note.id} : Identité de la personne qui a signalé" in req.answer
+    letter = session.scalars(select(Letter.pdf).where(Letter.request_id == req.id)).first()
+    text = squash(pdf_text(letter))
+    assert squash("partiellement") in text and "15(4)" in text
+    assert squash("Identité de la personne qui a signalé") in text and "Dupont" not in text
+    switch(client, CAMILLE)
+    assert "Partiellement accordée" in client.get(f"/me/requests/{ref}?lang=fr").get_data(as_text=True) or \
+        "partiellement" in client.get(f"/me/requests/{ref}?lang=fr").get_data(as_text=True).lower()
+
+
+def test_an_english_tenant_reads_the_english_marker(client, session):
+    john = tenant(session, "LOC-000204")
+    login(client, DPO)
+    body = "Noise reported by the neighbour at no. 5, Mr Green, on Monday."
+    saved = client.post(f"/staff/tenants/{john.id}/notes/new?lang=en", data={"body": body, "action": "check"})
+    assert saved.status_code == 302
+    note = session.scalar(select(Note).where(Note.tenant_id == john.id).order_by(Note.id.desc()).limit(1))
+    client.post(f"/staff/tenants/{john.id}/third-party", data={
+        "kind": "note", "record_id": note.id, "field": "body", "passage": "the neighbour at no. 5, Mr Green",
+        "reason": "Reporter's identity"})
+    switch(client, "john.smith@example.org")
+    page = client.get("/me?lang=en").get_data(as_text=True)
+    assert "Noise reported by [information about another person withheld], on Monday." in page
+
+
+def test_a_passage_not_in_the_text_or_without_reason_is_refused_and_nothing_is_saved(client, session):
+    t = camille(session)
+    note = session.scalar(select(Note).where(Note.tenant_id == t.id).limit(1))
+    login(client, MANAGER)
+    before = session.scalar(select(WithheldPassage.id).limit(1))
+    for data, message in ((dict(passage="pas dans le texte", reason="x"), "Ce passage n&#39;est pas dans le texte"),
+                          (dict(passage=note.body[:10], reason=" "), "Indiquez pourquoi")):
+        response = client.post(f"/staff/tenants/{t.id}/third-party?lang=fr",
+                               data={"kind": "note", "record_id": note.id, "field": "body", **data})
+        assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert session.scalar(select(WithheldPassage.id).limit(1)) == before
+
+
+def test_a_record_of_another_tenant_cannot_be_marked_through_this_tenants_url(client, session):
+    t = camille(session)
+    other = session.scalar(select(Note).where(Note.tenant_id != t.id).limit(1))
+    login(client, DPO)
+    response = client.post(f"/staff/tenants/{t.id}/third-party", data={
+        "kind": "note", "record_id": other.id, "field": "body", "passage": other.body[:5], "reason": "x"})
+    assert response.status_code == 404
