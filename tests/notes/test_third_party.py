@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from portal.models import Letter, Note, PrivacyRequest, WithheldPassage
 from portal.notes import third_party
+from tests import builders
 from tests.conftest import login
 from tests.documents._pdftext import pdf_text, squash
 from tests.notes.helpers import CAMILLE, DPO, MANAGER, camille, switch, tenant
@@ -106,11 +107,10 @@ def test_an_access_answer_is_then_partly_granted_and_says_what_and_why(client, s
 
 def test_an_english_tenant_reads_the_english_marker(client, session):
     john = tenant(session, "LOC-000204")
+    # The note itself is arranged directly: this test is about the marker, not the guard.
+    note = builders.note(session, john, "Noise reported by the neighbour at no. 5, Mr Green, on Monday.")
+    session.commit()
     login(client, DPO)
-    body = "Noise reported by the neighbour at no. 5, Mr Green, on Monday."
-    saved = client.post(f"/staff/tenants/{john.id}/notes/new?lang=en", data={"body": body, "action": "check"})
-    assert saved.status_code == 302
-    note = session.scalar(select(Note).where(Note.tenant_id == john.id).order_by(Note.id.desc()).limit(1))
     client.post(f"/staff/tenants/{john.id}/third-party", data={
         "kind": "note", "record_id": note.id, "field": "body", "passage": "the neighbour at no. 5, Mr Green",
         "reason": "Reporter's identity"})
