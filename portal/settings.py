@@ -24,6 +24,9 @@ def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     for name in ("PORTAL_PROFILE", "ENV_PROFILE"):
         if os.environ.get(name):
             app.config["ENV_PROFILE"] = os.environ[name]
+    for name in ("PUBLIC_URL", "TRUSTED_PROXIES", "AUDIT_KEY", "TOTP_KEY"):
+        if os.environ.get("PORTAL_" + name):
+            app.config[name] = os.environ["PORTAL_" + name]
     if os.environ.get("PORTAL_PROCESSES"):
         app.config["PROCESSES"] = os.environ["PORTAL_PROCESSES"]
     if overrides:
@@ -38,6 +41,11 @@ def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
+    for name, filename in (("AUDIT_KEY", "audit_key"), ("TOTP_KEY", "totp_key")):
+        if not app.config.get(name):
+            app.config[name] = _instance_secret(instance, filename)
+    if not app.config.get("AUDIT_CHECKPOINT"):
+        app.config["AUDIT_CHECKPOINT"] = str(instance / "audit-checkpoint.json")
     if not app.config.get("CATALOGUE_OVERRIDES"):
         app.config["CATALOGUE_OVERRIDES"] = str(instance / "catalogue.toml")
     if app.config["ENV_PROFILE"] == "production":
@@ -91,9 +99,10 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def _instance_secret(instance: Path) -> str:
-    """The secret key lives in instance/secret_key, created on first start (mode 600)."""
-    path = instance / "secret_key"
+def _instance_secret(instance: Path, name: str = "secret_key") -> str:
+    """A key kept in a file of instance/ (secret_key, audit_key, totp_key), created on
+    first start (mode 600)."""
+    path = instance / name
     if not path.exists():
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -17,6 +17,7 @@ from portal.web.guards import requires
 from portal.accounts import tokens
 from portal import mail
 from portal.web.context import current_actor
+from portal.web.links import external_url
 
 
 SET_PASSWORD_DAYS = 7
@@ -45,7 +46,7 @@ def _show_error(form: StaffForm, err: staff_service.StaffError) -> None:
 
 def _send_password_link(user) -> None:
     token = tokens.issue(db.session, user, "reset", timedelta(days=SET_PASSWORD_DAYS))
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = external_url("auth.reset_password", token=token)
     mail.send(user.email, _("Your privacy portal account"),
               _("Hello %(name)s,\n\nAn account was created for you on the privacy portal. To choose your "
                 "password, open this link:\n%(link)s\n\nIt works once, for %(days)s days. You will then set up "

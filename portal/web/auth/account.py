@@ -16,6 +16,7 @@ from portal.db import db
 from portal.models import User
 from portal.accounts import activation, passwords
 from portal.web import sessions
+from portal.web.links import external_url
 from portal.accounts import tokens, twofactor
 from portal.accounts import service as accounts
 from portal import mail
@@ -26,7 +27,7 @@ ENROL_SECRET = "_totp_enrol"
 def _send_confirmation(user: User) -> None:
     token = tokens.issue(db.session, user, "confirm_email",
                          timedelta(hours=current_app.config["CONFIRM_LINK_HOURS"]))
-    link = url_for("auth.confirm_email", token=token, _external=True)
+    link = external_url("auth.confirm_email", token=token)
     mail.send(user.email, _("Confirm your e-mail address"),
               _("Hello,\n\nTo confirm the e-mail address of your privacy portal account, open this "
                 "link:\n%(link)s\n\nIt works once, for %(hours)s hours. If you did not ask for it, "
@@ -81,7 +82,7 @@ def forgot_password():
         if user is not None and user.is_enabled and not user.email.endswith(".invalid"):
             token = tokens.issue(db.session, user, "reset",
                                  timedelta(minutes=current_app.config["RESET_LINK_MINUTES"]))
-            link = url_for("auth.reset_password", token=token, _external=True)
+            link = external_url("auth.reset_password", token=token)
             mail.send(user.email, _("Choose a new password"),
                       _("Hello,\n\nTo choose a new password for your privacy portal account, open this "
                         "link:\n%(link)s\n\nIt works once, for %(minutes)s minutes. If you did not ask "

@@ -86,7 +86,7 @@ def login():
             flash(_("Incorrect e-mail address or password."), "error")
             return render_template("auth/login.html", form=form)
         if guard:
-            guard.succeeded(email)
+            guard.succeeded(email, ip)
         if user.role == "tenant" and not user.email_confirmed:
             # Said only to whoever knows the password: no account enumeration.
             flash(_("Please confirm your e-mail address first: open the link we sent you. "
@@ -124,7 +124,7 @@ def two_factor():
         db.session.commit()
         if ok:
             if guard:
-                guard.succeeded(key)
+                guard.succeeded(key, request.remote_addr)
             return _finish_login(user, pending[3])
         if guard:
             guard.failed(key, request.remote_addr)
