@@ -22,9 +22,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
                           "process_request", "register_request", "staff_dashboard"}),
     "dpo": frozenset({"read_tenant_file", "search_tenants", "write_note", "log_incident", "log_dispute",
                       "process_request", "register_request", "extend_deadline", "review_notes",
-                      "read_audit", "staff_dashboard"}),
+                      "read_audit", "staff_dashboard", "approve_staff"}),
     "admin": frozenset({"manage_staff"}),
 }
+
+AWAITING = "awaiting_approval"  # the actor role of an account whose role is not approved yet
 
 # Request kinds each staff role may process (the DPO processes every kind).
 PROCESSABLE_KINDS: dict[str, frozenset[str]] = {
@@ -49,7 +51,11 @@ class Actor:
 
 
 def actor_for(session: Session, user: User) -> Actor:
-    """Build the Actor of a logged-in user, with their assignments."""
+    """Build the Actor of a logged-in user, with their assignments. An account whose
+    tenant-data role waits for the DPO's approval acts as "awaiting_approval": no
+    permission, no tenant (accounts/staff.py, four-eyes principle)."""
+    if getattr(user, "awaiting_approval", False):
+        return Actor(user.id, AWAITING, user.tenant_id)
     buildings: frozenset[int] = frozenset()
     portfolios: frozenset[int] = frozenset()
     if user.role == "caretaker":

@@ -12,6 +12,7 @@ treats both alike)."""
 
 from __future__ import annotations
 
+from portal.numbers import parse_id
 import secrets
 from datetime import date, timedelta
 from typing import Any, Iterable
@@ -169,9 +170,9 @@ def find_record(session: Session, tenant: Tenant, section: catalogue.Section, re
     stmt = section_query(session, section, tenant, None)
     if section.single:
         return session.scalars(stmt).first()
-    if record_id is None or not str(record_id).isdigit() or len(str(record_id)) > 12:
+    if parse_id(record_id) is None:
         return None
-    return session.scalars(stmt.where(section.model.id == int(record_id))).first()
+    return session.scalars(stmt.where(section.model.id == parse_id(record_id))).first()
 
 
 def target_choices(session: Session, tenant_id: int) -> list[tuple[str, str]]:
@@ -294,8 +295,8 @@ def value_as_text(field_key: str, value: Any) -> str:
 def record_of(req: PrivacyRequest) -> int | None:
     """The record id a rectification names (kept in target_records as "record:<id>")."""
     for t in req.target_records or []:
-        if isinstance(t, str) and t.startswith("record:") and t[7:].isdigit():
-            return int(t[7:])
+        if isinstance(t, str) and t.startswith("record:") and parse_id(t[7:]) is not None:
+            return parse_id(t[7:])
     return None
 
 

@@ -85,6 +85,10 @@ def check_input():
         request.form = inputs.cleaned_form()  # werkzeug's cached_property accepts this
         return replay(_("Your text contained characters that cannot be read (a NUL byte or an "
                         "invalid encoding). They were removed: check the text below and send it again."))
+    if inputs.form_has_files():
+        request.files = inputs.without_files()  # as request.form above
+        return replay(_("This form takes text only: the file you sent was not kept. Check the form "
+                        "below and send it again."))
     if inputs.args_are_unreadable():
         return render_template("errors/error.html", code=400, detail=_(
             "The address contains characters that cannot be read.")), 400

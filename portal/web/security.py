@@ -19,6 +19,10 @@ def init_app(app: Flask) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+    from portal.audit import chain
+    from portal.db import Database
+
+    chain.use_key(Database.state(app).engine, app.config["AUDIT_KEY"])
     throttle.init_app(app)
     sessions.init_app(app)
     app.before_request(require_enrolment)

@@ -174,6 +174,8 @@ EXPECT: dict[str, Route] = {
     "admin.staff_list": guarded("manage_staff"),
     "admin.staff_new": guarded("manage_staff"),
     "admin.staff_edit": guarded("manage_staff", params=_staff_user),
+    # The DPO approves roles that read tenant data (four eyes); an empty POST names no one.
+    "admin.approvals": guarded("approve_staff", post_overrides={"dpo": 400}),
     # Only with BENCHMARK_BASELINE (benchmarks): never in a deployment.
     "baseline.baseline": public(skip_post=True),
 }

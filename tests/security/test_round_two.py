@@ -76,3 +76,44 @@ def test_the_delay_grows_but_never_reaches_an_hour(throttled):
         delays = [guard.delay_after(n) for n in range(1, 40)]
     assert delays[:4] == [0, 0, 0, 0] and delays[4] == 60 and delays[5] == 120
     assert delays == sorted(delays) and max(delays) <= 15 * 60
+
+
+# --- 3. Roles that read tenant data need the DPO's approval --------------------------------
+
+def _login(client, email: str, password: str = DEMO_PASSWORD):
+    return client.post("/login", data={"email": email, "password": password})
+
+
+def test_the_admin_cannot_give_himself_a_dpo_account(tmp_path):
+    from tests.access.helpers import tenant_id
+
+    app = build_app(tmp_path, "fourEyes")
+    admin = app.test_client()
+    _login(admin, "admin@example.org")
+    admin.post("/admin/staff/new", data={"email": "it.guy@example.net", "role": "dpo", "display_name": "It Guy"})
+    message = mail.read_outbox(Path(app.config["MAIL_OUTBOX"]))[-1].get_content()
+    token = re.search(r"/password/reset/(\S+)", message).group(1)
+    strong = "Velours-Lune-73-Brique?"
+    app.test_client().post(f"/password/reset/{token}", data={"password": strong, "password_confirm": strong})
+    rogue = app.test_client()
+    assert _login(rogue, "it.guy@example.net", strong).status_code == 302
+    camille = tenant_id(app, "LOC-000101")
+    assert rogue.get(f"/staff/tenants/{camille}").status_code == 403
+    assert rogue.get("/staff/audit").status_code == 403
+    assert rogue.get("/me/export.json").status_code in (302, 403, 404)
+    # The DPO sees who waits, and approves: only then the role works.
+    dpo = app.test_client()
+    _login(dpo, "dpo@example.org")
+    page = dpo.get("/admin/approvals?lang=en").get_data(as_text=True)
+    assert "it.guy@example.net" in page and "Data-protection officer" in page
+    from portal.db import Database
+    from portal.models import User
+    from sqlalchemy import select
+
+    with app.app_context():
+        s = Database.state(app).factory()
+        rogue_id = s.scalar(select(User.id).where(User.email == "it.guy@example.net"))
+        s.close()
+    assert rogue.post("/admin/approvals", data={"user_id": str(rogue_id)}).status_code == 403  # not himself
+    assert dpo.post("/admin/approvals", data={"user_id": str(rogue_id)}).status_code == 302
+    assert rogue.get(f"/staff/tenants/{camille}").status_code == 200

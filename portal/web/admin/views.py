@@ -10,7 +10,8 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal.accounts import staff as staff_service
-from portal.web.admin.forms import ROLE_LABELS, EditStaffForm, NewStaffForm, StaffForm
+from portal.web.admin.forms import ROLE_LABELS, ApproveForm, EditStaffForm, NewStaffForm, StaffForm
+from portal.numbers import parse_id
 from portal.db import db
 from portal.web.admin import bp
 from portal.web.guards import requires
@@ -30,6 +31,8 @@ ERRORS = {
     "unknown_building": lambda: _("This building does not exist."),
     "unknown_portfolio": lambda: _("This portfolio does not exist."),
     "self_lockout": lambda: _("You cannot change your own role or disable your own account: ask another administrator."),
+    "not_pending": lambda: _("This account does not wait for an approval (any more)."),
+    "not_approver": lambda: _("A second person approves a role: not the account itself."),
 }
 
 
@@ -113,3 +116,27 @@ def staff_edit(user_id: int):
         status = 422
     return render_template("admin/staff_form.html", form=form, user=user), status
 
+
+
+@bp.route("/approvals", methods=["GET", "POST"])
+@requires("approve_staff")
+def approvals():
+    """The DPO's second pair of eyes: accounts given a role that reads tenant data, which
+    they cannot use until approved here (accounts/staff.py)."""
+    form = ApproveForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = staff_service.approve(db.session, current_actor(), parse_id(form.user_id.data) or 0)
+        except staff_service.StaffError as err:
+            db.session.rollback()
+            flash(ERRORS[err.code](), "error")
+            status = 409
+        else:
+            db.session.commit()
+            flash(_("Role approved for %(name)s.", name=user.display_name), "success")
+            return redirect(url_for("admin.approvals"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("admin/approvals.html", rows=staff_service.pending_approvals(db.session),
+                           role_labels=ROLE_LABELS, form=form), status

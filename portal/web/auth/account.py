@@ -9,7 +9,8 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
-from portal.web.auth.forms import ActivationForm, ChangePasswordForm, CodeForm, ForgotForm, NewPasswordFields
+from portal.web.auth.forms import (ActivationForm, ChangePasswordForm, CodeForm, ForgotForm, NewPasswordFields,
+                                   ReEnrolForm)
 from portal.web.auth import bp
 from portal.web.auth.views import home_for
 from portal.db import db
@@ -148,9 +149,18 @@ def two_factor_setup():
     secret = session.get(ENROL_SECRET)
     if not secret or request.method == "GET":
         secret = session[ENROL_SECRET] = twofactor.new_secret()
-    form = CodeForm()
-    if form.validate_on_submit():
-        codes = twofactor.enrol(accounts.hasher_for(current_app), user, secret, form.code.data)
+    enrolled = bool(user.totp_secret)
+    form = ReEnrolForm() if enrolled else CodeForm()
+    key = current_app.config["TOTP_KEY"]
+    ph = accounts.hasher_for(current_app)
+    if form.validate_on_submit() and enrolled and not (
+            twofactor.verify_totp(user, form.current_code.data, key=key)
+            or twofactor.use_recovery_code(ph, user, form.current_code.data)):
+        # Someone at an open session must not swap the authenticator for theirs.
+        db.session.commit()  # a code or recovery code used here stays used
+        form.current_code.errors = [_("This is not a valid code of your current app (or recovery code).")]
+    elif form.validate_on_submit():
+        codes = twofactor.enrol(ph, user, secret, form.code.data, key=key)
         if codes is None:
             form.code.errors = [_("This code does not match. Check the time of your phone and type the "
                                   "6 digits shown now.")]
@@ -162,7 +172,7 @@ def two_factor_setup():
             return render_template("auth/recovery_codes.html", codes=codes)
     uri = twofactor.provisioning_uri(secret, user.email)
     return render_template("auth/two_factor_setup.html", form=form, secret=secret,
-                           qr=twofactor.qr_svg(uri), enrolled=bool(user.totp_secret))
+                           qr=twofactor.qr_svg(uri), enrolled=enrolled)
 
 
 def require_enrolment():

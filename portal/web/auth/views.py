@@ -120,7 +120,7 @@ def two_factor():
         if not verdict.allowed:
             return _refused(form, verdict.wait_seconds, "auth/two_factor.html")
         ph = accounts.hasher_for(current_app)
-        ok = twofactor.verify_totp(user, form.code.data) or twofactor.use_recovery_code(ph, user, form.code.data)
+        ok = twofactor.verify_totp(user, form.code.data, key=current_app.config["TOTP_KEY"]) or twofactor.use_recovery_code(ph, user, form.code.data)
         db.session.commit()
         if ok:
             if guard:
