@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import false, select, true
+from sqlalchemy import and_, bindparam, false, select, true
 from sqlalchemy.orm import Session
 
 from portal import catalogue
-from portal.models import BuildingAssignment, Dwelling, Lease, PortfolioAssignment, Tenant, User
+from portal.models import BuildingAssignment, Dwelling, Incident, Lease, PortfolioAssignment, Tenant, User
 from portal.models.housing import Building
 
 # What each role may do, declared once. Reading categories is decided by the catalogue.
@@ -126,3 +126,26 @@ def in_scope(session: Session, actor: Actor, tenant_id: int) -> bool:
 
 def may_process_request(actor: Actor, kind: str) -> bool:
     return can(actor, "process_request") and kind in PROCESSABLE_KINDS.get(actor.role, frozenset())
+
+
+# --- Row filters: which rows of a section an actor reads ------------------------------
+# The catalogue filters by kind (a caretaker reads technical incidents only); the scope
+# of the actor narrows further. A caretaker reads the technical incidents *of their
+# buildings*: a tenant's file may hold an incident of another building (reported at a
+# former address, or as a witness), which that building's caretaker alone may see (§2).
+
+def _caretaker_incidents() -> Any:
+    return and_(Incident.kind == "technical",
+                Incident.building_id.in_(bindparam("actor_building_ids", expanding=True)))
+
+
+ROW_FILTERS: dict[tuple[str, type], Any] = {("caretaker", Incident): _caretaker_incidents}
+
+
+def row_filter(actor: Actor, section: catalogue.Section, params: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """(the condition on the section's rows for this actor, as a zero-argument callable or
+    None; the statement's parameters with the actor's values added)."""
+    declared = ROW_FILTERS.get((actor.role, section.model))
+    if declared is not None:
+        return declared, {**params, "actor_building_ids": sorted(actor.building_ids)}
+    return section.row_filters.get(actor.role), params

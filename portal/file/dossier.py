@@ -384,7 +384,7 @@ class _Plan:
 def _plan(section: Section, actor: access.Actor, readable: Any, page: int, page_size: int | None,
           params: dict[str, Any], windows: bool) -> _Plan:
     fields = tuple(f for f in section.fields if readable == catalogue.ALL or f.key in readable)
-    row_filter = section.row_filters.get(actor.role)
+    row_filter, params = access.row_filter(actor, section, params)
     page = max(1, page)
     job: batch.Job | None = None
     if fields:

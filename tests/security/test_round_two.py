@@ -185,3 +185,106 @@ def test_export_csv_neutralises_formulas_and_import_reads_them_back_exactly(tmp_
         s.close()
     # The importer trims spaces around every cell (spreadsheets add them): the tab goes.
     assert {f.strip() for f in FORMULAS} <= bodies
+
+
+# --- 7. Odd numbers and dates get 400/404, never a 500 --------------------------------------
+
+ODD = ("²", "٣", "99999999999999999999", "-1", "1e3", " 1", "0x10", "１")
+
+
+def test_odd_page_numbers_and_ids_never_give_a_500(app):
+    from tests.access.helpers import tenant_id
+
+    tenant, staff, dpo, admin = app.test_client(), app.test_client(), app.test_client(), app.test_client()
+    _login(tenant, CAMILLE)
+    _login(staff, "gestion@example.org")
+    _login(dpo, "dpo@example.org")
+    _login(admin, "admin@example.org")
+    for odd in ODD:
+        for client, url in ((tenant, "/me"), (tenant, "/me/access-log"), (staff, "/staff/requests"),
+                            (staff, "/staff/tenants"), (dpo, "/staff/audit")):
+            assert client.get(url, query_string={"page": odd}).status_code == 200, (url, odd)
+        assert dpo.get("/staff/audit", query_string={"staff": odd}).status_code == 200
+        assert staff.get("/staff/requests", query_string={"assignee": odd}).status_code == 200
+    for huge in ("99999999999999999999", "2147483648"):
+        assert staff.get(f"/staff/tenants/{huge}").status_code == 404
+        assert admin.get(f"/admin/staff/{huge}").status_code == 404
+    assert staff.get(f"/staff/tenants/{tenant_id(app, 'LOC-000101')}").status_code == 200
+
+
+def test_dates_at_the_ends_of_the_calendar_are_explained_not_crashed(app):
+    dpo = app.test_client()
+    _login(dpo, "dpo@example.org")
+    response = dpo.get("/staff/audit?lang=en&from=0001-01-01&to=9999-12-31")
+    assert response.status_code == 200
+    assert "The log holds dates from 1900 to 2199." in response.get_data(as_text=True)
+
+
+def test_odd_ids_in_forms_are_refused_cleanly(app):
+    from tests.security.helpers import ids
+
+    refs = ids(app)["karim_refs"]
+    dpo = app.test_client()
+    _login(dpo, "dpo@example.org")
+    for odd in ODD:
+        for data in ({"action": "assign", "assignee": odd}, {"action": "grant", "targets": f"notes:{odd}"},
+                     {"action": "tell_recipient", "notice_id": odd}):
+            response = dpo.post(f"/staff/requests/{refs[0]}", data=data)
+            assert response.status_code < 500, (data, response.status_code)
+        assert dpo.post("/staff/notes/review", data={"action": "keep", "note_id": odd}).status_code in (400, 404, 422)
+    tenant = app.test_client()
+    _login(tenant, CAMILLE)
+    assert tenant.get("/me/requests/new?kind=rectification&field=contact.email&record=²").status_code == 200
+
+
+def test_a_file_sent_in_a_text_field_is_refused_with_a_message(app):
+    import io
+
+    tenant = app.test_client()
+    _login(tenant, CAMILLE)
+    response = tenant.post("/me/requests/new?lang=en", content_type="multipart/form-data",
+                           data={"kind": "access", "details": (io.BytesIO(b"MZ\x90\x00"), "evil.exe")})
+    assert response.status_code == 400
+    assert "This form takes text only" in response.get_data(as_text=True)
+
+
+# --- 10. A caretaker sees technical incidents of their own buildings only ---------------------
+
+def test_the_caretaker_does_not_see_an_incident_of_another_building_on_a_file(app, session):
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from portal.models import Building, Incident, Tenant
+
+    camille = session.scalar(select(Tenant).where(Tenant.tenant_number == "LOC-000101"))
+    tilleuls = session.scalar(select(Building.id).where(Building.ref == "BAT-TILLEULS"))
+    session.add(Incident(building_id=tilleuls, tenant_id=camille.id, kind="technical", reported_on=date(2026, 3, 2),
+                         title="Fuite chez le voisin du 5e (Tilleuls)", description="Témoin"))
+    session.commit()
+    caretaker, manager = app.test_client(), app.test_client()
+    _login(caretaker, "gardien.lilas@example.org")
+    _login(manager, "gestion@example.org")
+    url = f"/staff/tenants/{camille.id}?open=incidents"
+    assert "Fuite chez le voisin" in manager.get(url).get_data(as_text=True)  # the manager's portfolio has both
+    page = caretaker.get(url)
+    assert page.status_code == 200 and "Fuite chez le voisin" not in page.get_data(as_text=True)
+
+
+# --- 13. Content-Disposition cannot be steered by a tenant number ----------------------------
+
+def test_a_tenant_number_cannot_add_a_header_parameter(app, session):
+    from sqlalchemy import select
+    from werkzeug.http import parse_options_header
+
+    from portal.models import Tenant
+
+    camille = session.scalar(select(Tenant).where(Tenant.tenant_number == "LOC-000101"))
+    camille.tenant_number = 'LOC-9"; filename=evil.exe'
+    session.commit()
+    client = app.test_client()
+    _login(client, CAMILLE)
+    for url in ("/me/export.json", "/me/export.zip"):
+        kind, options = parse_options_header(client.get(url).headers["Content-Disposition"])
+        assert kind == "attachment"
+        assert options["filename"].startswith("my-data-LOC-9") and options["filename"] != "evil.exe"

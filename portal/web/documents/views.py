@@ -21,15 +21,14 @@ from portal.file import csv_zip as csv_export, pdf_copy as documents
 from portal.requests import letters
 from portal.web.context import own_file, own_tenant
 from portal.web.context import current_actor, current_lang
+from portal.web.headers import download
 
 log = logging.getLogger(__name__)
 
 
 def _pdf_response(content: bytes, filename: str, inline: bool = False) -> Response:
-    disposition = "inline" if inline else "attachment"
-    return Response(content, mimetype="application/pdf", headers={
-        "Content-Disposition": f'{disposition}; filename="{filename}"',
-        "Cache-Control": "private, no-store"})
+    return download(Response(content, mimetype="application/pdf", headers={"Cache-Control": "private, no-store"}),
+                    filename, inline)
 
 
 def _failure_page(detail: str, retry_url: str | None = None) -> tuple[str, int]:
@@ -71,9 +70,8 @@ def export_zip() -> Response:
     """One CSV file per category, the same content as the JSON export."""
     tenant, snapshot = own_file()
     body = csv_export.to_zip(snapshot, utcnow())
-    return Response(body, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="my-data-{tenant.tenant_number}.zip"',
-        "Cache-Control": "private, no-store"})
+    return download(Response(body, mimetype="application/zip", headers={"Cache-Control": "private, no-store"}),
+                    f"my-data-{tenant.tenant_number}.zip")
 
 
 @bp.route("/me/requests/<ref>/letter.pdf")

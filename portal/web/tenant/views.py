@@ -14,6 +14,7 @@ from portal.models._base import utcnow
 from portal.file import exports
 from portal.file import home as home_service
 from portal.web.context import current_actor, current_lang, own_file, page_arguments
+from portal.web.headers import download
 
 
 PAGE_SIZE = 20
@@ -42,8 +43,7 @@ def export_json():
     # orjson writes compact UTF-8 (browsers and tools lay it out for reading): 0.02 ms for
     # a typical file, where the json module took 0.34.
     body = orjson.dumps(exports.to_json(snapshot, utcnow()))
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="my-data-{tenant.tenant_number}.json"'})
+    return download(Response(body, mimetype="application/json"), f"my-data-{tenant.tenant_number}.json")
 
 
 def category_or_404(key: str) -> catalogue.Category:
