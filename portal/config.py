@@ -97,4 +97,10 @@ class Defaults:
     # One-time links and codes (hashed in one_time_tokens).
     ACTIVATION_CODE_DAYS = 60
     RESET_LINK_MINUTES = 60
+    # "Forgotten password": mails per address (beyond: the same answer, no mail) and asks
+    # per client (beyond: 429); every answer takes at least FORGOT_MIN_SECONDS, so that
+    # the time does not tell whether an account exists (the work differs: a token, a mail).
+    FORGOT_EMAIL_LIMIT = "3 per hour"
+    FORGOT_IP_LIMIT = "20 per hour"
+    FORGOT_MIN_SECONDS = 0.5
     CONFIRM_LINK_HOURS = 48

@@ -93,6 +93,11 @@ class LoginThrottle:
             self._block(self._key("slow", email), ACCOUNT_DELAY)
         return failures
 
+    def allow(self, kind: str, value: str, limit: str) -> bool:
+        """Count one use of `kind` by `value` (an address, an e-mail); False once over
+        `limit` ("3 per hour"). For actions other than logging in: reset mails."""
+        return self.window.hit(parse(limit), f"portal-{kind}", self._key(kind, value))
+
     def succeeded(self, email: str, ip: str | None = None) -> None:
         for key in (self._key("fail", email, ip), self._key("lock", email, ip), self._key("all", email),
                     self._key("slow", email)):

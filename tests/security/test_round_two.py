@@ -288,3 +288,35 @@ def test_a_tenant_number_cannot_add_a_header_parameter(app, session):
         kind, options = parse_options_header(client.get(url).headers["Content-Disposition"])
         assert kind == "attachment"
         assert options["filename"].startswith("my-data-LOC-9") and options["filename"] != "evil.exe"
+
+
+# --- 8. "Forgotten password": throttled, and the same time whether the account exists -------
+
+def test_forgotten_password_sends_at_most_three_mails_an_hour_to_one_address(tmp_path):
+    throttled = build_app(tmp_path, "forgot_throttle", RATELIMIT_ENABLED=True, FORGOT_MIN_SECONDS=0)
+    client = throttled.test_client()
+    for _ in range(20):
+        response = client.post("/password/forgot?lang=en", data={"email": KARIM})
+        assert response.status_code in (200, 429)
+    sent = [m for m in mail.read_outbox(Path(throttled.config["MAIL_OUTBOX"])) if m["To"] == KARIM]
+    assert len(sent) == 3
+    assert client.post("/password/forgot", data={"email": "other@example.org"}).status_code == 429  # this client
+
+
+def test_forgotten_password_answers_in_the_same_time_for_known_and_unknown_addresses(tmp_path):
+    import statistics
+    import time
+
+    app = build_app(tmp_path, "forgot_timing", FORGOT_MIN_SECONDS=0.15)
+    client = app.test_client()
+
+    def median(email: str) -> float:
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            client.post("/password/forgot", data={"email": email})
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    known, unknown = median(CAMILLE), median("nobody-at-all@example.org")
+    assert abs(known - unknown) < 0.1 * unknown, (known, unknown)

@@ -3,9 +3,10 @@ reset by e-mail link, password change, and staff two-factor enrolment."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
@@ -16,7 +17,7 @@ from portal.web.auth.views import home_for
 from portal.db import db
 from portal.models import User
 from portal.accounts import activation, passwords
-from portal.web import sessions
+from portal.web import sessions, throttle
 from portal.web.links import external_url
 from portal.accounts import tokens, twofactor
 from portal.accounts import service as accounts
@@ -79,7 +80,14 @@ def confirm_email(token: str):
 def forgot_password():
     form = ForgotForm()
     if form.validate_on_submit():
-        user = accounts.find_by_email(db.session, form.email.data)
+        started = time.perf_counter()
+        guard = throttle.current()
+        if guard and not guard.allow("forgot-ip", request.remote_addr or "", current_app.config["FORGOT_IP_LIMIT"]):
+            abort(429)
+        # Over the per-address limit: the same answer, no mail (20 mails to one inbox was a nuisance).
+        mail_allowed = not guard or guard.allow("forgot-email", form.email.data.strip().lower(),
+                                                current_app.config["FORGOT_EMAIL_LIMIT"])
+        user = accounts.find_by_email(db.session, form.email.data) if mail_allowed else None
         if user is not None and user.is_enabled and not user.email.endswith(".invalid"):
             token = tokens.issue(db.session, user, "reset",
                                  timedelta(minutes=current_app.config["RESET_LINK_MINUTES"]))
@@ -91,7 +99,9 @@ def forgot_password():
                         link=link, minutes=current_app.config["RESET_LINK_MINUTES"]),
                       config=current_app.config, instance_path=current_app.instance_path)
             db.session.commit()
-        # The same answer whether the account exists or not.
+        # The same answer whether the account exists or not, and in the same time: the
+        # answer waits until FORGOT_MIN_SECONDS have passed (OWASP: account enumeration).
+        time.sleep(max(0.0, float(current_app.config["FORGOT_MIN_SECONDS"]) - (time.perf_counter() - started)))
         return render_template("auth/message.html", title=_("Check your e-mail"), text=_(
             "If an account uses this address, we sent it a link to choose a new password. The link "
             "works once, for %(minutes)s minutes.", minutes=current_app.config["RESET_LINK_MINUTES"]))
