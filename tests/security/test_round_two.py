@@ -320,3 +320,48 @@ def test_forgotten_password_answers_in_the_same_time_for_known_and_unknown_addre
 
     known, unknown = median(CAMILLE), median("nobody-at-all@example.org")
     assert abs(known - unknown) < 0.1 * unknown, (known, unknown)
+
+
+# --- 11 and 14. Two-factor: re-enrolment needs the current code; secrets encrypted at rest ---
+
+def _enrol(client) -> tuple[str, list[str]]:
+    import pyotp
+
+    page = client.get("/account/two-factor?lang=en").get_data(as_text=True)
+    secret = re.search(r'<code class="ref">([A-Z2-7]+)</code>', page).group(1)
+    codes = client.post("/account/two-factor?lang=en", data={"code": pyotp.TOTP(secret).now()})
+    return secret, re.findall(r'<code class="ref">([0-9a-f]{6}-[0-9a-f]{6})</code>', codes.get_data(as_text=True))
+
+
+def test_re_enrolling_two_factor_needs_the_current_code(tmp_path):
+    import pyotp
+    from sqlalchemy import select
+
+    from portal.accounts import twofactor
+    from portal.db import Database
+    from portal.models import User
+
+    app = build_app(tmp_path, "reenrol", REQUIRE_STAFF_2FA=True, DEMO_MODE=False)
+    owner = app.test_client()
+    _login(owner, "dpo@example.org")
+    secret, recovery = _enrol(owner)
+    assert len(recovery) == 10
+    with app.app_context():
+        s = Database.state(app).factory()
+        stored = s.scalar(select(User.totp_secret).where(User.email == "dpo@example.org"))
+        s.close()
+    assert secret not in stored  # encrypted at rest, with a key outside the database
+    assert twofactor.unseal(app.config["TOTP_KEY"], stored) == secret
+    # Someone at the open session tries to put their own phone in place.
+    page = owner.get("/account/two-factor?lang=en").get_data(as_text=True)
+    theirs = re.search(r'<code class="ref">([A-Z2-7]+)</code>', page).group(1)
+    refused = owner.post("/account/two-factor?lang=en", data={"code": pyotp.TOTP(theirs).now(), "current_code": "000000"})
+    assert refused.status_code == 200 and "not a valid code of your current app" in refused.get_data(as_text=True)
+    missing = owner.post("/account/two-factor?lang=en", data={"code": pyotp.TOTP(theirs).now()})
+    assert "Enter the code your current app shows now." in missing.get_data(as_text=True)
+    with app.app_context():
+        s = Database.state(app).factory()
+        assert s.scalar(select(User.totp_secret).where(User.email == "dpo@example.org")) == stored
+        s.close()
+    ok = owner.post("/account/two-factor?lang=en", data={"code": pyotp.TOTP(theirs).now(), "current_code": recovery[0]})
+    assert len(re.findall(r'<code class="ref">([0-9a-f]{6}-[0-9a-f]{6})</code>', ok.get_data(as_text=True))) == 10
