@@ -39,6 +39,7 @@ def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'portal.db'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
     for name, filename in (("AUDIT_KEY", "audit_key"), ("TOTP_KEY", "totp_key")):
@@ -97,6 +98,19 @@ def normalise_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def _private_sqlite_file(url: str) -> None:
+    """A SQLite database holds every tenant's file: created readable by its owner only
+    (SQLite would create it with the umask, usually world-readable)."""
+    if not url.startswith("sqlite:///") or url in ("sqlite://", "sqlite:///:memory:"):
+        return
+    path = Path(url[len("sqlite:///"):].split("?")[0])
+    if not path.exists() and path.parent.is_dir():
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:  # another process made it meanwhile
+            pass
 
 
 def _instance_secret(instance: Path, name: str = "secret_key") -> str:

@@ -31,6 +31,7 @@ from portal.models._base import utcnow
 from portal.audit import chain as audit
 from portal.file.dossier import section_query
 
+RECEIVED_AT_MOST_AGO = timedelta(days=366)  # a request registered later than this is a mistyped date
 REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
 
 from portal.requests.mails import step_mail
@@ -240,6 +241,8 @@ def create(session: Session, tenant: Tenant, actor: access.Actor, *, kind: str, 
     received = received_on or today
     if received > today:
         raise Invalid("received_on", "future")
+    if received < today - RECEIVED_AT_MOST_AGO:  # a typo (01/01/1900) would read as years overdue
+        raise Invalid("received_on", "too_old")
     same = _just_filed(session, tenant.id, kind, details, field_key if kind == "rectification" else None,
                        value_text, targets)
     if same is not None and not registering:

@@ -365,3 +365,39 @@ def test_re_enrolling_two_factor_needs_the_current_code(tmp_path):
         s.close()
     ok = owner.post("/account/two-factor?lang=en", data={"code": pyotp.TOTP(theirs).now(), "current_code": recovery[0]})
     assert len(re.findall(r'<code class="ref">([0-9a-f]{6}-[0-9a-f]{6})</code>', ok.get_data(as_text=True))) == 10
+
+
+# --- 14. Logout, cross-site reads, received dates, the database file ----------------------------
+
+def test_a_link_from_another_site_neither_logs_out_nor_reads_a_file(app):
+    from tests.access.helpers import tenant_id
+
+    staff = app.test_client()
+    _login(staff, "gestion@example.org")
+    url = f"/staff/tenants/{tenant_id(app, 'LOC-000101')}"
+    forged = staff.get(url, headers={"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"})
+    assert forged.status_code == 403 and "Open this page from the portal" in forged.get_data(as_text=True)
+    assert staff.get(url, headers={"Sec-Fetch-Site": "same-origin"}).status_code == 200
+    assert staff.get("/logout").status_code == 200  # a question, not a logout
+    assert staff.get(url).status_code == 200
+    assert staff.post("/logout").status_code == 302
+    assert staff.get(url).status_code == 302
+
+
+def test_a_request_cannot_be_registered_as_received_in_1900(app):
+    dpo = app.test_client()
+    _login(dpo, "dpo@example.org")
+    response = dpo.post("/staff/requests/register?lang=en", data={
+        "tenant_number": "LOC-000101", "kind": "access", "channel": "post", "details": "Lettre reçue",
+        "received_on": "1900-01-01", "identity_verified": "y"})
+    assert response.status_code in (200, 400, 422)
+    assert "cannot be more than a year ago" in response.get_data(as_text=True)
+
+
+def test_the_sqlite_database_file_is_readable_by_its_owner_only(tmp_path, monkeypatch):
+    from portal import create_app
+
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    create_app({"TESTING": True})
+    assert (tmp_path / "instance" / "portal.db").stat().st_mode & 0o077 == 0

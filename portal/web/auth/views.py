@@ -135,8 +135,13 @@ def two_factor():
 
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():
-    # GET logs out too (bookmarks and PRODUCT.md's /logout link); the cost, a forged link
-    # logging someone out, harms nothing: POST forms carry the CSRF token.
+    # Only a POST with its CSRF token logs out: a link on another site (an <img> pointing
+    # here) must not end a tenant's session in the middle of a request. GET /logout (a
+    # bookmark) asks to confirm with the same button as the menu's.
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return render_template("auth/logout.html")
+        return redirect(url_for("auth.login"))
     if current_user.is_authenticated:
         accounts.end_sessions(current_user)
         db.session.commit()
