@@ -401,3 +401,17 @@ def test_the_sqlite_database_file_is_readable_by_its_owner_only(tmp_path, monkey
     monkeypatch.delenv("DATABASE_URL", raising=False)
     create_app({"TESTING": True})
     assert (tmp_path / "instance" / "portal.db").stat().st_mode & 0o077 == 0
+
+
+# --- 12. A staff preview of an access letter is a read of the whole file --------------------
+
+def test_previewing_an_access_letter_shows_as_a_read_of_the_file_in_the_tenants_language(app):
+    dpo = app.test_client()
+    _login(dpo, "dpo@example.org")
+    assert dpo.get("/staff/requests/DPR-DEMO-0007/letter-preview.pdf?kind=granted").status_code == 200
+    karim = app.test_client()
+    _login(karim, KARIM)
+    page = karim.get("/me/access-log?lang=fr").get_data(as_text=True)
+    newest = page.split("<li>")[1].split("</li>")[0]
+    assert "Réponse à une demande RGPD" in newest and "Preview of a response letter" not in page
+    assert "Correspondance" in newest and "Mes demandes" in newest  # the whole file, not "Mes demandes" alone

@@ -16,7 +16,7 @@ from portal.web.documents import bp
 from portal.web.guards import requires
 from portal.models import PrivacyRequest
 from portal.models._base import utcnow
-from portal.audit import chain as audit
+from portal.audit import access_log
 from portal.file import csv_zip as csv_export, pdf_copy as documents
 from portal.requests import letters
 from portal.web.context import own_file, own_tenant
@@ -110,7 +110,12 @@ def letter_preview(ref: str) -> Any:
                                  answer=answer[:5000] if answer else None)
     except (pdf.PdfError, letters.LetterError):
         return _failure_page(_("We could not produce the preview of this letter."))
-    audit.record(db.session, actor.user_id, actor.role, "read", tenant_id=req.tenant_id,
-                 categories=["requests"], purpose="Preview of a response letter", request_ref=req.ref)
+    # A granted access letter carries the whole file (copy_attached): the tenant's log
+    # says the file was read, in the tenant's language, for answering their request.
+    whole_file = kind == "granted" and req.kind == "access"
+    access_log.record_read(
+        db.session, actor, req.tenant,
+        access.readable_categories(actor, req.tenant_id) if whole_file else ["requests"],
+        access_log.make_purpose("privacy_request", None, req.tenant.preferred_language), request_ref=req.ref)
     db.session.commit()
     return _pdf_response(content, f"{req.ref}-{kind}-preview.pdf", inline=True)
