@@ -9,7 +9,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from portal.web.auth.account import require_enrolment
-    from portal.web import errors, headers, replay, sessions, throttle
+    from portal.web import accesslog, errors, headers, replay, sessions, throttle
 
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies > 0:
@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from portal.db import Database
 
     chain.use_key(Database.state(app).engine, app.config["AUDIT_KEY"])
+    accesslog.install()
     throttle.init_app(app)
     sessions.init_app(app)
     app.before_request(require_enrolment)

@@ -415,3 +415,39 @@ def test_previewing_an_access_letter_shows_as_a_read_of_the_file_in_the_tenants_
     newest = page.split("<li>")[1].split("</li>")[0]
     assert "Réponse à une demande RGPD" in newest and "Preview of a response letter" not in page
     assert "Correspondance" in newest and "Mes demandes" in newest  # the whole file, not "Mes demandes" alone
+
+
+# --- 9. Access logs carry no token, search term or letter text ------------------------------
+
+def test_the_dev_server_access_line_has_no_query_and_no_token(app, caplog):
+    import logging
+
+    from portal.web.accesslog import ScrubFilter
+
+    logger = logging.getLogger("werkzeug")
+    assert any(isinstance(f, ScrubFilter) for f in logger.filters)  # installed by create_app
+    # What werkzeug's request handler logs for each request (serving.log_request).
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '127.0.0.1 - - [x] "%s" %s %s',
+                               ("GET /password/reset/s3cr3t-T0ken?q=Martin HTTP/1.1", "200", "-"), None)
+    ScrubFilter().filter(record)
+    line = record.getMessage()
+    assert "s3cr3t" not in line and "Martin" not in line and "/password/reset/***" in line
+
+
+def test_the_gunicorn_access_line_has_no_query_and_no_token():
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from portal.web.accesslog import ScrubbedGunicornLogger
+
+    logger = ScrubbedGunicornLogger(Config())
+    environ = {"REQUEST_METHOD": "GET", "RAW_URI": "/staff/tenants?q=Benali", "SERVER_PROTOCOL": "HTTP/1.1",
+               "PATH_INFO": "/confirm-email/live-token-123", "QUERY_STRING": "q=Benali",
+               "HTTP_REFERER": "https://portail.example.org/password/reset/other-token"}
+    atoms = logger.atoms(SimpleNamespace(status="200 OK", sent=10, headers=[]),
+                         SimpleNamespace(headers=[]), environ,
+                         timedelta(milliseconds=5))
+    text = " ".join(str(v) for v in atoms.values())
+    assert "Benali" not in text and "live-token" not in text and "other-token" not in text
