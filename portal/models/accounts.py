@@ -30,7 +30,9 @@ class User(UserMixin, Base):
     email_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     # Bumped at logout and password change: every copy of an older session cookie dies.
     session_version: Mapped[int] = mapped_column(default=1)
-    totp_secret: Mapped[str | None] = mapped_column(String(255))  # encrypted (accounts/twofactor.py)
+    # Encrypted with TOTP_KEY (accounts/twofactor.py); a new column, so that no clear
+    # secret of the previous version can linger under the same name.
+    totp_secret: Mapped[str | None] = mapped_column("totp_sealed", String(255))
     totp_last_counter: Mapped[int | None]
     recovery_codes: Mapped[list | None] = mapped_column(JSON)  # argon2 hashes
     failed_logins: Mapped[int] = mapped_column(default=0)

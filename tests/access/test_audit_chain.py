@@ -250,3 +250,53 @@ def test_a_forged_purge_checkpoint_is_caught(chain_app):
     result = _verify(chain_app)
     assert result.exit_code == 1
     assert "not signed with the audit key" in result.output
+
+
+def _migration():
+    import importlib.util
+    from pathlib import Path
+
+    import portal
+
+    path = Path(portal.__file__).parent / "migrations" / "versions" / "0005_security_round_two.py"
+    spec = importlib.util.spec_from_file_location("migration_0005", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_upgrading_an_old_log_keys_it_and_encrypts_two_factor_secrets(tmp_path):
+    """The data steps of migration 0005 on a log and secrets as the previous version wrote
+    them (unkeyed chain, clear TOTP secret): the chain then verifies under the key, the
+    secret is encrypted; an altered old log is refused, not laundered."""
+    from portal.accounts import twofactor
+
+    app = build_app(tmp_path, f"upgrade_{tmp_path.name}", demo=True)
+    migration = _migration()
+    try:
+        _drop_triggers(app)
+        with _engine(app).begin() as conn:  # as the previous version wrote them
+            conn.execute(text("UPDATE audit_log SET hash = 'x' || id"))
+            prev = "0" * 64
+            for row in conn.execute(select(AuditEntry.__table__).order_by(AuditEntry.id)).all():
+                digest = _unkeyed(prev, row)
+                conn.execute(text("UPDATE audit_log SET prev_hash = :p, hash = :h WHERE id = :i"),
+                             {"p": prev, "h": digest, "i": row.id})
+                prev = digest
+            conn.execute(text("UPDATE audit_head SET last_hash = :h WHERE id = 1"), {"h": prev})
+            conn.execute(text("ALTER TABLE users ADD COLUMN totp_secret VARCHAR(64)"))  # the previous column
+            conn.execute(text("UPDATE users SET totp_secret = 'JBSWY3DPEHPK3PXP' WHERE email = 'dpo@example.org'"))
+        assert _verify(app).exit_code == 1  # the old chain is not valid under the key
+        with pytest.raises(RuntimeError, match="entry 2 "), _engine(app).begin() as conn:
+            # An old log altered before the upgrade is refused (rolled back), not laundered.
+            conn.execute(text("UPDATE audit_log SET purpose = 'rewritten' WHERE id = 2"))
+            migration._rehash(conn, app.config["AUDIT_KEY"])
+        with _engine(app).begin() as conn:
+            migration._rehash(conn, app.config["AUDIT_KEY"])
+            migration._encrypt_totp(conn, app.config["TOTP_KEY"])
+            stored = conn.execute(text("SELECT totp_sealed FROM users WHERE email = 'dpo@example.org'")).scalar()
+        result = _verify(app)
+        assert result.exit_code == 0, result.output
+        assert twofactor.unseal(app.config["TOTP_KEY"], stored) == "JBSWY3DPEHPK3PXP" != stored
+    finally:
+        _engine(app).dispose()

@@ -64,11 +64,13 @@ def _rehash(conn, key: str) -> None:
 
 
 def _encrypt_totp(conn, key: str) -> None:
+    """users.totp_secret (clear) → users.totp_sealed (Fernet with TOTP_KEY)."""
     from portal.accounts.twofactor import seal
 
-    users = sa.table("users", sa.column("id", sa.Integer), sa.column("totp_secret", sa.String))
-    for row in conn.execute(sa.select(users.c.id, users.c.totp_secret).where(users.c.totp_secret.is_not(None))):
-        conn.execute(users.update().where(users.c.id == row.id).values(totp_secret=seal(key, row.totp_secret)))
+    users = sa.table("users", sa.column("id", sa.Integer), sa.column("totp_secret", sa.String),
+                     sa.column("totp_sealed", sa.String))
+    for row in conn.execute(sa.select(users.c.id, users.c.totp_secret).where(users.c.totp_secret.is_not(None))).all():
+        conn.execute(users.update().where(users.c.id == row.id).values(totp_sealed=seal(key, row.totp_secret)))
 
 
 def upgrade() -> None:
@@ -85,12 +87,16 @@ def upgrade() -> None:
         sa.Column("signature", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_checkpoint")),
     )
-    with op.batch_alter_table("users") as batch:
-        batch.alter_column("totp_secret", existing_type=sa.String(length=64), type_=sa.String(length=255))
-        batch.add_column(sa.Column("awaiting_approval", sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch.add_column(sa.Column("approved_by_id", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("approved_at", sa.DateTime(), nullable=True))
-        batch.create_foreign_key(op.f("fk_users_approved_by_id_users"), "users", ["approved_by_id"], ["id"])
+    # Plain ADD / DROP COLUMN (no table rebuild: SQLite cannot drop a table that others
+    # reference while foreign keys are enforced).
+    op.add_column("users", sa.Column("totp_sealed", sa.String(length=255), nullable=True))
+    op.add_column("users", sa.Column("awaiting_approval", sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column("users", sa.Column("approved_by_id", sa.Integer(),
+                                     sa.ForeignKey("users.id", name=op.f("fk_users_approved_by_id_users")),
+                                     nullable=True),
+                  inline_references=dialect == "sqlite")  # SQLite: REFERENCES inside ADD COLUMN
+    op.add_column("users", sa.Column("approved_at", sa.DateTime(), nullable=True))
+
 
     audit_key, totp_key = _keys()
     has_entries = conn.execute(sa.text("SELECT COUNT(*) FROM audit_log")).scalar()
@@ -103,6 +109,7 @@ def upgrade() -> None:
         _rehash(conn, audit_key)
     if has_secrets:
         _encrypt_totp(conn, totp_key)
+    op.drop_column("users", "totp_secret")
     _create_triggers(dialect)
 
 
@@ -154,10 +161,14 @@ def downgrade() -> None:
         op.execute("DROP FUNCTION IF EXISTS audit_log_purge_only()")
         op.execute("CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
                    "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()")
-    with op.batch_alter_table("users") as batch:
-        batch.drop_constraint(op.f("fk_users_approved_by_id_users"), type_="foreignkey")
-        batch.drop_column("approved_at")
-        batch.drop_column("approved_by_id")
-        batch.drop_column("awaiting_approval")
-        batch.alter_column("totp_secret", existing_type=sa.String(length=255), type_=sa.String(length=64))
+    # Two-factor secrets cannot go back to clear text: staff enrol again after a downgrade.
+    op.add_column("users", sa.Column("totp_secret", sa.String(length=64), nullable=True))
+    if dialect == "sqlite":  # a column with a REFERENCES clause cannot be dropped in place
+        with op.batch_alter_table("users") as batch:
+            batch.drop_column("approved_by_id")
+    else:
+        op.drop_constraint(op.f("fk_users_approved_by_id_users"), "users", type_="foreignkey")
+        op.drop_column("users", "approved_by_id")
+    for column in ("approved_at", "awaiting_approval", "totp_sealed"):
+        op.drop_column("users", column)
     op.drop_table("audit_checkpoint")
