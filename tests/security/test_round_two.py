@@ -375,7 +375,7 @@ def test_a_link_from_another_site_neither_logs_out_nor_reads_a_file(app):
     staff = app.test_client()
     _login(staff, "gestion@example.org")
     url = f"/staff/tenants/{tenant_id(app, 'LOC-000101')}"
-    forged = staff.get(url, headers={"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"})
+    forged = staff.get(url + "?lang=en", headers={"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"})
     assert forged.status_code == 403 and "Open this page from the portal" in forged.get_data(as_text=True)
     assert staff.get(url, headers={"Sec-Fetch-Site": "same-origin"}).status_code == 200
     assert staff.get("/logout").status_code == 200  # a question, not a logout
