@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import false, select, true
+from sqlalchemy import and_, bindparam, false, select, true
 from sqlalchemy.orm import Session
 
 from portal import catalogue
-from portal.models import BuildingAssignment, Dwelling, Lease, PortfolioAssignment, Tenant, User
+from portal.models import BuildingAssignment, Dwelling, Incident, Lease, PortfolioAssignment, Tenant, User
 from portal.models.housing import Building
 
 # What each role may do, declared once. Reading categories is decided by the catalogue.
@@ -22,9 +22,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
                           "process_request", "register_request", "staff_dashboard"}),
     "dpo": frozenset({"read_tenant_file", "search_tenants", "write_note", "log_incident", "log_dispute",
                       "process_request", "register_request", "extend_deadline", "review_notes",
-                      "read_audit", "staff_dashboard"}),
+                      "read_audit", "staff_dashboard", "approve_staff"}),
     "admin": frozenset({"manage_staff"}),
 }
+
+AWAITING = "awaiting_approval"  # the actor role of an account whose role is not approved yet
 
 # Request kinds each staff role may process (the DPO processes every kind).
 PROCESSABLE_KINDS: dict[str, frozenset[str]] = {
@@ -49,7 +51,11 @@ class Actor:
 
 
 def actor_for(session: Session, user: User) -> Actor:
-    """Build the Actor of a logged-in user, with their assignments."""
+    """Build the Actor of a logged-in user, with their assignments. An account whose
+    tenant-data role waits for the DPO's approval acts as "awaiting_approval": no
+    permission, no tenant (accounts/staff.py, four-eyes principle)."""
+    if getattr(user, "awaiting_approval", False):
+        return Actor(user.id, AWAITING, user.tenant_id)
     buildings: frozenset[int] = frozenset()
     portfolios: frozenset[int] = frozenset()
     if user.role == "caretaker":
@@ -120,3 +126,26 @@ def in_scope(session: Session, actor: Actor, tenant_id: int) -> bool:
 
 def may_process_request(actor: Actor, kind: str) -> bool:
     return can(actor, "process_request") and kind in PROCESSABLE_KINDS.get(actor.role, frozenset())
+
+
+# --- Row filters: which rows of a section an actor reads ------------------------------
+# The catalogue filters by kind (a caretaker reads technical incidents only); the scope
+# of the actor narrows further. A caretaker reads the technical incidents *of their
+# buildings*: a tenant's file may hold an incident of another building (reported at a
+# former address, or as a witness), which that building's caretaker alone may see (§2).
+
+def _caretaker_incidents() -> Any:
+    return and_(Incident.kind == "technical",
+                Incident.building_id.in_(bindparam("actor_building_ids", expanding=True)))
+
+
+ROW_FILTERS: dict[tuple[str, type], Any] = {("caretaker", Incident): _caretaker_incidents}
+
+
+def row_filter(actor: Actor, section: catalogue.Section, params: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """(the condition on the section's rows for this actor, as a zero-argument callable or
+    None; the statement's parameters with the actor's values added)."""
+    declared = ROW_FILTERS.get((actor.role, section.model))
+    if declared is not None:
+        return declared, {**params, "actor_building_ids": sorted(actor.building_ids)}
+    return section.row_filters.get(actor.role), params

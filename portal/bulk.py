@@ -47,6 +47,7 @@ class Loader:
     """Insert, update and read within the load's single transaction."""
 
     def __init__(self, engine: Engine, raw: Any) -> None:
+        self.engine = engine  # the audit chain's key is found by engine (audit/chain.py)
         self.dialect = engine.dialect
         self.is_pg = engine.dialect.name == "postgresql"
         self.raw = raw

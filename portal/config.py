@@ -70,10 +70,37 @@ class Defaults:
     # In production SQLite is refused unless this says 1 (SQLite serves one process).
     PROCESSES: int | None = None
 
-    # Login throttling (portal/security/throttle.py), per source address and per e-mail.
+    # The portal's public address, scheme://host[:port] (e.g. "https://portail.example.org"):
+    # links in e-mails are built from it, never from the request's Host header (host-header
+    # poisoning of reset links). Env PORTAL_PUBLIC_URL. Flask's TRUSTED_HOSTS (a list of
+    # host names) makes every other Host answer 400.
+    PUBLIC_URL: str | None = None
+    TRUSTED_HOSTS: list[str] | None = None
+    # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For/-Proto/-Host
+    # are believed for that many hops (werkzeug ProxyFix); 0: none are (the default, since
+    # a client could otherwise pick its own address). Env PORTAL_TRUSTED_PROXIES.
+    TRUSTED_PROXIES = 0
+
+    # Keys kept outside the database (instance files created on first start, mode 600, or
+    # env PORTAL_AUDIT_KEY / PORTAL_TOTP_KEY): the audit chain's HMAC key, and the key
+    # that encrypts staff two-factor secrets at rest. Back them up apart from the database.
+    AUDIT_KEY: str | None = None
+    TOTP_KEY: str | None = None
+    # The audit chain's signed checkpoint (its head, outside the database); default
+    # instance/audit-checkpoint.json.
+    AUDIT_CHECKPOINT: str | None = None
+
+    # Login throttling (portal/web/throttle.py), per source address and per e-mail: the
+    # longest delay after repeated failures (CNIL: growing delays, no long lock).
     LOGIN_IP_LIMIT = "30 per 10 minutes"
-    LOGIN_LOCK_MINUTES = 60
+    LOGIN_LOCK_MINUTES = 15
     # One-time links and codes (hashed in one_time_tokens).
     ACTIVATION_CODE_DAYS = 60
     RESET_LINK_MINUTES = 60
+    # "Forgotten password": mails per address (beyond: the same answer, no mail) and asks
+    # per client (beyond: 429); every answer takes at least FORGOT_MIN_SECONDS, so that
+    # the time does not tell whether an account exists (the work differs: a token, a mail).
+    FORGOT_EMAIL_LIMIT = "3 per hour"
+    FORGOT_IP_LIMIT = "20 per hour"
+    FORGOT_MIN_SECONDS = 0.5
     CONFIRM_LINK_HOURS = 48

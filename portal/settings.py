@@ -24,6 +24,9 @@ def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     for name in ("PORTAL_PROFILE", "ENV_PROFILE"):
         if os.environ.get(name):
             app.config["ENV_PROFILE"] = os.environ[name]
+    for name in ("PUBLIC_URL", "TRUSTED_PROXIES", "AUDIT_KEY", "TOTP_KEY"):
+        if os.environ.get("PORTAL_" + name):
+            app.config[name] = os.environ["PORTAL_" + name]
     if os.environ.get("PORTAL_PROCESSES"):
         app.config["PROCESSES"] = os.environ["PORTAL_PROCESSES"]
     if overrides:
@@ -36,8 +39,14 @@ def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'portal.db'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
+    for name, filename in (("AUDIT_KEY", "audit_key"), ("TOTP_KEY", "totp_key")):
+        if not app.config.get(name):
+            app.config[name] = _instance_secret(instance, filename)
+    if not app.config.get("AUDIT_CHECKPOINT"):
+        app.config["AUDIT_CHECKPOINT"] = str(instance / "audit-checkpoint.json")
     if not app.config.get("CATALOGUE_OVERRIDES"):
         app.config["CATALOGUE_OVERRIDES"] = str(instance / "catalogue.toml")
     if app.config["ENV_PROFILE"] == "production":
@@ -91,9 +100,23 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def _instance_secret(instance: Path) -> str:
-    """The secret key lives in instance/secret_key, created on first start (mode 600)."""
-    path = instance / "secret_key"
+def _private_sqlite_file(url: str) -> None:
+    """A SQLite database holds every tenant's file: created readable by its owner only
+    (SQLite would create it with the umask, usually world-readable)."""
+    if not url.startswith("sqlite:///") or url in ("sqlite://", "sqlite:///:memory:"):
+        return
+    path = Path(url[len("sqlite:///"):].split("?")[0])
+    if not path.exists() and path.parent.is_dir():
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:  # another process made it meanwhile
+            pass
+
+
+def _instance_secret(instance: Path, name: str = "secret_key") -> str:
+    """A key kept in a file of instance/ (secret_key, audit_key, totp_key), created on
+    first start (mode 600)."""
+    path = instance / name
     if not path.exists():
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

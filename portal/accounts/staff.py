@@ -3,7 +3,11 @@ caretakers to buildings and managers to portfolios. Plain functions over a Sessi
 (used by the admin pages and by `portal create-staff`); each change is written to the
 audit log with its before and after, in the same transaction.
 
-Administrators handle accounts and buildings, never tenant data."""
+Administrators handle accounts and buildings, never tenant data. A role that reads tenant
+data (caretaker, manager, DPO) given or widened by anyone but the DPO waits for a DPO's
+approval before it opens any file (four-eyes principle, GDPR Art. 32(4): the IT
+administrator alone could otherwise make himself a DPO account and read every file).
+`portal create-staff` on the server is the start of the chain (the first DPO)."""
 
 from __future__ import annotations
 
@@ -16,9 +20,11 @@ from sqlalchemy.orm import Session
 
 from portal import access
 from portal.models import Building, BuildingAssignment, Portfolio, PortfolioAssignment, User
+from portal.models._base import utcnow
 from portal.audit import chain as audit
 
 ROLES = ("caretaker", "manager", "dpo", "admin")
+DATA_ROLES = ("caretaker", "manager", "dpo")  # roles that read tenant data (catalogue readers)
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 NAME_MAX = 120
 
@@ -41,6 +47,7 @@ class StaffRow:
     buildings: tuple[str, ...]  # building names
     portfolios: tuple[str, ...]  # portfolio names
     two_factor: bool
+    awaiting_approval: bool = False
 
 
 def list_staff(session: Session) -> list[StaffRow]:
@@ -58,7 +65,8 @@ def list_staff(session: Session) -> list[StaffRow]:
                                      .order_by(Portfolio.name)):
         portfolios.setdefault(uid, []).append(name)
     return [StaffRow(u.id, u.email, u.display_name, u.role, bool(u.is_enabled),
-                     tuple(buildings.get(u.id, ())), tuple(portfolios.get(u.id, ())), bool(u.totp_secret))
+                     tuple(buildings.get(u.id, ())), tuple(portfolios.get(u.id, ())), bool(u.totp_secret),
+                     bool(u.awaiting_approval))
             for u in users]
 
 
@@ -154,6 +162,7 @@ def create_staff(session: Session, by: access.Actor | None, email: str, role: st
     session.add(user)
     session.flush()
     _assign(session, user, buildings, portfolios)
+    _hold_for_approval(by, user, None, _snapshot(session, user))
     audit.record(session, by.user_id if by else None, by.role if by else "system", "staff_change",
                  detail={"user_id": user.id, "before": None, "after": _snapshot(session, user)})
     return user
@@ -175,6 +184,49 @@ def update_staff(session: Session, by: access.Actor, user: User, *, role: str, n
     after = _snapshot(session, user)
     if after == before:
         return False
+    _hold_for_approval(by, user, before, after)
     audit.record(session, by.user_id, by.role, "staff_change",
                  detail={"user_id": user.id, "before": before, "after": after})
     return True
+
+
+def _widens(before: dict | None, after: dict) -> bool:
+    """Does this change give the account tenant data it did not have?"""
+    if after["role"] not in DATA_ROLES:
+        return False
+    if before is None or before["role"] != after["role"]:
+        return True
+    return bool(set(after["buildings"]) - set(before["buildings"])
+                or set(after["portfolios"]) - set(before["portfolios"]))
+
+
+def _hold_for_approval(by: access.Actor | None, user: User, before: dict | None, after: dict) -> None:
+    """A change that gives tenant data waits for the DPO, unless a DPO made it (or the
+    server's command line, `by` None). A role without tenant data needs no approval."""
+    if after["role"] not in DATA_ROLES:
+        user.awaiting_approval = False
+    elif _widens(before, after) and by is not None and by.role != "dpo":
+        user.awaiting_approval = True
+        user.approved_by_id, user.approved_at = None, None
+    elif by is None and before is None:
+        user.approved_at = utcnow()
+
+
+def pending_approvals(session: Session) -> list[StaffRow]:
+    """Accounts whose tenant-data role waits for the DPO's approval."""
+    return [row for row in list_staff(session) if row.awaiting_approval]
+
+
+def approve(session: Session, by: access.Actor, user_id: int) -> User:
+    """The DPO approves the role of an account waiting for it. A second person: never the
+    account itself; only a DPO."""
+    user = get_staff(session, user_id)
+    if user is None or not user.awaiting_approval:
+        raise StaffError("not_pending", "role")
+    if by.role != "dpo" or by.user_id == user.id:
+        raise StaffError("not_approver", "role")
+    user.awaiting_approval = False
+    user.approved_by_id, user.approved_at = by.user_id, utcnow()
+    audit.record(session, by.user_id, by.role, "staff_approval",
+                 detail={"user_id": user.id, "approved": _snapshot(session, user)})
+    return user

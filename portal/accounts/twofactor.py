@@ -7,10 +7,16 @@ time step of the last accepted code is kept (totp_last_counter), and only a late
 step is accepted.
 
 Required for every staff role when REQUIRE_STAFF_2FA is on, except in the demo
-configuration (DEMO_MODE, set by `portal demo`), where staff may still enrol."""
+configuration (DEMO_MODE, set by `portal demo`), where staff may still enrol.
+
+The secret is stored encrypted (Fernet: AES-128-CBC + HMAC) with TOTP_KEY, a key kept
+outside the database: a copy of the database alone does not give anyone the codes
+(OWASP ASVS 2.9.1: authentication secrets protected at rest)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import secrets
 import time
 from typing import Mapping
@@ -19,6 +25,7 @@ import pyotp
 import qrcode
 import qrcode.image.svg
 from argon2 import PasswordHasher
+from cryptography.fernet import Fernet, InvalidToken
 
 from portal.models import User
 from portal.accounts import passwords
@@ -35,6 +42,24 @@ def required(user: User, config: Mapping) -> bool:
     if user.totp_secret:
         return True  # enrolled: always asked, demo or not
     return bool(config.get("REQUIRE_STAFF_2FA", True)) and not config.get("DEMO_MODE", False)
+
+
+def _fernet(key: str) -> Fernet:
+    # TOTP_KEY is any long random text; Fernet wants 32 bytes, url-safe base64.
+    return Fernet(base64.urlsafe_b64encode(hashlib.sha256(key.encode()).digest()))
+
+
+def seal(key: str, secret: str) -> str:
+    """The TOTP secret encrypted for storage."""
+    return _fernet(key).encrypt(secret.encode()).decode()
+
+
+def unseal(key: str, stored: str) -> str | None:
+    """The TOTP secret from its stored form (None if it was not sealed with this key)."""
+    try:
+        return _fernet(key).decrypt(stored.encode()).decode()
+    except (InvalidToken, ValueError):
+        return None
 
 
 def new_secret() -> str:
@@ -67,11 +92,12 @@ def matching_counter(secret: str, code: str, at: float | None = None) -> int | N
     return None
 
 
-def verify_totp(user: User, code: str, at: float | None = None) -> bool:
+def verify_totp(user: User, code: str, at: float | None = None, *, key: str) -> bool:
     """True once per code: the step must be later than the last accepted one."""
-    if not user.totp_secret:
+    secret = unseal(key, user.totp_secret) if user.totp_secret else None
+    if not secret:
         return False
-    counter = matching_counter(user.totp_secret, code, at)
+    counter = matching_counter(secret, code, at)
     if counter is None or (user.totp_last_counter is not None and counter <= user.totp_last_counter):
         return False
     user.totp_last_counter = counter
@@ -98,13 +124,14 @@ def use_recovery_code(ph: PasswordHasher, user: User, code: str) -> bool:
     return False
 
 
-def enrol(ph: PasswordHasher, user: User, secret: str, code: str, at: float | None = None) -> list[str] | None:
+def enrol(ph: PasswordHasher, user: User, secret: str, code: str, at: float | None = None, *,
+          key: str) -> list[str] | None:
     """Confirm enrolment with a first code; returns the recovery codes to show, or None."""
     counter = matching_counter(secret, code, at)
     if counter is None:
         return None
     codes, hashes = new_recovery_codes(ph)
-    user.totp_secret = secret
+    user.totp_secret = seal(key, secret)
     user.totp_last_counter = counter
     user.recovery_codes = hashes
     user.session_version = (user.session_version or 0) + 1  # other sessions re-authenticate

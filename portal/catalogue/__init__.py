@@ -303,8 +303,9 @@ CATEGORIES: tuple[Category, ...] = (
                 Field("last_login_at", _l("Last login"), "datetime"),
             ), single=True,
                 technical=("id", "password_hash", "role", "tenant_id", "display_name", "is_enabled",
-                           "session_version", "totp_secret", "totp_last_counter", "recovery_codes",
-                           "failed_logins", "locked_until")),
+                           "session_version", "totp_sealed", "totp_last_counter", "recovery_codes",
+                           "failed_logins", "locked_until", "awaiting_approval", "approved_by_id",
+                           "approved_at")),
             Section("logins", _l("Logins"), m.LoginEvent, "user", (
                 Field("at", _l("Date and time"), "datetime"),
                 Field("success", _l("Successful"), "bool"),
@@ -407,6 +408,7 @@ NOT_TENANT_DATA: dict[str, str] = {
     "guard_examples": "the DPO's review decisions kept as the guard's learning examples: copies of note and "
                       "incident texts shown under those categories, deleted with them and on their retention",
     "audit_head": "the id and hash of the audit chain's last entry; no personal data",
+    "audit_checkpoint": "signed ids and hashes of the audit chain, written by each purge; no personal data",
     "alembic_version": "schema version",
     "withheld_passages": "where passages about other people sit in notes, incidents and letters "
                          "(Art. 15(4)); the tenant's copy shows a marker and the reason in their place",

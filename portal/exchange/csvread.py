@@ -10,6 +10,8 @@ import csv
 from pathlib import Path
 from typing import Callable, Iterator
 
+from portal.csvsafe import restore
+
 CHUNK = 1 << 22
 
 
@@ -90,7 +92,7 @@ class Rows:
             last = reader.line_num
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue
-            yield start, cells
+            yield start, [restore(c) for c in cells]  # cells neutralised by export-csv (portal/csvsafe.py)
 
     def close(self) -> None:
         self._fh.close()

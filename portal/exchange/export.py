@@ -19,6 +19,8 @@ from sqlalchemy import Connection, String, cast, func, literal, or_, select, uni
 
 from portal.models._base import utcnow
 from portal.bulk import table
+from portal import csvsafe
+from portal.csvsafe import neutralise
 from portal.exchange.csvformat import FILES, SPACES, FileSpec, Part, formatter
 
 FORMAT = "portal-landlord-csv"
@@ -83,7 +85,7 @@ def _write(conn: Connection, spec: FileSpec, target: Path, progress: Callable[[i
     count = 0
     with target.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
-        writer.writerow(header)
+        writer.writerow(csvsafe.row(header))
         for part in spec.parts:
             cols = part.all_columns
             stmt = _staff_select() if part.file == "staff_assignments" else _select(part)
@@ -97,7 +99,7 @@ def _write(conn: Connection, spec: FileSpec, target: Path, progress: Callable[[i
                 for row in rows:
                     cells = blank.copy()
                     for (pos, fmt), value in zip(plan, row):
-                        cells[pos] = fmt(value)
+                        cells[pos] = neutralise(fmt(value))  # no live formula (portal/csvsafe.py)
                     out.append(cells)
                 writer.writerows(out)
                 count += len(out)

@@ -10,6 +10,7 @@ import zipfile
 from datetime import datetime
 from typing import Any
 
+from portal import csvsafe
 from portal.file import exports
 from portal.file.dossier import Dossier
 
@@ -20,8 +21,8 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+        return csvsafe.neutralise(json.dumps(value, ensure_ascii=False))
+    return csvsafe.neutralise(str(value))  # a note starting with "=" is text, not a formula
 
 
 def category_csv(dossier: Dossier, key: str) -> str:
@@ -48,9 +49,9 @@ def information_csv(dossier: Dossier) -> str:
     writer.writerow(["key", "title", "purpose", "legal_basis", "recipients", "retention",
                      "source", "restricted", "records"])
     for c in dossier.categories:
-        writer.writerow([c.key, str(c.title), c.info.purpose, c.info.legal_basis,
-                         "; ".join(c.info.recipients), c.info.retention, c.info.source,
-                         _cell(c.restricted), c.count])
+        writer.writerow(csvsafe.row([c.key, str(c.title), c.info.purpose, c.info.legal_basis,
+                                     "; ".join(c.info.recipients), c.info.retention, c.info.source,
+                                     _cell(c.restricted), str(c.count)]))
     return out.getvalue()
 
 

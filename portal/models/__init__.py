@@ -9,7 +9,7 @@ from portal.models.accounts import (  # noqa: F401
     PortfolioAssignment,
     User,
 )
-from portal.models.audit import AuditEntry, AuditHead, DocumentCache  # noqa: F401
+from portal.models.audit import AuditCheckpoint, AuditEntry, AuditHead, DocumentCache  # noqa: F401
 from portal.models.guard import GuardExample  # noqa: F401
 from portal.models.housing import Building, Dwelling, Lease, Portfolio  # noqa: F401
 from portal.models.money import Payment, PaymentPlan, RentCall, ResourceDeclaration  # noqa: F401

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base
@@ -30,13 +30,21 @@ class User(UserMixin, Base):
     email_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     # Bumped at logout and password change: every copy of an older session cookie dies.
     session_version: Mapped[int] = mapped_column(default=1)
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Encrypted with TOTP_KEY (accounts/twofactor.py); a new column, so that no clear
+    # secret of the previous version can linger under the same name.
+    totp_secret: Mapped[str | None] = mapped_column("totp_sealed", String(255))
     totp_last_counter: Mapped[int | None]
     recovery_codes: Mapped[list | None] = mapped_column(JSON)  # argon2 hashes
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # A role that reads tenant data, given by the IT administrator, takes effect once a
+    # second person (the DPO) approved it (accounts/staff.py, access.actor_for): the
+    # administrator alone cannot give anyone, himself included, tenant data.
+    awaiting_approval: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None]
 
     tenant: Mapped[Tenant | None] = relationship()
 

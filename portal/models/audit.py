@@ -38,6 +38,20 @@ class AuditHead(Base):
     last_hash: Mapped[str] = mapped_column(String(64))
 
 
+class AuditCheckpoint(Base):
+    """A signed point of the audit chain (its id and hash, HMAC under AUDIT_KEY), written
+    by each purge of old entries: verification starts from the newest one. Append-only."""
+
+    __tablename__ = "audit_checkpoint"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    last_id: Mapped[int]
+    last_hash: Mapped[str] = mapped_column(String(64))
+    purged_before: Mapped[datetime | None]
+    removed: Mapped[int]
+    signature: Mapped[str] = mapped_column(String(64))
+
+
 class DocumentCache(Base):
     """A rendered copy of a tenant's file, kept while the data it shows is unchanged."""
 

@@ -10,6 +10,8 @@ Plain functions over a Session: they flush and leave the commit to the caller.""
 
 from __future__ import annotations
 
+from portal.numbers import parse_id
+
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Iterable, Sequence
@@ -483,9 +485,10 @@ def flag_for_review(session: Session, keys: Sequence[str]) -> int:
     for key in keys:
         kind, _, raw = key.partition("-")
         model = {"note": Note, "incident": Incident}.get(kind)
-        if model is None or not raw.isdigit():
+        item_id = parse_id(raw)
+        if model is None or item_id is None:
             continue
-        item = session.get(model, int(raw))
+        item = session.get(model, item_id)
         if item is None or item.review_status != "none" or item.tenant_id is None:
             continue
         if kind == "note":

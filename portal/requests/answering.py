@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from portal.numbers import parse_id
 from datetime import date
 from typing import Any, Iterable, Mapping
 
@@ -146,9 +147,9 @@ def issue_letter(session: Session, req: PrivacyRequest, kind: str, actor: access
 def _assignee(session: Session, actor: access.Actor, req: PrivacyRequest, assignee_id: Any) -> int:
     if assignee_id in (None, "", "me"):
         return actor.user_id or 0
-    if not str(assignee_id).isdigit() or len(str(assignee_id)) > 12:
+    if parse_id(assignee_id) is None:
         raise Invalid("assignee", "assignee")
-    user = session.get(User, int(assignee_id))
+    user = session.get(User, parse_id(assignee_id))
     if user is None or not user.is_enabled or req.kind not in access.PROCESSABLE_KINDS.get(user.role, ()):
         raise Invalid("assignee", "assignee")
     if not access.in_scope(session, access.actor_for(session, user), req.tenant_id):
@@ -186,7 +187,7 @@ def tick_recipient(session: Session, req: PrivacyRequest, actor: access.Actor, n
     """Art. 19: staff record that they told a recipient."""
     if not may_process(session, actor, req):
         raise Forbidden()
-    notice = session.get(RecipientNotice, int(notice_id)) if str(notice_id).isdigit() else None
+    notice = session.get(RecipientNotice, parse_id(notice_id)) if parse_id(notice_id) else None
     if notice is None or notice.request_id != req.id:
         raise Invalid("notice", "notice")
     if notice.notified_at is None:
@@ -202,7 +203,7 @@ def lift_restriction(session: Session, req: PrivacyRequest, actor: access.Actor,
     """Art. 18(3): lift a restriction (the tenant is told)."""
     if not may_process(session, actor, req) or not access.can(actor, "extend_deadline"):
         raise Forbidden()
-    item = session.get(Restriction, int(restriction_id)) if str(restriction_id).isdigit() else None
+    item = session.get(Restriction, parse_id(restriction_id)) if parse_id(restriction_id) else None
     if item is None or item.tenant_id != req.tenant_id or not item.active:
         raise Invalid("restriction", "restriction")
     item.active = False

@@ -15,6 +15,7 @@ from sqlalchemy.sql.elements import True_
 from sqlalchemy.orm import Session, aliased
 
 from portal import access, deadlines
+from portal.numbers import parse_id, parse_int
 from portal.requests import workflow
 from portal.models import PrivacyRequest, Tenant, User
 
@@ -39,11 +40,11 @@ class Filters:
         kind = args.get("kind", "")
         kind = kind if kind in workflow.KINDS else ""
         assignee = args.get("assignee", "")
-        assignee = assignee if assignee in ("me", "none") or (assignee.isdigit() and len(assignee) < 12) else ""
-        page = args.get("page", "1")
+        assignee = assignee if assignee in ("me", "none") or parse_id(assignee) is not None else ""
+        page = parse_int(args.get("page"), minimum=1, maximum=10**6) or 1
         return cls(status, kind, assignee, args.get("overdue") in ("1", "on", "true"),
                    args.get("due_soon") in ("1", "on", "true"),
-                   min(int(page), 10**6) if page.isdigit() and int(page) > 0 else 1)
+                   page)
 
 
 class Row(NamedTuple):
@@ -154,9 +155,9 @@ def _statements(actor: access.Actor, status: str, kind: str, assignee: str, over
 
 def build(session: Session, actor: access.Actor, today: date, f: Filters, page_size: int = PAGE_SIZE) -> Queue:
     counts_stmt, late_stmt, total_stmt, rows_stmt = _statements(
-        actor, f.status, f.kind, "id" if f.assignee.isdigit() else f.assignee, f.overdue, f.due_soon)
+        actor, f.status, f.kind, "id" if parse_id(f.assignee) is not None else f.assignee, f.overdue, f.due_soon)
     params = {"q_today": today, "q_soon_until": today + timedelta(days=deadlines.DUE_SOON_DAYS),
-              "q_assignee": int(f.assignee) if f.assignee.isdigit() else None,
+              "q_assignee": parse_id(f.assignee),
               "q_limit": page_size, "q_offset": (f.page - 1) * page_size}
     # The number of matching requests is read from the counts when the filters are a
     # status (or all open, or all) and at most one deadline filter over all open or all

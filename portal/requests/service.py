@@ -12,6 +12,7 @@ treats both alike)."""
 
 from __future__ import annotations
 
+from portal.numbers import parse_id
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -31,6 +32,7 @@ from portal.models._base import utcnow
 from portal.audit import chain as audit
 from portal.file.dossier import section_query
 
+RECEIVED_AT_MOST_AGO = timedelta(days=366)  # a request registered later than this is a mistyped date
 REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
 
 from portal.requests.mails import step_mails
@@ -170,9 +172,9 @@ def find_record(session: Session, tenant: Tenant, section: catalogue.Section, re
     stmt = section_query(session, section, tenant, None)
     if section.single:
         return session.scalars(stmt).first()
-    if record_id is None or not str(record_id).isdigit() or len(str(record_id)) > 12:
+    if parse_id(record_id) is None:
         return None
-    return session.scalars(stmt.where(section.model.id == int(record_id))).first()
+    return session.scalars(stmt.where(section.model.id == parse_id(record_id))).first()
 
 
 def target_choices(session: Session, tenant_id: int) -> list[tuple[str, str]]:
@@ -272,6 +274,8 @@ def create(session: Session, tenant: Tenant, actor: access.Actor, *, kind: str, 
     received = received_on or today
     if received > today:
         raise Invalid("received_on", "future")
+    if received < today - RECEIVED_AT_MOST_AGO:  # a typo (01/01/1900) would read as years overdue
+        raise Invalid("received_on", "too_old")
     same = _just_filed(session, tenant.id, kind, details, field_key if kind == "rectification" else None,
                        value_text, targets)
     if same is not None and not registering:
@@ -332,8 +336,8 @@ def value_as_text(field_key: str, value: Any) -> str:
 def record_of(req: PrivacyRequest) -> int | None:
     """The record id a rectification names (kept in target_records as "record:<id>")."""
     for t in req.target_records or []:
-        if isinstance(t, str) and t.startswith("record:") and t[7:].isdigit():
-            return int(t[7:])
+        if isinstance(t, str) and t.startswith("record:") and parse_id(t[7:]) is not None:
+            return parse_id(t[7:])
     return None
 
 

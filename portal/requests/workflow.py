@@ -8,6 +8,7 @@ reported as codes (`BadValue.code`); the forms turn them into sentences."""
 
 from __future__ import annotations
 
+from portal.numbers import parse_id
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -166,7 +167,8 @@ def parse_target(value: str) -> tuple[str, int | None] | None:
         return None
     if not sep:
         return cat, None
-    return (cat, int(ident)) if ident.isdigit() and len(ident) < 12 else None
+    record = parse_id(ident)
+    return (cat, record) if record is not None else None
 
 
 # --- Does a proposed value fit the field? -----------------------------------------

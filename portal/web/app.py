@@ -14,9 +14,13 @@ from portal.db import db
 from portal.extensions import babel, cache, csrf, limiter, login_manager
 from portal.web.context import current_lang, page_arguments, select_locale
 from portal.models import User
+from portal.numbers import parse_id, parse_int
 
 
 def init_app(app: Flask) -> None:
+    from portal.web import params
+
+    params.init_app(app)  # before the blueprints: their <int:…> ids use the bounded converter
     db.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Europe/Paris")
@@ -56,11 +60,12 @@ def _init_login(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         ident, _, version = user_id.partition(":")
-        if not ident.isdigit() or not version.isdigit():
+        ident_id, version_no = parse_id(ident), parse_int(version)
+        if ident_id is None or version_no is None:
             return None
-        user = db.session.get(User, int(ident))
+        user = db.session.get(User, ident_id)
         # A bumped session version (logout, password change) kills older cookies.
-        if user is None or user.session_version != int(version) or not user.is_active:
+        if user is None or user.session_version != version_no or not user.is_active:
             return None
         return user
 

@@ -12,6 +12,7 @@ from portal.db import db
 from portal.file import dossier as dossier_service
 from portal.i18n import current_locale
 from portal.models import Tenant
+from portal.numbers import parse_int
 
 
 def select_locale() -> str:
@@ -38,8 +39,9 @@ def current_lang() -> str:
 def page_arguments() -> dict[str, int]:
     """The page asked for each section of a file: ?page.payments.payments=3 →
     {"payments.payments": 3}; garbage is ignored."""
-    return {key[5:]: min(int(value), 10**6) for key, value in request.args.items()
-            if key.startswith("page.") and value.isdigit()}
+    pages = {key[5:]: parse_int(value, minimum=1, maximum=10**6) for key, value in request.args.items()
+             if key.startswith("page.")}
+    return {key: value for key, value in pages.items() if value is not None}
 
 
 def current_actor() -> access.Actor:

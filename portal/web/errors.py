@@ -8,12 +8,16 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template
+from werkzeug.exceptions import SecurityError
 
 log = logging.getLogger("portal.errors")
 
 FALLBACK = ("<!doctype html><html lang=\"fr\"><meta charset=\"utf-8\"><title>Erreur 500</title>"
             "<h1>Une erreur est survenue de notre côté</h1><p>Veuillez réessayer dans quelques minutes.</p>"
             "<h1 lang=\"en\">Something went wrong on our side</h1><p lang=\"en\">Please try again in a few minutes.</p>")
+
+UNTRUSTED_HOST = ("<!doctype html><html lang=\"fr\"><meta charset=\"utf-8\"><title>Erreur 400</title>"
+                  "<h1>Adresse du site inconnue</h1><h1 lang=\"en\">Unknown site address</h1>")
 
 
 def init_app(app: Flask) -> None:
@@ -32,6 +36,13 @@ def init_app(app: Flask) -> None:
             return FALLBACK, 500, {"Content-Type": "text/html; charset=utf-8"}
 
     app.register_error_handler(500, server_error)
+
+    def untrusted_host(_err: Exception):
+        # TRUSTED_HOSTS refused the Host header: no page of the site can be built for
+        # that host (its URLs would name it), so a fixed text answers.
+        return UNTRUSTED_HOST, 400, {"Content-Type": "text/html; charset=utf-8"}
+
+    app.register_error_handler(SecurityError, untrusted_host)
 
 
 def _rule() -> str:

@@ -31,6 +31,8 @@ EXPIRED = _l("For your security, this form had expired. Nothing was sent: your t
              "Check it and send it again.")
 UNREADABLE = _l("Your text contained characters that cannot be read (a NUL byte or an invalid encoding). "
                 "They were removed: check the text below and send it again.")
+FILE_SENT = _l("This form takes text only: the file you sent was not kept. Check the form below and send it "
+               "again.")
 _REFUSED = "portal_form_refused"  # flask.g: the reason a submission was refused, if any
 
 
@@ -88,6 +90,12 @@ def check_input():
             return render_template("errors/error.html", code=400, detail=UNREADABLE), 400
         request.form = inputs.cleaned_form()  # werkzeug's cached_property accepts this
         g.setdefault(_REFUSED, UNREADABLE)
+    if inputs.form_has_files():  # no form of the portal takes a file (OWASP ASVS 5.1.3)
+        view = current_app.view_functions.get(request.endpoint or "")
+        if not getattr(view, "keeps_input", False):
+            return render_template("errors/error.html", code=400, detail=FILE_SENT), 400
+        request.files = inputs.without_files()  # as request.form above
+        g.setdefault(_REFUSED, FILE_SENT)
     return None
 
 

@@ -7,6 +7,9 @@ a development server on http://localhost must not pin HTTPS in the browser."""
 
 from __future__ import annotations
 
+import unicodedata
+from urllib.parse import quote
+
 from flask import Flask, Response, request
 from flask_login import current_user
 
@@ -50,3 +53,16 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _security_headers(response: Response) -> Response:
         return apply(response, app.config.get("ENV_PROFILE", "development") == "development")
+
+
+def download(response: Response, filename: str, inline: bool = False) -> Response:
+    """Content-Disposition built by werkzeug (Headers.set quotes and escapes the value),
+    as flask.send_file does it: an ASCII filename, and filename* (RFC 6266 / 5987) when
+    the name is not ASCII. A tenant number such as `LOC-9"; filename=evil.exe` stays
+    inside the quoted name instead of adding a parameter."""
+    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
+    options = {"filename": ascii_name}
+    if ascii_name != filename:
+        options["filename*"] = "UTF-8''" + quote(filename, safe="!#$&+^`|")
+    response.headers.set("Content-Disposition", "inline" if inline else "attachment", **options)
+    return response

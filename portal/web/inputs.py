@@ -11,7 +11,7 @@ import re
 from typing import Iterable
 
 from flask import request
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
 BAD = re.compile(r"[\x00\ufffd]|%[89A-F][0-9A-F]")
 
@@ -33,3 +33,13 @@ def args_are_unreadable() -> bool:
 def cleaned_form() -> MultiDict:
     """The submitted form without the unreadable characters, to show it back."""
     return MultiDict([(BAD.sub("", k), BAD.sub("", v)) for k, v in request.form.items(multi=True)])
+
+
+def form_has_files() -> bool:
+    """A file sent with a form: no form of the portal takes one, and a file where a text
+    field is expected would reach code that expects text (OWASP ASVS 5.1.3)."""
+    return request.method in ("POST", "PUT", "PATCH", "DELETE") and bool(request.files)
+
+
+def without_files() -> ImmutableMultiDict:
+    return ImmutableMultiDict()

@@ -31,6 +31,7 @@ MENU: tuple[NavItem, ...] = (
     NavItem("staff.notes_review", _l("Notes to review"), "review_notes"),
     NavItem("staff.audit", _l("Audit log"), "read_audit"),
     NavItem("admin.staff_list", _l("Staff accounts"), "manage_staff"),
+    NavItem("admin.approvals", _l("Roles to approve"), "approve_staff"),
 )
 
 

@@ -40,6 +40,7 @@ ERRORS: dict[str, Any] = {
     "target": _l("One of the records named is not part of your file."),
     "restrict_none": _l("Name the data to restrict (tick at least one category)."),
     "future": _l("The date of receipt cannot be in the future."),
+    "too_old": _l("The date of receipt cannot be more than a year ago: check the year."),
     "assignee": _l("Choose a member of staff who may process this request."),
     "notice": _l("This recipient is not part of this request."),
     "restriction": _l("This restriction is not in force for this tenant."),

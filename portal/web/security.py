@@ -9,8 +9,21 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from portal.web.auth.account import require_enrolment
-    from portal.web import errors, forms, headers, sessions, throttle
+    from portal.web import accesslog, errors, forms, headers, sessions, throttle
 
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        # Behind nginx the client's address, scheme and host come from the proxy's
+        # X-Forwarded-* headers, believed for exactly that many hops (a client cannot
+        # choose its own address). The login throttle keys on this real address.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+    from portal.audit import chain
+    from portal.db import Database
+
+    chain.use_key(Database.state(app).engine, app.config["AUDIT_KEY"])
+    accesslog.install()
     throttle.init_app(app)
     sessions.init_app(app)
     app.before_request(require_enrolment)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask import Flask, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
@@ -68,5 +68,24 @@ def enforce():
     return None
 
 
+# GET pages that write an audit entry (a file read, a search, a letter preview, a
+# request opened): another site must not make a logged-in staff member's browser load
+# them (a forged read in the tenant's access log). SameSite=Lax still sends the cookie
+# on a top-level navigation from another site; Sec-Fetch-Site tells where it came from.
+AUDITED_GETS = frozenset({"staff.tenant_detail", "staff.tenants", "staff.request_detail",
+                          "documents.letter_preview", "staff.audit"})
+
+
+def refuse_cross_site_reads():
+    """before_request: an audited page opened from another site asks for one more click."""
+    if request.method != "GET" or request.endpoint not in AUDITED_GETS:
+        return None
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return render_template("errors/cross_site.html", target=request.full_path.rstrip("?")), 403
+    return None
+
+
 def init_app(app: Flask) -> None:
+    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     app.before_request(enforce)
+    app.before_request(refuse_cross_site_reads)

@@ -135,7 +135,8 @@ EXPECT: dict[str, Route] = {
     "healthz": public(skip_post=True),
     "auth.index": public(302, skip_post=True),
     "auth.login": public(),
-    "auth.logout": public(302, post=302),
+    # GET asks to confirm (a forged link logs no one out); the POST logs out.
+    "auth.logout": public(200, overrides={"anonymous": LOGIN}, post=302),
     "auth.two_factor": public(302, post=302),  # nothing pending: back to the login page
     "auth.activate": public(),
     "auth.confirm_email": public(404, params=_token, skip_post=True),  # an invalid link
@@ -176,6 +177,8 @@ EXPECT: dict[str, Route] = {
     "admin.staff_list": guarded("manage_staff"),
     "admin.staff_new": guarded("manage_staff"),
     "admin.staff_edit": guarded("manage_staff", params=_staff_user),
+    # The DPO approves roles that read tenant data (four eyes); an empty POST names no one.
+    "admin.approvals": guarded("approve_staff", post_overrides={"dpo": 400}),
     # Only with BENCHMARK_BASELINE (benchmarks): never in a deployment.
     "baseline.baseline": public(skip_post=True),
 }

@@ -43,6 +43,12 @@ def test_admin_home_lists_staff_with_roles_and_assignments_and_no_tenant(app):
     assert "/admin/staff" in login(app.test_client(), "admin@example.org").headers["Location"]
 
 
+def _dpo_approves(app, user_id: int) -> None:
+    dpo = app.test_client()
+    login(dpo, "dpo@example.org")
+    assert dpo.post("/admin/approvals", data={"user_id": str(user_id)}).status_code == 302
+
+
 def test_admin_creates_a_caretaker_who_then_sees_only_that_building(app, tmp_path):
     client = _admin(app)
     response = client.post("/admin/staff/new?lang=en", data={
@@ -63,6 +69,9 @@ def test_admin_creates_a_caretaker_who_then_sees_only_that_building(app, tmp_pat
         "password": STRONG, "password_confirm": STRONG}).status_code == 302
     caretaker = app.test_client()
     login(caretaker, "gardien.tilleuls@example.org", STRONG)
+    # Until the DPO approves the role (a second person), no tenant data.
+    assert caretaker.get(f"/staff/tenants/{tenant_id(app, 'LOC-000202')}").status_code == 403
+    _dpo_approves(app, user.id)
     assert caretaker.get(f"/staff/tenants/{tenant_id(app, 'LOC-000202')}").status_code == 200
     assert caretaker.get(f"/staff/tenants/{tenant_id(app, 'LOC-000101')}").status_code == 404
 
@@ -98,6 +107,8 @@ def test_changing_role_and_assignments_is_audited_and_takes_effect(app):
     entry = last_entry(app)
     assert entry.action == "staff_change"
     assert entry.detail["before"]["portfolios"] != entry.detail["after"]["portfolios"] == [north]
+    assert staff.get(f"/staff/tenants/{amina}").status_code == 403  # a wider scope waits for the DPO
+    _dpo_approves(app, manager.id)
     assert staff.get(f"/staff/tenants/{amina}").status_code == 200
     assert staff.get(f"/staff/tenants/{tenant_id(app, 'LOC-000101')}").status_code == 404
 

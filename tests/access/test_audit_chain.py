@@ -162,3 +162,142 @@ def test_concurrent_writers_never_fork_the_chain(tmp_path):
     assert result.exit_code == 0, result.output
     assert "40" in result.output
     _engine(app).dispose()
+
+
+# --- Issue 22 #2: a rewrite by someone with database rights is caught -----------------
+
+def _unkeyed(prev: str, row) -> str:
+    """What an attacker recomputes: the chain's published algorithm, without the key."""
+    import hashlib
+    import json
+
+    payload = json.dumps([prev, row.at.isoformat(timespec="microseconds"), row.actor_id, row.actor_role, row.action,
+                          row.tenant_id, row.request_ref, row.categories, row.purpose, row.detail],
+                         sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def test_deleting_an_entry_and_recomputing_every_later_hash_is_caught(chain_app):
+    _drop_triggers(chain_app)
+    with _engine(chain_app).begin() as conn:
+        conn.execute(text("DELETE FROM audit_log WHERE id = 2"))
+        prev = conn.execute(text("SELECT hash FROM audit_log WHERE id = 1")).scalar()
+        conn.execute(text("UPDATE audit_log SET hash = 'x' || id WHERE id > 2"))  # free the unique hashes
+        for row in conn.execute(select(AuditEntry.__table__).where(AuditEntry.id > 2).order_by(AuditEntry.id)).all():
+            digest = _unkeyed(prev, row)
+            conn.execute(text("UPDATE audit_log SET prev_hash = :p, hash = :h WHERE id = :i"),
+                         {"p": prev, "h": digest, "i": row.id})
+            prev = digest
+        conn.execute(text("UPDATE audit_head SET last_hash = :h WHERE id = 1"), {"h": prev})
+    result = _verify(chain_app)
+    assert result.exit_code == 1
+    assert "NOT intact: entry 3" in result.output and "altered" in result.output
+
+
+def test_removing_the_newest_entries_and_moving_the_head_back_is_caught(chain_app):
+    assert _verify(chain_app).exit_code == 0  # the signed head is kept outside the database
+    _drop_triggers(chain_app)
+    with _engine(chain_app).begin() as conn:
+        conn.execute(text("DELETE FROM audit_log WHERE id >= 4"))
+        conn.execute(text("UPDATE audit_head SET last_id = 3, last_hash = (SELECT hash FROM audit_log WHERE id = 3)"))
+    result = _verify(chain_app)
+    assert result.exit_code == 1
+    assert "checkpoint kept outside the database" in result.output
+
+
+def _age_entries(app, ids: tuple[int, ...], when) -> None:
+    """Entries written long ago (their time is part of their hash: written that way)."""
+    with app.app_context():
+        session = Database.state(app).factory()
+        for n in ids:
+            audit.record(session, None, "system", "change", purpose=f"old {n}", at=when)
+        session.commit()
+        session.close()
+
+
+def test_a_purge_removes_old_entries_and_the_chain_still_verifies(tmp_path):
+    from datetime import datetime
+
+    app = build_app(tmp_path, f"purge_{tmp_path.name}", demo=False)
+    try:
+        _age_entries(app, (1, 2, 3), datetime(2015, 1, 1))
+        with app.app_context():
+            session = Database.state(app).factory()
+            audit.record(session, None, "system", "change", purpose="recent")
+            session.commit()
+            removed = audit.purge_before(session, datetime(2020, 1, 1))
+            session.commit()
+            checkpoint = audit.latest_checkpoint(session)
+            session.close()
+        assert removed == 3 and checkpoint.last_id == 3 and checkpoint.removed == 3
+        result = _verify(app)
+        assert result.exit_code == 0, result.output
+        assert "intact, 2 entries" in result.output  # the recent one and the purge's own entry
+        with _engine(app).connect() as conn:  # the purge path opens nothing newer
+            with pytest.raises(DBAPIError, match="append-only"), conn.begin():
+                conn.execute(text("DELETE FROM audit_log WHERE id = 4"))
+    finally:
+        _engine(app).dispose()
+
+
+def test_a_forged_purge_checkpoint_is_caught(chain_app):
+    from datetime import datetime
+
+    with _engine(chain_app).begin() as conn:  # no trigger to drop: the checkpoint is what opens deletes
+        third = conn.execute(text("SELECT hash FROM audit_log WHERE id = 3")).scalar()
+        conn.execute(text("INSERT INTO audit_checkpoint (at, last_id, last_hash, purged_before, removed, signature) "
+                          "VALUES (:at, 3, :h, :at, 3, :s)"), {"at": datetime(2026, 1, 1), "h": third, "s": "0" * 64})
+        conn.execute(text("DELETE FROM audit_log WHERE id <= 3"))
+    result = _verify(chain_app)
+    assert result.exit_code == 1
+    assert "not signed with the audit key" in result.output
+
+
+def _migration():
+    import importlib.util
+    from pathlib import Path
+
+    import portal
+
+    path = Path(portal.__file__).parent / "migrations" / "versions" / "0005_security_round_two.py"
+    spec = importlib.util.spec_from_file_location("migration_0005", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_upgrading_an_old_log_keys_it_and_encrypts_two_factor_secrets(tmp_path):
+    """The data steps of migration 0005 on a log and secrets as the previous version wrote
+    them (unkeyed chain, clear TOTP secret): the chain then verifies under the key, the
+    secret is encrypted; an altered old log is refused, not laundered."""
+    from portal.accounts import twofactor
+
+    app = build_app(tmp_path, f"upgrade_{tmp_path.name}", demo=True)
+    migration = _migration()
+    try:
+        _drop_triggers(app)
+        with _engine(app).begin() as conn:  # as the previous version wrote them
+            conn.execute(text("UPDATE audit_log SET hash = 'x' || id"))
+            prev = "0" * 64
+            for row in conn.execute(select(AuditEntry.__table__).order_by(AuditEntry.id)).all():
+                digest = _unkeyed(prev, row)
+                conn.execute(text("UPDATE audit_log SET prev_hash = :p, hash = :h WHERE id = :i"),
+                             {"p": prev, "h": digest, "i": row.id})
+                prev = digest
+            conn.execute(text("UPDATE audit_head SET last_hash = :h WHERE id = 1"), {"h": prev})
+            conn.execute(text("ALTER TABLE users ADD COLUMN totp_secret VARCHAR(64)"))  # the previous column
+            conn.execute(text("UPDATE users SET totp_secret = 'JBSWY3DPEHPK3PXP' WHERE email = 'dpo@example.org'"))
+        assert _verify(app).exit_code == 1  # the old chain is not valid under the key
+        with pytest.raises(RuntimeError, match="entry 2 "), _engine(app).begin() as conn:
+            # An old log altered before the upgrade is refused (rolled back), not laundered.
+            conn.execute(text("UPDATE audit_log SET purpose = 'rewritten' WHERE id = 2"))
+            migration._rehash(conn, app.config["AUDIT_KEY"])
+        with _engine(app).begin() as conn:
+            migration._rehash(conn, app.config["AUDIT_KEY"])
+            migration._encrypt_totp(conn, app.config["TOTP_KEY"])
+            stored = conn.execute(text("SELECT totp_sealed FROM users WHERE email = 'dpo@example.org'")).scalar()
+        result = _verify(app)
+        assert result.exit_code == 0, result.output
+        assert twofactor.unseal(app.config["TOTP_KEY"], stored) == "JBSWY3DPEHPK3PXP" != stored
+    finally:
+        _engine(app).dispose()

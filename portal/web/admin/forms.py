@@ -34,5 +34,11 @@ class NewStaffForm(StaffForm):
         Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter an e-mail address like name@example.org."))])
 
 
+class ApproveForm(FlaskForm):
+    """The DPO approves one account's role (its id in a hidden field)."""
+
+    user_id = StringField(validators=[DataRequired(), Length(max=12)])
+
+
 class EditStaffForm(StaffForm):
     enabled = BooleanField(_l("Account enabled"))

@@ -10,7 +10,8 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal.accounts import staff as staff_service
-from portal.web.admin.forms import ROLE_LABELS, EditStaffForm, NewStaffForm, StaffForm
+from portal.web.admin.forms import ROLE_LABELS, ApproveForm, EditStaffForm, NewStaffForm, StaffForm
+from portal.numbers import parse_id
 from portal.db import db
 from portal.web.admin import bp
 from portal.web.forms import accepted, keeps_input
@@ -18,6 +19,7 @@ from portal.web.guards import requires
 from portal.accounts import tokens
 from portal import mail
 from portal.web.context import current_actor
+from portal.web.links import external_url
 
 
 SET_PASSWORD_DAYS = 7
@@ -30,6 +32,8 @@ ERRORS = {
     "unknown_building": lambda: _("This building does not exist."),
     "unknown_portfolio": lambda: _("This portfolio does not exist."),
     "self_lockout": lambda: _("You cannot change your own role or disable your own account: ask another administrator."),
+    "not_pending": lambda: _("This account does not wait for an approval (any more)."),
+    "not_approver": lambda: _("A second person approves a role: not the account itself."),
 }
 
 
@@ -46,11 +50,11 @@ def _show_error(form: StaffForm, err: staff_service.StaffError) -> None:
 
 def _send_password_link(user) -> None:
     token = tokens.issue(db.session, user, "reset", timedelta(days=SET_PASSWORD_DAYS))
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = external_url("auth.reset_password", token=token)
     mail.send_later(db.session, user.email, _("Your privacy portal account"),
-                    _("Hello %(name)s,\n\nAn account was created for you on the privacy portal. To choose your "
-                      "password, open this link:\n%(link)s\n\nIt works once, for %(days)s days. You will then set up "
-                      "two-step verification.", name=user.display_name, link=link, days=SET_PASSWORD_DAYS))
+              _("Hello %(name)s,\n\nAn account was created for you on the privacy portal. To choose your "
+                "password, open this link:\n%(link)s\n\nIt works once, for %(days)s days. You will then set up "
+                "two-step verification.", name=user.display_name, link=link, days=SET_PASSWORD_DAYS))
 
 
 @bp.route("/staff")
@@ -114,3 +118,27 @@ def staff_edit(user_id: int):
         status = 422
     return render_template("admin/staff_form.html", form=form, user=user), status
 
+
+
+@bp.route("/approvals", methods=["GET", "POST"])
+@requires("approve_staff")
+def approvals():
+    """The DPO's second pair of eyes: accounts given a role that reads tenant data, which
+    they cannot use until approved here (accounts/staff.py)."""
+    form = ApproveForm()
+    status = 200
+    if accepted(form):
+        try:
+            user = staff_service.approve(db.session, current_actor(), parse_id(form.user_id.data) or 0)
+        except staff_service.StaffError as err:
+            db.session.rollback()
+            flash(ERRORS[err.code](), "error")
+            status = 409
+        else:
+            db.session.commit()
+            flash(_("Role approved for %(name)s.", name=user.display_name), "success")
+            return redirect(url_for("admin.approvals"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("admin/approvals.html", rows=staff_service.pending_approvals(db.session),
+                           role_labels=ROLE_LABELS, form=form), status

@@ -3,20 +3,23 @@ reset by e-mail link, password change, and staff two-factor enrolment."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
-from portal.web.auth.forms import ActivationForm, ChangePasswordForm, CodeForm, ForgotForm, NewPasswordFields
+from portal.web.auth.forms import (ActivationForm, ChangePasswordForm, CodeForm, ForgotForm, NewPasswordFields,
+                                   ReEnrolForm)
 from portal.web.auth import bp
 from portal.web.auth.views import home_for
 from portal.db import db
 from portal.models import User
 from portal.accounts import activation, passwords
-from portal.web import sessions
+from portal.web import sessions, throttle
 from portal.web.forms import accepted, keeps_input
+from portal.web.links import external_url
 from portal.accounts import tokens, twofactor
 from portal.accounts import service as accounts
 from portal import mail
@@ -27,11 +30,11 @@ ENROL_SECRET = "_totp_enrol"
 def _send_confirmation(user: User) -> None:
     token = tokens.issue(db.session, user, "confirm_email",
                          timedelta(hours=current_app.config["CONFIRM_LINK_HOURS"]))
-    link = url_for("auth.confirm_email", token=token, _external=True)
+    link = external_url("auth.confirm_email", token=token)
     mail.send_later(db.session, user.email, _("Confirm your e-mail address"),
-                    _("Hello,\n\nTo confirm the e-mail address of your privacy portal account, open this "
-                      "link:\n%(link)s\n\nIt works once, for %(hours)s hours. If you did not ask for it, "
-                      "ignore this message.", link=link, hours=current_app.config["CONFIRM_LINK_HOURS"]))
+              _("Hello,\n\nTo confirm the e-mail address of your privacy portal account, open this "
+                "link:\n%(link)s\n\nIt works once, for %(hours)s hours. If you did not ask for it, "
+                "ignore this message.", link=link, hours=current_app.config["CONFIRM_LINK_HOURS"]))
 
 
 def _policy_errors(field, password: str, email: str | None, names: tuple[str, ...] = ()) -> bool:
@@ -79,18 +82,27 @@ def confirm_email(token: str):
 def forgot_password():
     form = ForgotForm()
     if accepted(form):
-        user = accounts.find_by_email(db.session, form.email.data)
+        started = time.perf_counter()
+        guard = throttle.current()
+        if guard and not guard.allow("forgot-ip", request.remote_addr or "", current_app.config["FORGOT_IP_LIMIT"]):
+            abort(429)
+        # Over the per-address limit: the same answer, no mail (20 mails to one inbox was a nuisance).
+        mail_allowed = not guard or guard.allow("forgot-email", form.email.data.strip().lower(),
+                                                current_app.config["FORGOT_EMAIL_LIMIT"])
+        user = accounts.find_by_email(db.session, form.email.data) if mail_allowed else None
         if user is not None and user.is_enabled and not user.email.endswith(".invalid"):
             token = tokens.issue(db.session, user, "reset",
                                  timedelta(minutes=current_app.config["RESET_LINK_MINUTES"]))
-            link = url_for("auth.reset_password", token=token, _external=True)
+            link = external_url("auth.reset_password", token=token)
             mail.send_later(db.session, user.email, _("Choose a new password"),
-                            _("Hello,\n\nTo choose a new password for your privacy portal account, open this "
-                              "link:\n%(link)s\n\nIt works once, for %(minutes)s minutes. If you did not ask "
-                              "for it, ignore this message: your password stays the same.",
-                              link=link, minutes=current_app.config["RESET_LINK_MINUTES"]))
+                      _("Hello,\n\nTo choose a new password for your privacy portal account, open this "
+                        "link:\n%(link)s\n\nIt works once, for %(minutes)s minutes. If you did not ask "
+                        "for it, ignore this message: your password stays the same.",
+                        link=link, minutes=current_app.config["RESET_LINK_MINUTES"]))
             db.session.commit()
-        # The same answer whether the account exists or not.
+        # The same answer whether the account exists or not, and in the same time: the
+        # answer waits until FORGOT_MIN_SECONDS have passed (OWASP: account enumeration).
+        time.sleep(max(0.0, float(current_app.config["FORGOT_MIN_SECONDS"]) - (time.perf_counter() - started)))
         return render_template("auth/message.html", title=_("Check your e-mail"), text=_(
             "If an account uses this address, we sent it a link to choose a new password. The link "
             "works once, for %(minutes)s minutes.", minutes=current_app.config["RESET_LINK_MINUTES"]))
@@ -151,9 +163,18 @@ def two_factor_setup():
     secret = session.get(ENROL_SECRET)
     if not secret or request.method == "GET":
         secret = session[ENROL_SECRET] = twofactor.new_secret()
-    form = CodeForm()
-    if accepted(form):
-        codes = twofactor.enrol(accounts.hasher_for(current_app), user, secret, form.code.data)
+    enrolled = bool(user.totp_secret)
+    form = ReEnrolForm() if enrolled else CodeForm()
+    key = current_app.config["TOTP_KEY"]
+    ph = accounts.hasher_for(current_app)
+    if accepted(form) and enrolled and not (
+            twofactor.verify_totp(user, form.current_code.data, key=key)
+            or twofactor.use_recovery_code(ph, user, form.current_code.data)):
+        # Someone at an open session must not swap the authenticator for theirs.
+        db.session.commit()  # a code or recovery code used here stays used
+        form.current_code.errors = [_("This is not a valid code of your current app (or recovery code).")]
+    elif accepted(form):
+        codes = twofactor.enrol(ph, user, secret, form.code.data, key=key)
         if codes is None:
             form.code.errors = [_("This code does not match. Check the time of your phone and type the "
                                   "6 digits shown now.")]
@@ -165,7 +186,7 @@ def two_factor_setup():
             return render_template("auth/recovery_codes.html", codes=codes)
     uri = twofactor.provisioning_uri(secret, user.email)
     return render_template("auth/two_factor_setup.html", form=form, secret=secret,
-                           qr=twofactor.qr_svg(uri), enrolled=bool(user.totp_secret))
+                           qr=twofactor.qr_svg(uri), enrolled=enrolled)
 
 
 def require_enrolment():

@@ -46,3 +46,10 @@ class ForgotForm(FlaskForm):
 class ChangePasswordForm(NewPasswordFields):
     current_password = PasswordField(_l("Current password"), validators=[
         DataRequired(message=_l("Enter your current password.")), Length(max=1024)])
+
+
+class ReEnrolForm(CodeForm):
+    """Replacing an authenticator: the code of the current one proves it is the owner."""
+
+    current_code = StringField(_l("Code from your current app, or a recovery code"), validators=[
+        DataRequired(message=_l("Enter the code your current app shows now.")), Length(max=64)])

@@ -88,7 +88,7 @@ def login():
             flash(_("Incorrect e-mail address or password."), "error")
             return render_template("auth/login.html", form=form)
         if guard:
-            guard.succeeded(email)
+            guard.succeeded(email, ip)
         if user.role == "tenant" and not user.email_confirmed:
             # Said only to whoever knows the password: no account enumeration.
             flash(_("Please confirm your e-mail address first: open the link we sent you. "
@@ -123,11 +123,11 @@ def two_factor():
         if not verdict.allowed:
             return _refused(form, verdict.wait_seconds, "auth/two_factor.html")
         ph = accounts.hasher_for(current_app)
-        ok = twofactor.verify_totp(user, form.code.data) or twofactor.use_recovery_code(ph, user, form.code.data)
+        ok = twofactor.verify_totp(user, form.code.data, key=current_app.config["TOTP_KEY"]) or twofactor.use_recovery_code(ph, user, form.code.data)
         db.session.commit()
         if ok:
             if guard:
-                guard.succeeded(key)
+                guard.succeeded(key, request.remote_addr)
             return _finish_login(user, pending[3])
         if guard:
             guard.failed(key, request.remote_addr)
@@ -138,8 +138,13 @@ def two_factor():
 
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():
-    # GET logs out too (bookmarks and PRODUCT.md's /logout link); the cost, a forged link
-    # logging someone out, harms nothing: POST forms carry the CSRF token.
+    # Only a POST with its CSRF token logs out: a link on another site (an <img> pointing
+    # here) must not end a tenant's session in the middle of a request. GET /logout (a
+    # bookmark) asks to confirm with the same button as the menu's.
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return render_template("auth/logout.html")
+        return redirect(url_for("auth.login"))
     if current_user.is_authenticated:
         accounts.end_sessions(current_user)
         db.session.commit()

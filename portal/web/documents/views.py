@@ -16,20 +16,19 @@ from portal.web.documents import bp
 from portal.web.guards import requires
 from portal.models import PrivacyRequest
 from portal.models._base import utcnow
-from portal.audit import chain as audit
+from portal.audit import access_log
 from portal.file import csv_zip as csv_export, pdf_copy as documents
 from portal.requests import letters
 from portal.web.context import own_file, own_tenant
 from portal.web.context import current_actor, current_lang
+from portal.web.headers import download
 
 log = logging.getLogger(__name__)
 
 
 def _pdf_response(content: bytes, filename: str, inline: bool = False) -> Response:
-    disposition = "inline" if inline else "attachment"
-    return Response(content, mimetype="application/pdf", headers={
-        "Content-Disposition": f'{disposition}; filename="{filename}"',
-        "Cache-Control": "private, no-store"})
+    return download(Response(content, mimetype="application/pdf", headers={"Cache-Control": "private, no-store"}),
+                    filename, inline)
 
 
 def _failure_page(detail: str, retry_url: str | None = None) -> tuple[str, int]:
@@ -69,9 +68,8 @@ def export_zip() -> Response:
     """One CSV file per category, the same content as the JSON export."""
     tenant, snapshot = own_file()
     body = csv_export.to_zip(snapshot, utcnow())
-    return Response(body, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="my-data-{tenant.tenant_number}.zip"',
-        "Cache-Control": "private, no-store"})
+    return download(Response(body, mimetype="application/zip", headers={"Cache-Control": "private, no-store"}),
+                    f"my-data-{tenant.tenant_number}.zip")
 
 
 @bp.route("/me/requests/<ref>/letter.pdf")
@@ -110,7 +108,12 @@ def letter_preview(ref: str) -> Any:
                                  answer=answer[:5000] if answer else None)
     except (pdf.PdfError, letters.LetterError):
         return _failure_page(_("We could not produce the preview of this letter."))
-    audit.record(db.session, actor.user_id, actor.role, "read", tenant_id=req.tenant_id,
-                 categories=["requests"], purpose="Preview of a response letter", request_ref=req.ref)
+    # A granted access letter carries the whole file (copy_attached): the tenant's log
+    # says the file was read, in the tenant's language, for answering their request.
+    whole_file = kind == "granted" and req.kind == "access"
+    access_log.record_read(
+        db.session, actor, req.tenant,
+        access.readable_categories(actor, req.tenant_id) if whole_file else ["requests"],
+        access_log.make_purpose("privacy_request", None, req.tenant.preferred_language), request_ref=req.ref)
     db.session.commit()
     return _pdf_response(content, f"{req.ref}-{kind}-preview.pdf", inline=True)

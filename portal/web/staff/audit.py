@@ -12,6 +12,8 @@ from portal.db import db
 from portal.web.guards import requires
 from portal.audit import access_log
 from portal.web.staff import bp
+from portal.web import params
+from portal.numbers import parse_id
 
 PAGE_SIZE = 50
 
@@ -20,11 +22,11 @@ def _date(name: str, errors: dict[str, str]) -> date | None:
     raw = (request.args.get(name) or "").strip()
     if not raw:
         return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors[name] = _("Give a date such as 2026-11-28.")
-        return None
+    value = params.bounded_date(raw)
+    if value is None:
+        errors[name] = _("Give a date such as 2026-11-28.") + " " + _(
+            "The log holds dates from %(first)s to %(last)s.", first=params.MIN_DATE.year, last=params.MAX_DATE.year)
+    return value
 
 
 @bp.route("/audit")
@@ -36,13 +38,12 @@ def audit():
     action = (request.args.get("action") or "").strip()
     filters = access_log.LogFilters(
         tenant_number=(request.args.get("tenant") or "").strip()[:40] or None,
-        actor_id=int(staff_raw) if staff_raw.isdigit() else None,
+        actor_id=parse_id(staff_raw),
         action=action if action in actions else None,
         date_from=_date("from", errors), date_to=_date("to", errors))
     if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
         errors["to"] = _("The end date is before the start date.")
-    raw_page = request.args.get("page", "1")
-    page = min(int(raw_page), 100_000) if raw_page.isdigit() and int(raw_page) > 0 else 1
+    page = params.page(limit=100_000)
     log = access_log.search_log(db.session, filters, page, PAGE_SIZE)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("staff/audit.html", log=log, filters=filters, errors=errors, args=args,

@@ -4,6 +4,7 @@ commit once, render."""
 
 from __future__ import annotations
 
+from portal.numbers import parse_id
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -230,14 +231,15 @@ def notes_review():
         decision = request.form.get("action", "")
         kind, raw_id = ("note", request.form.get("note_id", "")) if request.form.get("note_id") \
             else ("incident", request.form.get("incident_id", ""))
-        if decision not in ("keep", "redact") or not raw_id.isdigit():
+        item_id = parse_id(raw_id)
+        if decision not in ("keep", "redact") or item_id is None:
             abort(400)
         reason = request.form.get("reason", "")
         try:
             if decision == "keep":
-                notes_service.keep(db.session, actor, kind, int(raw_id), reason, request.form.get("legal_ground"))
+                notes_service.keep(db.session, actor, kind, item_id, reason, request.form.get("legal_ground"))
             else:
-                notes_service.redact(db.session, actor, kind, int(raw_id), reason)
+                notes_service.redact(db.session, actor, kind, item_id, reason)
         except notes_service.NotFound:
             abort(404)
         except notes_service.AlreadyReviewed:

@@ -28,6 +28,7 @@ from portal.tenancy import search as tenant_search
 from portal.file import dossier as dossier_service
 from portal.web.staff import bp
 from portal.web.context import current_actor, current_lang, page_arguments
+from portal.web import params
 
 PAGE_SIZE = 20
 SEARCH_PAGE_SIZE = 25
@@ -56,8 +57,7 @@ def _purpose_form() -> PurposeForm:
 
 
 def _page_arg(name: str = "page") -> int:
-    value = request.args.get(name, "1")
-    return min(int(value), 10_000) if value.isdigit() and int(value) > 0 else 1
+    return params.page(name, limit=10_000)
 
 
 @bp.route("/tenants")

@@ -12,6 +12,7 @@ from portal.web.guards import requires
 from portal.audit import access_log as access_log_service
 from portal.web.tenant import bp
 from portal.web.context import own_tenant
+from portal.web import params
 
 PAGE_SIZE = 25
 
@@ -20,8 +21,7 @@ PAGE_SIZE = 25
 @requires("read_own_file")
 def access_log():
     tenant = own_tenant()
-    raw = request.args.get("page", "1")
-    page = min(int(raw), 10_000) if raw.isdigit() and int(raw) > 0 else 1
+    page = params.page(limit=10_000)
     show_names = bool(current_app.config.get("SHOW_STAFF_NAMES_IN_ACCESS_LOG"))
     log = access_log_service.reads_of(db.session, tenant.id, page, PAGE_SIZE, show_names)
     return render_template("tenant/access_log.html", log=log, show_names=show_names)

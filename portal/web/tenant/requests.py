@@ -4,6 +4,7 @@ services/requests.py; another tenant's reference answers 404."""
 
 from __future__ import annotations
 
+from portal.numbers import parse_id
 from datetime import datetime
 from typing import Any
 
@@ -64,7 +65,7 @@ def new_request() -> Any:
         if catalogue.find_field(field):
             form.field.data = field
         record = request.args.get("record", "")
-        form.record.data = record if record.isdigit() and len(record) < 12 else ""
+        form.record.data = record if parse_id(record) is not None else ""
         target = request.args.get("target", "")
         if workflow.parse_target(target):
             form.targets.data = [target]

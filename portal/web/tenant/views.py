@@ -15,6 +15,7 @@ from portal.models._base import utcnow
 from portal.file import exports
 from portal.file import home as home_service
 from portal.web.context import current_actor, current_lang, own_file, page_arguments
+from portal.web.headers import download
 
 
 PAGE_SIZE = 20
@@ -42,8 +43,7 @@ def export_json():
     # a typical file, where the json module took 0.34.
     body = orjson.dumps(exports.to_json(snapshot, utcnow(), controller_info.for_config(snapshot.language,
                                                                                       current_app.config)))
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="my-data-{tenant.tenant_number}.json"'})
+    return download(Response(body, mimetype="application/json"), f"my-data-{tenant.tenant_number}.json")
 
 
 def category_or_404(key: str) -> catalogue.Category:

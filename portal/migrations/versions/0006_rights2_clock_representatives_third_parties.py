@@ -4,13 +4,13 @@ who made a request on a tenant's behalf, the Art. 9(2)/Art. 10 ground for keepin
 flagged wording, and the passages withheld from the tenant's copy (Art. 15(4)).
 
 Revision ID: 0005_rights2
-Revises: 0004
+Revises: 0005
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_rights2"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
