@@ -49,7 +49,9 @@ def test_a_late_request_reads_as_overdue_in_the_staff_language(app, lang, overdu
 def test_days_left_show_only_while_the_clock_runs(app):
     with app.test_request_context():
         running = _render("en", QUEUE, rows=[_request(days_left=20, assignee="Dominique")], **LABELS)
-        waiting = _render("en", QUEUE, rows=[_request(status="waiting_info", days_left=20)], **LABELS)
+        # Waiting for the information that identifies the tenant: the clock stops (EDPB 01/2022).
+        waiting = _render("en", QUEUE, rows=[_request(status="waiting_info", days_left=20, clock_runs=False)],
+                          **LABELS)
     assert "Days left: 20" in running and "Dominique" in running and 'class="overdue"' not in running
     assert "Days left" not in waiting
 
