@@ -1,24 +1,41 @@
 """The job functions (see portal.jobs.JOBS). Each runs inside an app context, takes plain
-values, opens its own session, commits its own work, and is idempotent."""
+values, works in a session of its own (`job_session`), commits its own work, and is
+idempotent."""
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
 import logging
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Iterator
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import Flask, current_app, has_request_context
+from sqlalchemy.orm import Session
 
 from portal import mail
-from portal.db import Database
+from portal.db import Database, db
 
 log = logging.getLogger(__name__)
 
 PARIS = ZoneInfo("Europe/Paris")  # retention periods run on the landlord's calendar days
 PURGE_MODULE = "portal.retention.purge"
+
+
+@contextmanager
+def job_session(app: Flask) -> Iterator[Session]:
+    """The session a job works in: its own, or, when the job runs inline during a request
+    (no queue configured), the request's. The request has committed its own work before
+    the job runs; a second connection would wait on SQLite for the write lock that the
+    request's next transaction takes (a writing GET begins IMMEDIATE: portal/db.py)."""
+    if has_request_context():
+        yield db.session
+    else:
+        with Database.state(app).factory() as session:
+            yield session
 
 
 def pdf_copy(entry_id: int) -> str:
@@ -28,7 +45,7 @@ def pdf_copy(entry_id: int) -> str:
     from portal.file import pdf_copy as documents
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    with Database.state(app).factory() as session:
+    with job_session(app) as session:
         pending = documents.pending_render(session, entry_id, app.config)
         # End the reading transaction before the long render: on SQLite no lock is held
         # while WeasyPrint works, so the web servers write on.
@@ -55,7 +72,7 @@ def scan_notes(flag: bool = False, out_dir: str | None = None) -> str:
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     folder = Path(out_dir) if out_dir else scan.default_report_folder(app.instance_path)
-    with Database.state(app).factory() as session:
+    with job_session(app) as session:
         summary, newly = scan.run_scan(session, folder, flag=flag)
         session.commit()
     log.info("scan-notes: %s scanned, %s flagged, %s newly queued for review; report %s",
@@ -70,7 +87,7 @@ def purge() -> str:
         return "skipped: no purge module"
     module = importlib.import_module(PURGE_MODULE)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    with Database.state(app).factory() as session:
+    with job_session(app) as session:
         result = module.run(session, datetime.now(PARIS).date(), dry_run=False)
         session.commit()
     log.info("retention purge done: %s", result)

@@ -87,7 +87,7 @@ def read_repo_sets() -> list[dict]:
 
 
 def is_dev(text: str) -> bool:
-    digest = hashlib.sha1(text.encode("utf-8")).digest()
+    digest = hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).digest()
     return int.from_bytes(digest[:4], "big") / 2**32 < DEV_SHARE
 
 
