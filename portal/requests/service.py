@@ -13,7 +13,7 @@ treats both alike)."""
 from __future__ import annotations
 
 import secrets
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
 from typing import Any, Iterable
 
 from flask_babel import gettext
@@ -28,6 +28,7 @@ from portal.models import (HouseholdMember, Incident, Note, PrivacyRequest, Requ
 from portal.models.records import Correspondence
 from portal.models._base import utcnow
 from portal.audit import chain as audit
+from portal.formatting import PARIS
 from portal.file.dossier import section_query
 
 REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
@@ -331,3 +332,33 @@ def withdraw(session: Session, req: PrivacyRequest, actor: access.Actor, message
     record_event(session, req, actor, "withdraw", before, after, text)
     session.flush()
     return Done(req, [m for m in [step_mail(session, req, "withdrawn", portal_url)] if m])
+
+
+def withdrawn_on(req: PrivacyRequest) -> date | None:
+    """The day the request was withdrawn (Paris time), or None if it is not withdrawn."""
+    if req.status != "withdrawn" or req.closed_at is None:
+        return None
+    at = req.closed_at if req.closed_at.tzinfo else req.closed_at.replace(tzinfo=timezone.utc)
+    return at.astimezone(PARIS).date()
+
+
+def undo_withdraw(session: Session, req: PrivacyRequest, actor: access.Actor, today: date,
+                  version: Any = None) -> Done:
+    """The tenant takes back a withdrawal within workflow.UNDO_WITHDRAW_DAYS: the request is
+    open again in the status it had, with the same deadline (the month of Art. 12(3) runs
+    from receipt; the withdrawal never stopped it)."""
+    if actor.role != "tenant" or req.tenant_id != actor.tenant_id:
+        raise Forbidden()
+    check_version(req, version)
+    if not workflow.may_undo_withdraw(req.status, withdrawn_on(req), today):
+        raise workflow.NotAllowed("undo_withdraw", req.status)
+    after = workflow.next_status("undo_withdraw", req.status)
+    last = session.scalar(select(RequestEvent.from_status).where(
+        RequestEvent.request_id == req.id, RequestEvent.action == "withdraw").order_by(RequestEvent.id.desc()))
+    if last in workflow.OPEN_STATUSES:
+        after = last
+    req.status = after
+    req.closed_at = None
+    record_event(session, req, actor, "undo_withdraw", "withdrawn", after, None)
+    session.flush()
+    return Done(req, [])

@@ -4,7 +4,7 @@ services/requests.py; another tenant's reference answers 404."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -143,7 +143,12 @@ def request_detail(ref: str) -> Any:
             elif action == "withdraw":
                 done = requests_service.withdraw(db.session, req, actor, form.message.data,
                                                  form.version.data, _portal_url())
-                message = _("Your request is withdrawn.")
+                message = _("Your request is withdrawn. You can undo this until %(day)s.",
+                            day=_fmt(today() + timedelta(days=workflow.UNDO_WITHDRAW_DAYS)))
+            elif action == "undo_withdraw":
+                done = requests_service.undo_withdraw(db.session, req, actor, today(), form.version.data)
+                message = _("Your request is open again. We will answer by %(day)s at the latest.",
+                            day=_fmt(done.request.due_on))
             else:
                 raise request_types.Invalid("action", "action")
             db.session.commit()
@@ -171,7 +176,21 @@ def request_detail(ref: str) -> Any:
     elif request.method == "POST":
         status = 400
     return render_template("tenant/requests_detail.html", req=req, form=form, today=today(),
-                           **_detail_context(req)), status
+                           just_filed=request.args.get("sent") == "1", **_detail_context(req)), status
+
+
+@bp.route("/requests/<ref>/withdraw")
+@requires("file_request")
+def withdraw_request(ref: str) -> Any:
+    """Ask before withdrawing: the form posts action=withdraw to the request's page."""
+    own_tenant()
+    req = requests_service.tenant_request(db.session, current_actor(), ref)
+    if req is None:
+        abort(404)
+    if not workflow.is_open(req.status):
+        return redirect(url_for("tenant.request_detail", ref=ref))
+    return render_template("tenant/requests_withdraw.html", req=req, form=forms.StepForm(),
+                           undo_days=workflow.UNDO_WITHDRAW_DAYS)
 
 
 def _detail_context(req: PrivacyRequest) -> dict[str, Any]:
@@ -183,4 +202,13 @@ def _detail_context(req: PrivacyRequest) -> dict[str, Any]:
                                  .order_by(FieldChange.id)).all()
     return {"events": req.events, "letters": letters, "notices": notices, "changes": changes,
             "field_label": requests_service.field_label(req.field_key), "workflow": workflow,
-            "deadlines": deadlines, "labels": texts.ACTION_LABELS, "roles": texts.ROLE_LABELS}
+            "deadlines": deadlines, "labels": texts.ACTION_LABELS, "roles": texts.ROLE_LABELS,
+            "undo_until": _undo_until(req)}
+
+
+def _undo_until(req: PrivacyRequest) -> Any:
+    """The last day the tenant may take back the withdrawal, or None."""
+    day = requests_service.withdrawn_on(req)
+    if day is None or not workflow.may_undo_withdraw(req.status, day, today()):
+        return None
+    return day + timedelta(days=workflow.UNDO_WITHDRAW_DAYS)
