@@ -230,8 +230,7 @@ def create(session: Session, tenant: Tenant, actor: access.Actor, *, kind: str, 
     if kind not in workflow.KINDS:
         raise Invalid("kind", "kind")
     targets = check_targets(session, tenant, kind, targets) if kind in workflow.TARGETED_KINDS else []
-    needs_details = kind in ("objection",) or (kind in ("erasure", "restriction") and not targets)
-    details = check_text("details", details, workflow.DETAILS_MAX, needs_details)
+    details = check_text("details", details, workflow.DETAILS_MAX, _needs_details(kind, targets))
     rec_id: int | None = None
     value_text: str | None = None
     if kind == "rectification":
@@ -264,6 +263,26 @@ def create(session: Session, tenant: Tenant, actor: access.Actor, *, kind: str, 
                                                                  "identity_verified": identity_verified})
     session.flush()
     return Done(req, [m for m in [step_mail(session, req, "received", portal_url)] if m])
+
+
+def _needs_details(kind: str, targets: list[str]) -> bool:
+    """An objection says why (Art. 21(1)); an erasure or restriction that names nothing says what."""
+    return kind == "objection" or (kind in ("erasure", "restriction") and not targets)
+
+
+def check_new(session: Session, tenant: Tenant, actor: access.Actor, *, kind: str, details: str | None,
+              today: date, field_key: str | None = None, proposed_value: str | None = None,
+              record_id: Any = None, targets: Iterable[str] = ()) -> None:
+    """The checks `create` makes on a tenant's new request, without filing it (the
+    "check your answers" page comes before the request is sent); Invalid on a problem."""
+    if actor.tenant_id != tenant.id:
+        raise Forbidden()
+    if kind not in workflow.KINDS:
+        raise Invalid("kind", "kind")
+    named = check_targets(session, tenant, kind, targets) if kind in workflow.TARGETED_KINDS else []
+    check_text("details", details, workflow.DETAILS_MAX, _needs_details(kind, named))
+    if kind == "rectification":
+        _rectification_target(session, tenant, field_key or "", record_id, proposed_value, today)
 
 
 DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)

@@ -35,3 +35,54 @@ def test_karim_sees_the_question_first_and_an_empty_answer_is_caught(visit, view
         page.click(".action-needed button[type=submit]")
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     v.check("i23-karim-empty-answer")
+
+
+@pytest.mark.parametrize(("viewport", "lang", "phone"), [("phone", "fr", "06 11 22 33 44"),
+                                                        ("desktop", "en", "06 11 22 33 55")])
+def test_sophie_corrects_her_phone_one_question_per_page_then_withdraws_and_undoes(visit, viewport, lang, phone):
+    v = visit(viewport, lang)
+    page = v.page
+    v.login("sophie.durand@example.org")
+    v.goto("/me/requests/new")
+    v.check("i23-new-kind")
+    page.check("input[name=kind][value=rectification]")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    v.check("i23-new-field")
+    page.select_option("select[name=field]", "contact.phone")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    # One question, with what we hold now; the page is short on a phone.
+    assert page.locator("h1 label[for=proposed_value]").count() == 1
+    assert page.locator("textarea, input[type=text]").count() <= 2
+    assert page.evaluate("document.body.scrollHeight") < 1600
+    v.check("i23-new-question")
+    # An empty answer: error summary with focus, nothing filed.
+    with page.expect_navigation():
+        page.click("main form button.primary")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    v.check("i23-new-question-error")
+    page.fill("[name=proposed_value]", phone)
+    with page.expect_navigation():
+        page.click("main form button.primary")
+    assert phone in page.locator(".check-answers").inner_text()
+    v.check("i23-new-check")
+    with page.expect_navigation():
+        page.click("main form button.primary")
+    assert page.locator(".panel-confirm").count() == 1
+    assert page.locator("a", has_text="Retirer" if lang == "fr" else "Withdraw").count() == 0
+    v.check("i23-new-confirmation")
+    # Reloading the page: the panel is gone, the withdraw link is there and asks first.
+    page.reload()
+    assert page.locator(".panel-confirm").count() == 0
+    with page.expect_navigation():
+        page.click("a[href$='/withdraw']")
+    v.check("i23-withdraw-confirm")
+    with page.expect_navigation():
+        page.click("main form button.danger")
+    v.check("i23-withdrawn")
+    with page.expect_navigation():
+        page.click("main form button.primary")
+    status = page.locator(".record-row", has=page.locator("dt", has_text="Statut" if lang == "fr" else "Status"))
+    assert ("Reçue" if lang == "fr" else "Received") in status.inner_text()
+    v.check("i23-undone")

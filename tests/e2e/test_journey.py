@@ -69,6 +69,11 @@ def test_camille_corrects_her_phone_and_the_dpo_grants_it(visit, viewport, lang,
     check("tenant-request-form")
     with page.expect_navigation():
         page.click("main form button[type=submit]")
+    # Check your answers, then send.
+    assert new_phone in page.locator("main").inner_text()
+    check("tenant-request-check")
+    with page.expect_navigation():
+        page.click("main form button.primary[type=submit]")
     ref = re.search(r"/me/requests/([A-Z0-9-]+)", page.url)
     assert ref, page.url
     ref = ref.group(1)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import defer
@@ -50,46 +50,96 @@ def requests() -> Any:
 @bp.route("/requests/new", methods=["GET", "POST"])
 @requires("file_request")
 def new_request() -> Any:
+    """One thing per page (GOV.UK "question pages"): the kind, then (for a correction) the
+    data, then the one question for that kind, then "check your answers". A POST without
+    `step` files the request at once (PRODUCT.md §8: the form fields stay the interface)."""
     tenant = own_tenant()
     form = forms.NewRequestForm().setup(requests_service.target_choices(db.session, tenant.id))
     status = 200
+    step = request.form.get("step", "") if request.method == "POST" else ""
     if request.method == "GET":
-        kind = request.args.get("kind", "")
-        form.kind.data = kind if kind in workflow.KINDS else None
-        field = request.args.get("field", "")
-        if catalogue.find_field(field):
-            form.field.data = field
-        record = request.args.get("record", "")
-        form.record.data = record if record.isdigit() and len(record) < 12 else ""
-        target = request.args.get("target", "")
-        if workflow.parse_target(target):
-            form.targets.data = [target]
-    elif form.validate_on_submit():
+        _prefill(form)
+        if "kind" in request.args and form.kind.data is None:
+            form.kind.errors = [texts.error_text(request_types.Invalid("kind", "kind"))]
+            status = 400
+    elif not form.validate_on_submit():
+        status = 400
+    elif step == "edit":
+        pass
+    else:
+        values = _values(form)
         try:
-            done = requests_service.create(
-                db.session, tenant, current_actor(), kind=form.kind.data or "", details=form.details.data,
-                today=today(), field_key=form.field.data, proposed_value=form.proposed_value.data,
-                record_id=form.record.data or None, targets=form.targets.data or [],
-                portal_url=_portal_url())
+            if step == "check":
+                requests_service.check_new(db.session, tenant, current_actor(), today=today(), **values)
+                return render_template("tenant/requests_check.html", form=form, help=texts.KIND_HELP,
+                                       targets=_target_labels(form),
+                                       current=_current_value(tenant, form.field.data, form.record.data))
+            done = requests_service.create(db.session, tenant, current_actor(), today=today(),
+                                           portal_url=_portal_url(), **values)
         except request_types.Invalid as exc:
             db.session.rollback()
             _field_errors(form, exc)
             status = 400
         else:
-            db.session.commit()
-            request_mails.send_mails(done.mails, current_app.config, current_app.instance_path)
-            if done.duplicate:
-                flash(_("You had just sent this request: it is filed once, as %(ref)s.", ref=done.request.ref),
-                      "warning")
-            else:
-                flash(_("Your request %(ref)s is filed. We will answer by %(day)s at the latest.",
-                        ref=done.request.ref, day=_fmt(done.request.due_on)), "success")
-            return redirect(url_for("tenant.request_detail", ref=done.request.ref))
-    else:
-        status = 400
+            return _filed(done)
     current = _current_value(tenant, form.field.data, form.record.data)
-    return render_template("tenant/requests_new.html", form=form, help=texts.KIND_HELP,
-                           current=current), status
+    return render_template("tenant/requests_new.html", form=form, help=texts.KIND_HELP, current=current,
+                           step=_page_of(form), field_def=_field_def(form.field.data), workflow=workflow), status
+
+
+def _prefill(form: Any) -> None:
+    """A GET names what the links of /me already know: the kind, the field, the record."""
+    kind = request.args.get("kind", "")
+    form.kind.data = kind if kind in workflow.KINDS else None
+    field = request.args.get("field", "")
+    if catalogue.find_field(field):
+        form.field.data = field
+    record = request.args.get("record", "")
+    form.record.data = record if record.isdigit() and len(record) < 12 else ""
+    target = request.args.get("target", "")
+    if workflow.parse_target(target):
+        form.targets.data = [target]
+    for name in ("proposed_value", "details"):  # carried over from the page before
+        value = request.args.get(name, "")
+        if value and len(value) <= workflow.DETAILS_MAX:
+            getattr(form, name).data = value
+
+
+def _values(form: Any) -> dict[str, Any]:
+    return {"kind": form.kind.data or "", "details": form.details.data, "field_key": form.field.data,
+            "proposed_value": form.proposed_value.data, "record_id": form.record.data or None,
+            "targets": form.targets.data or []}
+
+
+def _page_of(form: Any) -> str:
+    """Which question page to show: the kind, the data to correct, or the kind's form."""
+    if form.kind.data not in workflow.KINDS or form.kind.errors:
+        return "kind"
+    if form.kind.data == "rectification" and (not catalogue.find_field(form.field.data or "") or form.field.errors):
+        return "field"
+    return "form"
+
+
+def _field_def(field_key: str | None) -> Any:
+    found = catalogue.find_field(field_key or "")
+    return found[2] if found else None
+
+
+def _target_labels(form: Any) -> list[str]:
+    labels = dict(form.targets.choices)
+    return [str(labels.get(t, t)) for t in form.targets.data or []]
+
+
+def _filed(done: Any) -> Any:
+    """Commit, send the e-mail, and show the confirmation panel on the request's page."""
+    db.session.commit()
+    failed = request_mails.send_mails(done.mails, current_app.config, current_app.instance_path)
+    if done.duplicate:
+        flash(_("You had just sent this request: it is filed once, as %(ref)s.", ref=done.request.ref),
+              "warning")
+    else:
+        session["just_filed"] = {"ref": done.request.ref, "mailed": bool(done.mails) and not failed}
+    return redirect(url_for("tenant.request_detail", ref=done.request.ref))
 
 
 def _fmt(day: Any) -> str:
@@ -175,8 +225,10 @@ def request_detail(ref: str) -> Any:
         req = requests_service.tenant_request(db.session, actor, ref) or abort(404)
     elif request.method == "POST":
         status = 400
+    filed = session.pop("just_filed", None) if request.method == "GET" else None
     return render_template("tenant/requests_detail.html", req=req, form=form, today=today(),
-                           just_filed=request.args.get("sent") == "1", **_detail_context(req)), status
+                           just_filed=filed if filed and filed.get("ref") == req.ref else None,
+                           **_detail_context(req)), status
 
 
 @bp.route("/requests/<ref>/withdraw")
