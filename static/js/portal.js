@@ -22,4 +22,30 @@
       button.textContent = show ? button.getAttribute("data-hide") : button.getAttribute("data-show");
     });
   });
+  // A passphrase idea: 7 words drawn with the browser's cryptographic random numbers.
+  var ideas = document.querySelectorAll("[data-passphrase-for]");
+  Array.prototype.forEach.call(ideas, function (button) {
+    var words = button.getAttribute("data-words").split(/\s+/).filter(Boolean);
+    var field = document.getElementById(button.getAttribute("data-passphrase-for"));
+    var again = document.getElementById(button.getAttribute("data-confirm"));
+    var out = button.parentNode.querySelector(".passphrase-out");
+    if (!field || !window.crypto || words.length < 32) { return; }
+    button.parentNode.hidden = false;
+    button.addEventListener("click", function () {
+      var picks = new Uint32Array(7);
+      window.crypto.getRandomValues(picks);
+      var sentence = Array.prototype.map.call(picks, function (n) { return words[n % words.length]; }).join(" ");
+      [field, again].forEach(function (input) {
+        if (!input) { return; }
+        input.value = sentence;
+        input.type = "text";
+        var toggle = document.querySelector("[data-password-toggle='" + input.id + "']");
+        if (toggle) {
+          toggle.setAttribute("aria-pressed", "true");
+          toggle.textContent = toggle.getAttribute("data-hide");
+        }
+      });
+      out.textContent = sentence;
+    });
+  });
 }());

@@ -86,3 +86,23 @@ def test_sophie_corrects_her_phone_one_question_per_page_then_withdraws_and_undo
     status = page.locator(".record-row", has=page.locator("dt", has_text="Statut" if lang == "fr" else "Status"))
     assert ("Reçue" if lang == "fr" else "Received") in status.inner_text()
     v.check("i23-undone")
+
+
+@pytest.mark.parametrize(("viewport", "lang"), CASES)
+def test_getting_started_help_line_show_password_and_passphrase(visit, viewport, lang):
+    v = visit(viewport, lang)
+    page = v.page
+    v.goto("/login")
+    # The help line (phone, hours, desk) from the landlord's settings, on every page.
+    assert "01 23 45 67 89" in page.locator(".help-line").inner_text()
+    page.fill("input[name=password]", "secret words")
+    page.click("[data-password-toggle=password]")
+    assert page.get_attribute("input[name=password]", "type") == "text"
+    page.click("details.no-email summary")
+    v.check("i23-login")
+    v.goto("/activate")
+    page.click("[data-passphrase-for]")
+    sentence = page.input_value("input[name=password]")
+    assert len(sentence.split()) == 7 and page.input_value("input[name=password_confirm]") == sentence
+    assert page.locator("#password-rule p").first.inner_text().count("7") == 1
+    v.check("i23-activate")
