@@ -106,3 +106,22 @@ def test_getting_started_help_line_show_password_and_passphrase(visit, viewport,
     assert len(sentence.split()) == 7 and page.input_value("input[name=password_confirm]") == sentence
     assert page.locator("#password-rule p").first.inner_text().count("7") == 1
     v.check("i23-activate")
+
+
+@pytest.mark.parametrize(("viewport", "lang"), [("phone390", "fr"), ("phone390", "en"), ("desktop", "fr")])
+def test_camille_home_has_one_main_action_and_one_list_of_categories(visit, viewport, lang):
+    v = visit(viewport, lang)
+    page = v.page
+    v.login(CAMILLE)
+    main = page.locator("main")
+    assert main.locator("a.button.primary").count() == 1  # the PDF copy
+    assert main.locator("#h-formats").count() == 1
+    assert main.locator(".glance-list").count() == 0  # one list of categories, not two
+    reasons = main.locator(".category-reason")
+    assert reasons.count() == main.locator(".category").count() >= 10
+    assert all(r.strip() for r in reasons.all_inner_texts())
+    height = page.evaluate("document.body.scrollHeight")
+    print(f"home height {viewport} {lang}: {height}px")
+    if viewport == "phone390":
+        assert height <= 2500, height
+    v.check("i23-home")

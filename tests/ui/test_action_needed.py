@@ -19,7 +19,7 @@ def test_home_opens_with_the_action_the_tenant_owes(client):
     login(client, KARIM)
     page = _text(client.get("/me?lang=fr"))
     banner = page.index("Action requise")
-    assert banner < page.index("Votre dossier, catégorie par catégorie")
+    assert banner < page.index("Vos données, par catégorie")
     assert f"/me/requests/{WAITING}#h-provide" in page
 
 
