@@ -20,6 +20,7 @@ from portal.formatting import PARIS
 from portal.web.guards import requires
 from portal.models import FieldChange, Letter, PrivacyRequest, RecipientNotice
 from portal.requests import service as requests_service
+from portal.requests import letters as request_letters
 from portal.requests import mails as request_mails
 from portal.requests import types as request_types
 from portal.web import request_texts as texts
@@ -255,7 +256,13 @@ def _detail_context(req: PrivacyRequest) -> dict[str, Any]:
     return {"events": req.events, "letters": letters, "notices": notices, "changes": changes,
             "field_label": requests_service.field_label(req.field_key), "workflow": workflow,
             "deadlines": deadlines, "labels": texts.ACTION_LABELS, "roles": texts.ROLE_LABELS,
-            "undo_until": _undo_until(req)}
+            "undo_until": _undo_until(req), "reason_text": _reason_text(req.refusal_reason)}
+
+
+def _reason_text(code: str | None) -> str | None:
+    """A refusal's legal reason in plain words (the letters' own sentence, Art. 12(4))."""
+    found = request_letters.REFUSAL_REASONS.get(code or "")
+    return str(found[1]) if found else None
 
 
 def _undo_until(req: PrivacyRequest) -> Any:
