@@ -109,7 +109,8 @@ def letter_preview(ref: str) -> Any:
     answer = request.args.get("answer")
     try:
         content = letters.render(req, kind, lang, current_app.config,
-                                 answer=answer[:5000] if answer else None)
+                                 answer=answer[:5000] if answer else None,
+                                 reason=request.args.get("reason") or None)
     except (pdf.PdfError, letters.LetterError):
         return _failure_page(_("We could not produce the preview of this letter."))
     audit.record(db.session, actor.user_id, actor.role, "read", tenant_id=req.tenant_id,
