@@ -56,7 +56,8 @@ def export_pdf() -> Any:
     for entry_id, snapshot in scheduled:  # only after the pending row is committed
         documents.render_in_background(app, entry_id, snapshot, lang)
     if state.status == "ready" and state.content:
-        return _pdf_response(state.content, f"my-file-{tenant.tenant_number}.pdf")
+        name = "mon-dossier" if lang == "fr" else "my-file"  # file names in the reader's language
+        return _pdf_response(state.content, f"{name}-{tenant.tenant_number}.pdf")
     if state.status == "pending":
         return render_template("documents/pending.html",
                                refresh_url=url_for("documents.export_pdf")), 202
@@ -72,7 +73,8 @@ def export_zip() -> Response:
     tenant, snapshot = own_file()
     body = csv_export.to_zip(snapshot, utcnow())
     return Response(body, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="my-data-{tenant.tenant_number}.zip"',
+        "Content-Disposition": f'attachment; filename="{"mes-donnees" if current_lang() == "fr" else "my-data"}-'
+                               f'{tenant.tenant_number}.zip"',
         "Cache-Control": "private, no-store"})
 
 

@@ -43,7 +43,8 @@ def export_json():
     # a typical file, where the json module took 0.34.
     body = orjson.dumps(exports.to_json(snapshot, utcnow()))
     return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="my-data-{tenant.tenant_number}.json"'})
+        "Content-Disposition": f'attachment; filename="{"mes-donnees" if current_lang() == "fr" else "my-data"}-'
+                               f'{tenant.tenant_number}.json"'})
 
 
 def category_or_404(key: str) -> catalogue.Category:
