@@ -40,3 +40,14 @@ def test_pdf_copy_is_tagged_large_and_flows_on(client):
     assert len(small) < 0.1 * len(heights), (len(small), len(heights))
     en = client.get("/me/export.pdf?lang=en")
     assert 'filename="my-file-LOC-000101.pdf"' in en.headers["Content-Disposition"]
+
+
+def test_refusal_letter_fits_one_page_left_aligned_with_a_labelled_address(client):
+    login(client, "dpo@example.org")
+    response = client.get("/staff/requests/DPR-DEMO-0007/letter-preview.pdf?kind=refused"
+                          "&reason=manifestly_excessive&answer=Demande%20identique.")
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.data))
+    assert len(reader.pages) == 1  # the closing lines and the legal note stay with the text
+    text = reader.pages[0].extract_text()
+    assert "EXPÉDITEUR" in text.upper() and "DESTINATAIRE" in text.upper() and "Demande identique." in text
