@@ -53,6 +53,10 @@ class Defaults:
         "dpo_address": "Délégué à la protection des données, 12 rue de la République, 75011 Paris",
         "phone": "01 23 45 67 89",
         "website": "https://habitat.example.org",
+        # The help line shown at the foot of every page (the letters print the phone too).
+        "help_hours": {"fr": "du lundi au vendredi, de 9 h à 17 h", "en": "Monday to Friday, 9 am to 5 pm"},
+        "help_desk": {"fr": "accueil du siège, 12 rue de la République, 75011 Paris",
+                      "en": "front desk, 12 rue de la République, 75011 Paris"},
     }
     SHOW_STAFF_NAMES_IN_ACCESS_LOG = False
 

@@ -51,7 +51,7 @@ def fmt_date(value: date | None, lang: str) -> str:
 def fmt_datetime(value: datetime | None, lang: str) -> str:
     if value is None:
         return ""
-    return format_datetime(local_dt(value), "dd/MM/yyyy HH:mm" if lang == "fr" else "d MMM yyyy, HH:mm",
+    return format_datetime(local_dt(value), "dd/MM/yyyy HH:mm" if lang == "fr" else "MMM d, yyyy, HH:mm",
                            locale=lang)
 
 

@@ -105,7 +105,8 @@ def write(doc: Any, variant: str | None = "pdf/a-3b", title: str | None = None,
         if title:
             doc.metadata.title = title
         with _RENDER_LOCK:
-            return doc.write_pdf(pdf_variant=variant, attachments=attachments)
+            # Tagged (structure for screen readers, PDF/UA-style) on top of the archival variant.
+            return doc.write_pdf(pdf_variant=variant, attachments=attachments, pdf_tags=True)
     except Exception as exc:
         log.exception("pdf: writing failed")
         raise PdfError(f"write failed: {type(exc).__name__}: {exc}") from exc

@@ -21,7 +21,7 @@ from portal.catalogue import Field
 
 FONT_FILES = {"regular": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
               "bold": "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"}
-FONT_PX = 8 * 4 / 3  # ledger rows are 8pt; WeasyPrint measures in CSS px
+FONT_PX = 11 * 4 / 3  # ledger rows are 11pt (copy.css); WeasyPrint measures in CSS px
 TEXT_WIDTH_PX = 170 / 25.4 * 96  # A4 minus 2 × 20 mm margins
 ROW_PADDING_PX = 4  # .ledger p padding-left (see copy.css)
 GAP_PX = 14

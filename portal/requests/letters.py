@@ -163,8 +163,9 @@ def _latest_message(session: Session | None, req: PrivacyRequest, action: str) -
 
 
 def context(req: PrivacyRequest, kind: str, lang: str, config: Mapping[str, Any],
-            answer: str | None = None, today: date | None = None) -> LetterContext:
-    """Gather everything a letter says, as plain strings in the letter's language."""
+            answer: str | None = None, today: date | None = None, reason: str | None = None) -> LetterContext:
+    """Gather everything a letter says, as plain strings in the letter's language
+    (`reason`: a legal reason typed but not saved yet, for the staff's preview)."""
     if kind not in LETTER_KINDS:
         raise LetterError(f"unknown letter kind {kind!r}")
     session = object_session(req)
@@ -187,13 +188,14 @@ def context(req: PrivacyRequest, kind: str, lang: str, config: Mapping[str, Any]
         else:
             answer = req.answer or ""
     reason_ref, reason_text = "", ""
-    if req.refusal_reason:
-        ref_text = REFUSAL_REASONS.get(req.refusal_reason)
+    code = reason if reason in REFUSAL_REASONS else req.refusal_reason
+    if code:
+        ref_text = REFUSAL_REASONS.get(code)
         with force_locale(lang):
             if ref_text:
                 reason_ref, reason_text = ref_text[0], str(ref_text[1])
             else:
-                reason_ref, reason_text = "RGPD art. 12(4)", req.refusal_reason
+                reason_ref, reason_text = "RGPD art. 12(4)", code
     with force_locale(lang):
         kind_label = str(catalogue.REQUEST_KIND_LABELS.get(req.kind, req.kind))
         civility = str(catalogue.CIVILITIES.get(req.tenant.civility or "", "")) if req.tenant.civility else ""
@@ -267,9 +269,9 @@ def _copy_document(req: PrivacyRequest, lang: str, config: Mapping[str, Any]) ->
 
 
 def render(req: PrivacyRequest, kind: str, lang: str, config: Mapping[str, Any],
-           answer: str | None = None, today: date | None = None) -> bytes:
+           answer: str | None = None, today: date | None = None, reason: str | None = None) -> bytes:
     """The letter as PDF bytes (PDF/A-3b), not stored: used for the staff preview."""
-    ctx = context(req, kind, lang, config, answer, today)
+    ctx = context(req, kind, lang, config, answer, today, reason)
     with force_locale(lang):
         title = f"{ctx.ref} — {LETTER_KIND_LABELS[kind]}"
     letter = pdf.document(letter_html(ctx), css=("letter.css",))

@@ -15,7 +15,7 @@ from __future__ import annotations
 from portal.numbers import parse_id
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
 from typing import Any, Iterable
 
 from flask_babel import gettext
@@ -30,6 +30,7 @@ from portal.models import (HouseholdMember, Incident, Note, PrivacyRequest, Requ
 from portal.models.records import Correspondence
 from portal.models._base import utcnow
 from portal.audit import chain as audit
+from portal.formatting import PARIS
 from portal.file.dossier import section_query
 
 RECEIVED_AT_MOST_AGO = timedelta(days=366)  # a request registered later than this is a mistyped date
@@ -264,8 +265,7 @@ def create(session: Session, tenant: Tenant, actor: access.Actor, *, kind: str, 
         raise Invalid("kind", "kind")
     rep = _check_representative(representative) if registering and representative is not None else None
     targets = check_targets(session, tenant, kind, targets) if kind in workflow.TARGETED_KINDS else []
-    needs_details = kind in ("objection",) or (kind in ("erasure", "restriction") and not targets)
-    details = check_text("details", details, workflow.DETAILS_MAX, needs_details)
+    details = check_text("details", details, workflow.DETAILS_MAX, _needs_details(kind, targets))
     rec_id: int | None = None
     value_text: str | None = None
     if kind == "rectification":
@@ -305,6 +305,26 @@ def create(session: Session, tenant: Tenant, actor: access.Actor, *, kind: str, 
             "representative": rep.kind if rep is not None else None})
     session.flush()
     return Done(req, step_mails(session, req, "received", portal_url))
+
+
+def _needs_details(kind: str, targets: list[str]) -> bool:
+    """An objection says why (Art. 21(1)); an erasure or restriction that names nothing says what."""
+    return kind == "objection" or (kind in ("erasure", "restriction") and not targets)
+
+
+def check_new(session: Session, tenant: Tenant, actor: access.Actor, *, kind: str, details: str | None,
+              today: date, field_key: str | None = None, proposed_value: str | None = None,
+              record_id: Any = None, targets: Iterable[str] = ()) -> None:
+    """The checks `create` makes on a tenant's new request, without filing it (the
+    "check your answers" page comes before the request is sent); Invalid on a problem."""
+    if actor.tenant_id != tenant.id:
+        raise Forbidden()
+    if kind not in workflow.KINDS:
+        raise Invalid("kind", "kind")
+    named = check_targets(session, tenant, kind, targets) if kind in workflow.TARGETED_KINDS else []
+    check_text("details", details, workflow.DETAILS_MAX, _needs_details(kind, named))
+    if kind == "rectification":
+        _rectification_target(session, tenant, field_key or "", record_id, proposed_value, today)
 
 
 DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)
@@ -381,3 +401,34 @@ def withdraw(session: Session, req: PrivacyRequest, actor: access.Actor, message
     record_event(session, req, actor, "withdraw", before, after, text)
     session.flush()
     return Done(req, step_mails(session, req, "withdrawn", portal_url))
+
+
+
+def withdrawn_on(req: PrivacyRequest) -> date | None:
+    """The day the request was withdrawn (Paris time), or None if it is not withdrawn."""
+    if req.status != "withdrawn" or req.closed_at is None:
+        return None
+    at = req.closed_at if req.closed_at.tzinfo else req.closed_at.replace(tzinfo=timezone.utc)
+    return at.astimezone(PARIS).date()
+
+
+def undo_withdraw(session: Session, req: PrivacyRequest, actor: access.Actor, today: date,
+                  version: Any = None) -> Done:
+    """The tenant takes back a withdrawal within workflow.UNDO_WITHDRAW_DAYS: the request is
+    open again in the status it had, with the same deadline (the month of Art. 12(3) runs
+    from receipt; the withdrawal never stopped it)."""
+    if actor.role != "tenant" or req.tenant_id != actor.tenant_id:
+        raise Forbidden()
+    check_version(req, version)
+    if not workflow.may_undo_withdraw(req.status, withdrawn_on(req), today):
+        raise workflow.NotAllowed("undo_withdraw", req.status)
+    after = workflow.next_status("undo_withdraw", req.status)
+    last = session.scalar(select(RequestEvent.from_status).where(
+        RequestEvent.request_id == req.id, RequestEvent.action == "withdraw").order_by(RequestEvent.id.desc()))
+    if last in workflow.OPEN_STATUSES:
+        after = last
+    req.status = after
+    req.closed_at = None
+    record_event(session, req, actor, "undo_withdraw", "withdrawn", after, None)
+    session.flush()
+    return Done(req, [])

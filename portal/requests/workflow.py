@@ -11,7 +11,7 @@ from __future__ import annotations
 from portal.numbers import parse_id
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping
 
@@ -40,9 +40,15 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "refuse": dict(_ANSWERABLE),
     "close": {"answered": "closed"},
     "withdraw": {"received": "withdrawn", "in_progress": "withdrawn", "waiting_info": "withdrawn"},
+    # A withdrawal can be undone for UNDO_WITHDRAW_DAYS (a tap on a phone is easily a slip).
+    # The request goes back to the status it had before (kept in the withdraw step); this
+    # table gives the status when that step names none.
+    "undo_withdraw": {"withdrawn": "received"},
 }
 STAFF_ACTIONS = ("assign", "request_info", "extend", "grant", "partly_grant", "refuse", "close")
-TENANT_ACTIONS = ("provide_info", "withdraw")
+TENANT_ACTIONS = ("provide_info", "withdraw", "undo_withdraw")
+#: How long a tenant may take back a withdrawal (days after it).
+UNDO_WITHDRAW_DAYS = 14
 OUTCOME_OF = {"grant": "granted", "partly_grant": "partly_granted", "refuse": "refused"}
 # Actions whose message is required (what to ask, why extend, why refuse).
 MESSAGE_REQUIRED = frozenset({"request_info", "extend", "partly_grant", "refuse", "provide_info", "record_info"})
@@ -139,6 +145,12 @@ def default_info_kind(identity_verified: bool) -> str:
     the identity of a request received by post or e-mail is not established yet, else a
     clarification (which does not stop the clock: the tenant's safer default)."""
     return "clarification" if identity_verified else "identity"
+
+
+def may_undo_withdraw(status: str, withdrawn_on: date | None, today: date) -> bool:
+    """A withdrawn request can be reopened by its tenant up to UNDO_WITHDRAW_DAYS after."""
+    return (status in TRANSITIONS["undo_withdraw"] and withdrawn_on is not None
+            and today <= withdrawn_on + timedelta(days=UNDO_WITHDRAW_DAYS))
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,7 @@ ACTION_LABELS: dict[str, Any] = {
     "refused": _l("Refused"),
     "close": _l("Closed"),
     "withdraw": _l("Withdrawn"),
+    "undo_withdraw": _l("Withdrawal undone: the request is open again"),
     "recipient_told": _l("Recipient told of the change (Art. 19)"),
     "lift_restriction": _l("Restriction lifted"),
 }

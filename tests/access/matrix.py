@@ -155,6 +155,7 @@ EXPECT: dict[str, Route] = {
     "tenant.requests": guarded("file_request"),
     "tenant.new_request": guarded("file_request"),
     "tenant.request_detail": guarded("file_request", scoped=True, params=_request),
+    "tenant.withdraw_request": guarded("file_request", scoped=True, params=_request),
     # The demo issues no letter: the owner gets the "no letter yet" page (404 too), the
     # documents tests cover a real download.
     "documents.request_letter": guarded("read_own_file", scoped=True, params=_letter, overrides={"tenant_own": 404}),

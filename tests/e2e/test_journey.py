@@ -69,6 +69,11 @@ def test_camille_corrects_her_phone_and_the_dpo_grants_it(visit, viewport, lang,
     check("tenant-request-form")
     with page.expect_navigation():
         page.click("main form button[type=submit]")
+    # Check your answers, then send.
+    assert new_phone in page.locator("main").inner_text()
+    check("tenant-request-check")
+    with page.expect_navigation():
+        page.click("main form button.primary[type=submit]")
     ref = re.search(r"/me/requests/([A-Z0-9-]+)", page.url)
     assert ref, page.url
     ref = ref.group(1)
@@ -92,6 +97,13 @@ def test_camille_corrects_her_phone_and_the_dpo_grants_it(visit, viewport, lang,
         grant.locator("[name=message]").fill("Numéro corrigé." if lang == "fr" else "Number corrected.")
     with page.expect_navigation():
         grant.locator("button[name=action][value=grant]").click()
+    # "Check and send": the decision, the change, the letter; the button says what it does.
+    final = page.locator("form:has(input[name=confirm]) button[name=action][value=grant]")
+    assert final.inner_text() == ("Appliquer la correction et envoyer le courrier" if lang == "fr"
+                                  else "Apply the correction and send the letter")
+    check("staff-request-review")
+    with page.expect_navigation():
+        final.click()
     assert page.locator(".flash-error").count() == 0, page.locator(".flash-error").all_inner_texts()
     check("staff-request-granted")
     v.logout()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from datetime import timedelta
 
 import pytest
@@ -119,17 +121,19 @@ def test_the_access_log_past_its_last_page_still_counts_every_read(app, session)
 def test_home_page_in_french(client):
     login(client, "camille.martin@example.org")
     page = client.get("/me?lang=fr").get_data(as_text=True)
-    assert "Ce que nous détenons, en un coup d'œil" in page or "Ce que nous détenons, en un coup d&#39;œil" in page
-    assert "DPR-DEMO-0002" in page and "réponse attendue au plus tard le" in page
-    assert "Chargé(e) de gestion locative" in page
+    assert "Télécharger mon dossier (PDF)" in page and "Vos données dans d'autres formats" in page.replace("&#39;", "'")
+    assert "DPR-DEMO-0002" in page and "notre réponse au plus tard le" in page
+    # Each category says why we hold it and what its count counts.
+    assert 'class="category-reason">Encaissement des loyers, suivi des impayés et plans d&#39;apurement.' in page
+    assert "Paiements reçus : " in page
     assert 'class="category-details"' in page and "Pourquoi nous détenons ces données" in page
-    assert 'style="' not in page and "<script" not in page
+    assert 'style="' not in page and not re.search(r"<script(?![^>]*\bsrc=)", page)  # no inline script
 
 
 def test_home_page_in_english_opens_the_asked_category(client):
     login(client, "camille.martin@example.org")
     page = client.get("/me?lang=en&open=notes").get_data(as_text=True)
-    assert "What we hold, at a glance" in page and "answer due by" in page
+    assert "Your data in other formats" in page and "our answer by" in page
     notes = page[page.index('id="notes"'):]
     assert notes.split(">", 2)[1].strip().startswith('<details class="category-details" open')
     contact = page[page.index('id="contact"'):]
@@ -138,7 +142,7 @@ def test_home_page_in_english_opens_the_asked_category(client):
 
 def _payments_table(page: str, title: str) -> str:
     category = page.index('id="payments"')
-    start = page.index(title, category)
+    start = page.index(title, page.index('class="category-body"', category))  # not the summary's count
     return page[start:page.index("</table>", start)]
 
 

@@ -53,7 +53,8 @@ def export_pdf() -> Any:
         if jobs.enqueue("pdf_copy", entry_id=state.entry_id) is None:  # ran inline: no queue
             state = documents.state_of(db.session, state.entry_id)
     if state.status == "ready" and state.content:
-        return _pdf_response(state.content, f"my-file-{tenant.tenant_number}.pdf")
+        name = "mon-dossier" if lang == "fr" else "my-file"  # file names in the reader's language
+        return _pdf_response(state.content, f"{name}-{tenant.tenant_number}.pdf")
     if state.status == "pending":
         return render_template("documents/pending.html",
                                refresh_url=url_for("documents.export_pdf")), 202
@@ -68,8 +69,9 @@ def export_zip() -> Response:
     """One CSV file per category, the same content as the JSON export."""
     tenant, snapshot = own_file()
     body = csv_export.to_zip(snapshot, utcnow())
+    name = "mes-donnees" if current_lang() == "fr" else "my-data"
     return download(Response(body, mimetype="application/zip", headers={"Cache-Control": "private, no-store"}),
-                    f"my-data-{tenant.tenant_number}.zip")
+                    f"{name}-{tenant.tenant_number}.zip")
 
 
 @bp.route("/me/requests/<ref>/letter.pdf")
@@ -105,7 +107,8 @@ def letter_preview(ref: str) -> Any:
     answer = request.args.get("answer")
     try:
         content = letters.render(req, kind, lang, current_app.config,
-                                 answer=answer[:5000] if answer else None)
+                                 answer=answer[:5000] if answer else None,
+                                 reason=request.args.get("reason") or None)
     except (pdf.PdfError, letters.LetterError):
         return _failure_page(_("We could not produce the preview of this letter."))
     # A granted access letter carries the whole file (copy_attached): the tenant's log

@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from portal.db import db
 from portal.web.guards import requires
@@ -16,6 +17,16 @@ from portal.web import params
 from portal.numbers import parse_id
 
 PAGE_SIZE = 50
+# What the keys of an entry's details mean, for people (the log keeps them as JSON).
+DETAIL_LABELS = {
+    "note_id": _l("Note no."), "incident_id": _l("Incident no."), "flagged": _l("Flagged by the guard"),
+    "kind": _l("Kind"), "decision": _l("Decision"), "reason": _l("Reason"), "categories": _l("Categories"),
+    "q": _l("Search terms"), "results": _l("Results"), "recipient": _l("Recipient"), "channel": _l("Received by"),
+    "identity_verified": _l("Identity checked"), "user_id": _l("Account no."),
+    "assignee": _l("Assigned to (account no.)"), "asked": _l("Address asked"), "before": _l("Before"),
+    "after": _l("After"),
+}
+HIDDEN_DETAILS = frozenset({"purpose_key"})
 
 
 def _date(name: str, errors: dict[str, str]) -> date | None:
@@ -48,4 +59,5 @@ def audit():
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("staff/audit.html", log=log, filters=filters, errors=errors, args=args,
                            actions=actions, action_labels=access_log.ACTION_LABELS,
-                           staff=access_log.staff_members(db.session), role_labels=access_log.ROLE_LABELS)
+                           staff=access_log.staff_members(db.session), role_labels=access_log.ROLE_LABELS,
+                           detail_labels=DETAIL_LABELS, hidden_details=HIDDEN_DETAILS)

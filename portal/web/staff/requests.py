@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
@@ -34,6 +35,9 @@ from portal.web import request_texts as texts
 from portal.web.context import current_actor, current_lang, page_arguments
 
 ANSWER_ACTIONS = ("grant", "partly_grant", "refuse")
+# The catalogue's titles speak to the tenant ("My requests"); staff read about the tenant.
+STAFF_TITLES = {"requests": _l("The tenant's privacy requests"), "access_log": _l("Who consulted the file"),
+                "account": _l("The tenant's portal account")}
 FILE_PAGE_SIZE = 10
 
 
@@ -71,6 +75,11 @@ def request_detail(ref: str) -> Any:
     if request.method == "POST":
         if not accepted(form):
             status = 400
+        elif _wants_review(form):
+            error = _review_problem(form)
+            if error is None:
+                return render_template("staff/requests_review.html", **_review_context(req, form))
+            status = 400
         else:
             outcome = _act(req, form)
             if isinstance(outcome, tuple):
@@ -79,6 +88,50 @@ def request_detail(ref: str) -> Any:
             else:
                 return outcome
     return render_template("staff/requests_detail.html", **_context(req, form, error)), status
+
+
+def _wants_review(form: forms.ActionForm) -> bool:
+    """The browser's answer form asks for "check and send" first; a POST with confirm=1
+    (or without step=review) is final at once (PRODUCT.md §8)."""
+    return (request.form.get("step") == "review" and request.form.get("confirm") != "1"
+            and (form.action.data or "") in ANSWER_ACTIONS)
+
+
+def _review_problem(form: forms.ActionForm) -> dict[str, str] | None:
+    """What the final step would refuse at once (message or legal reason missing)."""
+    action = form.action.data or ""
+    if action in workflow.REASON_REQUIRED and form.refusal_reason.data not in workflow.REFUSAL_REASONS:
+        return {"form": "answer", "field": "refusal_reason",
+                "text": texts.error_text(request_types.Invalid("refusal_reason", "required"))}
+    if action in workflow.MESSAGE_REQUIRED and not (form.message.data or "").strip():
+        return {"form": "answer", "field": "message",
+                "text": texts.error_text(request_types.Invalid("message", "required"))}
+    return None
+
+
+def _review_context(req: PrivacyRequest, form: forms.ActionForm) -> dict[str, Any]:
+    action = form.action.data or ""
+    reason = form.refusal_reason.data if form.refusal_reason.data in workflow.REFUSAL_REASONS else ""
+    labels = dict(forms.reason_choices())
+    chosen = request.form.getlist("targets") if "targets" in request.form else None
+    return {"req": req, "form": form, "action": action, "reason": reason,
+            "reason_label": labels.get(reason, ""), "targets": chosen,
+            "target_labels": dict(requests_service.target_choices(db.session, req.tenant_id)),
+            "letter_kind": workflow.LETTER_OF[action], "tenant": req.tenant,
+            "field_label": requests_service.field_label(req.field_key), "current_value": _current_value(req),
+            "final_label": _final_label(req.kind, action), "workflow": workflow}
+
+
+def _final_label(kind: str, action: str) -> str:
+    """The final button says what it does."""
+    if action == "grant" and kind == "rectification":
+        return _("Apply the correction and send the letter")
+    if action == "grant" and kind == "erasure":
+        return _("Erase the data and send the letter")
+    if action == "grant" and kind == "restriction":
+        return _("Restrict the data and send the letter")
+    return {"grant": _("Grant and send the letter"), "partly_grant": _("Grant in part and send the letter"),
+            "refuse": _("Refuse and send the letter")}[action]
 
 
 def _act(req: PrivacyRequest, form: forms.ActionForm) -> Any:
@@ -192,6 +245,7 @@ def _context(req: PrivacyRequest, form: forms.ActionForm, error: dict[str, str] 
         "restrictions": db.session.scalars(select(Restriction).where(
             Restriction.tenant_id == tenant.id, Restriction.active.is_(True)).order_by(Restriction.id)).all(),
         "may_lift": access.can(actor, "extend_deadline"), "letter_labels": letters.LETTER_KIND_LABELS,
+        "staff_titles": STAFF_TITLES,
     }
 
 

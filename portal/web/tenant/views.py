@@ -43,7 +43,8 @@ def export_json():
     # a typical file, where the json module took 0.34.
     body = orjson.dumps(exports.to_json(snapshot, utcnow(), controller_info.for_config(snapshot.language,
                                                                                       current_app.config)))
-    return download(Response(body, mimetype="application/json"), f"my-data-{tenant.tenant_number}.json")
+    name = "mes-donnees" if current_lang() == "fr" else "my-data"
+    return download(Response(body, mimetype="application/json"), f"{name}-{tenant.tenant_number}.json")
 
 
 def category_or_404(key: str) -> catalogue.Category:
