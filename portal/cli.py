@@ -13,6 +13,8 @@ from portal.db import db
 from portal.exchange.commands import COMMANDS as DATA_COMMANDS
 from portal.notes.commands import scan_notes
 from portal.accounts.commands import activation_letters
+from portal.mailings.commands import mailing_list
+from portal.retention.commands import purge
 
 
 def main() -> None:
@@ -57,7 +59,8 @@ def demo() -> None:
         click.echo(f"  {email:32} {role:10} {what}")
 
 
-COMMANDS = [init_db, db_revision, demo, activation_letters, scan_notes, audit, create_staff, *DATA_COMMANDS]
+COMMANDS = [init_db, db_revision, demo, activation_letters, scan_notes, audit, create_staff, purge, mailing_list,
+            *DATA_COMMANDS]
 
 
 def _in_app_context(command: click.Command) -> None:

@@ -21,7 +21,7 @@ def test_init_db_twice_changes_nothing(app, runner):
     second = runner.invoke(args=["init-db"])
     assert first.exit_code == 0 and second.exit_code == 0, second.output
     with Database.state(app).engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
 
 
 def test_demo_twice_duplicates_nothing(app, runner, session):

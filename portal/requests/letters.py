@@ -51,6 +51,9 @@ REFUSAL_REASONS: dict[str, tuple[str, Any]] = {
         "We have compelling legitimate grounds for the processing which override your interests, rights and freedoms.")),
     "data_accurate": ("RGPD art. 16", _l(
         "After checking, the data we hold is accurate and complete.")),
+    "no_right_to_object": ("RGPD art. 21(1)", _l(
+        "The right to object covers only processing based on a task in the public interest or on our "
+        "legitimate interest (Art. 6(1)(e) or (f)); the basis of each processing not stopped is given below.")),
     "not_portable": ("RGPD art. 20(1)", _l(
         "The right to portability covers only data you provided to us and that we process on the basis of your consent or of a contract.")),
 }
@@ -85,6 +88,10 @@ class LetterContext:
     recipients: tuple[str, ...]
     copy_attached: bool
     landlord: Mapping[str, Any]
+    # What an erasure or objection did (requests/rights.py): (effect, what, detail) where
+    # effect is removed | kept | stopped | not_stopped and detail the count, the Art.
+    # 17(3) exception with the retention, what no longer happens, or the legal basis.
+    effects: tuple[tuple[str, str, str], ...] = ()
 
 
 def _address(req: PrivacyRequest) -> tuple[str, ...]:
@@ -169,7 +176,34 @@ def context(req: PrivacyRequest, kind: str, lang: str, config: Mapping[str, Any]
         changes=changes, recipients=recipients,
         copy_attached=(kind == "granted" and req.kind == "access"),
         landlord=config.get("LANDLORD", {}),
+        effects=_effects(session, req, lang, config) if session is not None and req.id is not None else (),
     )
+
+
+def _effects(session: Session, req: PrivacyRequest, lang: str, config: Mapping[str, Any]) -> tuple[tuple[str, str, str], ...]:
+    """The lines of what the answer did, in the letter's language (see LetterContext.effects)."""
+    from portal.catalogue import processings
+    from portal.models import RightEffect
+
+    override = config.get("CATALOGUE_OVERRIDES")
+    out = []
+    with force_locale(lang):
+        for e in session.scalars(select(RightEffect).where(RightEffect.request_id == req.id).order_by(RightEffect.id)):
+            if e.effect in ("removed", "kept") and e.key in catalogue.BY_KEY:
+                title = str(catalogue.get(e.key).title)
+                if e.effect == "removed":
+                    detail = str(e.count)
+                else:
+                    ref, why = REFUSAL_REASONS.get(e.exception or "", ("", ""))
+                    detail = f"{ref}. {why} {catalogue.art15(e.key, lang, override).retention}"
+            elif e.key in processings.BY_KEY:
+                proc = processings.get(e.key)
+                title = str(proc.title)
+                detail = str(proc.stops or "") if e.effect == "stopped" else str(processings.BASIS_LABELS[proc.basis])
+            else:
+                continue
+            out.append((e.effect, title, detail))
+    return tuple(out)
 
 
 def _template_for(kind: str, request_kind: str) -> list[str]:

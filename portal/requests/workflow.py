@@ -52,7 +52,7 @@ LETTER_OF = {"grant": "granted", "partly_grant": "partly_granted", "refuse": "re
 #: Legal reasons a refusal, whole or partial, may rest on (the letters explain each one).
 REFUSAL_REASONS = ("manifestly_unfounded", "manifestly_excessive", "identity_not_established",
                    "rights_of_others", "legal_obligation", "legal_claims", "compelling_grounds",
-                   "data_accurate", "not_portable")
+                   "data_accurate", "not_portable", "no_right_to_object")
 
 #: A request of the same kind by the same tenant within this many months is a repeat.
 REPEAT_WINDOW_MONTHS = 12
@@ -64,7 +64,9 @@ DETAILS_MAX = 5000
 #: (cut the link to the tenant and clear the free text), or keep them because a legal
 #: retention period applies (the category's Art. 15 retention text says which).
 ERASURE_RULES: dict[str, str] = {
-    "notes": "delete", "correspondence": "delete", "household": "delete", "incidents": "anonymise",
+    # household: held under a legal obligation (occupancy checks, Building and Housing
+    # Code): Art. 17(3)(b) keeps it (requests/rights.py ERASURE_EXCEPTIONS names why).
+    "notes": "delete", "correspondence": "delete", "household": "keep", "incidents": "anonymise",
     "identity": "keep", "contact": "keep", "lease": "keep", "resources": "keep", "payments": "keep",
     "account": "keep", "requests": "keep", "access_log": "keep",
 }

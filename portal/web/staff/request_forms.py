@@ -33,6 +33,7 @@ REASON_LABELS: dict[str, Any] = {
     "compelling_grounds": _l("Compelling legitimate grounds"),
     "data_accurate": _l("Data checked and accurate"),
     "not_portable": _l("Data not covered by portability"),
+    "no_right_to_object": _l("No right to object (the processing rests on a contract or the law)"),
 }
 
 
