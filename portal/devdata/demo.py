@@ -163,6 +163,10 @@ def load(session: Session, app: Flask, progress: Callable[[str], None] | None = 
     say("Privacy requests in every state…")
     _requests(session, tenants, staff, today)
 
+    from portal.devdata import demo_rights
+
+    demo_rights.load(session, tenants, staff["dpo"], today, app.config, say)
+
     if session.scalar(select(audit.AuditEntry.id).limit(1)) is None:
         say("Access log…")
         read_at = datetime.combine(today - timedelta(days=3), time(9, 42))
