@@ -141,7 +141,7 @@ def test_granted_erasure_removes_notes_and_says_what_the_law_keeps(client, dbs):
     req = load(dbs, ref)
     # Payments are kept under a legal obligation (Art. 17(3)(b)): the grant is a partial one.
     assert req.outcome == "partly_granted" and req.refusal_reason == "legal_obligation"
-    assert "Notes" in req.answer and "10 years" in req.answer
+    assert "Notes" in req.answer and "10 ans" in req.answer
     switch(client, CAMILLE)
     page = text(client.get(f"/me/requests/{ref}?lang=fr"))
     assert "Conservé parce qu&#39;une durée de conservation légale s&#39;applique" in page
