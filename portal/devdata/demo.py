@@ -177,7 +177,7 @@ def load(session: Session, app: Flask, progress: Callable[[str], None] | None = 
                      at=read_at + timedelta(days=1, hours=5))
 
     # After the access log above (written only into an empty log): these answers add to it.
-    demo_rights.load(session, tenants, staff["dpo"], today, app.config, say)
+    demo_rights.load(session, app, tenants, staff["dpo"], today, say)
     return [
         ("camille.martin@example.org", "tenant", "Camille Martin, Résidence Les Lilas"),
         ("karim.benali@example.org", "tenant", "Karim Benali, Résidence Les Tilleuls"),

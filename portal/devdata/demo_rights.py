@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any, Callable, Mapping
 
+from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,10 +21,18 @@ from portal.models import (Correspondence, DocumentCache, LoginEvent, PrivacyReq
                            User)
 
 
-def load(session: Session, tenants: Mapping[str, Tenant], dpo: User, today: date, config: Mapping[str, Any],
+def load(session: Session, app: Flask, tenants: Mapping[str, Tenant], dpo: User, today: date,
          say: Callable[[str], None]) -> None:
-    """Create the demo's objection, erasure and expired records when missing."""
+    """Create the demo's objection, erasure and expired records when missing. The answers
+    render letters (templates, translations): they run in an app context of their own, so
+    the demo loads from any caller."""
     say("An objection granted, an erasure granted in part, records past their time…")
+    with app.app_context():
+        _load(session, tenants, dpo, today, app.config)
+
+
+def _load(session: Session, tenants: Mapping[str, Tenant], dpo: User, today: date,
+          config: Mapping[str, Any]) -> None:
     actor = access.actor_for(session, dpo)
     _answered(session, actor, tenants["camille"], "DPR-DEMO-0010", "objection", today, config,
               details="Je ne veux plus recevoir d'enquêtes de satisfaction ni vos appels de loyer par courrier.",
