@@ -15,6 +15,8 @@ from portal.devdata import commands as devdata_commands
 from portal.exchange import commands as exchange_commands
 from portal.jobs import commands as job_commands
 from portal.notes import commands as notes_commands
+from portal.mailings import commands as mailing_commands
+from portal.retention import commands as retention_commands
 
 
 def main() -> None:
@@ -26,7 +28,7 @@ def main() -> None:
 
 COMMANDS = [*schema.COMMANDS, *devdata_commands.COMMANDS, *account_commands.COMMANDS,
             *notes_commands.COMMANDS, *audit_commands.COMMANDS, *exchange_commands.COMMANDS,
-            *job_commands.COMMANDS]
+            *job_commands.COMMANDS, *retention_commands.COMMANDS, *mailing_commands.COMMANDS]
 
 def _in_app_context(command: click.Command) -> None:
     """Run every command (and sub-command) inside an app context, whoever invokes it

@@ -31,6 +31,8 @@ PURPOSES: dict[str, Any] = {
     "privacy_request": _l("Answering a privacy request"),
     "complaint": _l("Handling a complaint or a dispute"),
     "compliance": _l("Data-protection check"),
+    # Art. 18(2): restricted data may still be used for legal claims; this purpose shows it.
+    "legal_claims": _l("Establishing, exercising or defending legal claims (shows restricted data)"),
 }
 PURPOSE_TEXTS: dict[str, dict[str, str]] = {
     "rental_management": {"fr": "Gestion locative", "en": "Rental management"},
@@ -39,6 +41,8 @@ PURPOSE_TEXTS: dict[str, dict[str, str]] = {
     "complaint": {"fr": "Traitement d'une réclamation ou d'un litige",
                   "en": "Handling a complaint or a dispute"},
     "compliance": {"fr": "Contrôle de protection des données", "en": "Data-protection check"},
+    "legal_claims": {"fr": "Constatation, exercice ou défense de droits en justice",
+                     "en": "Establishing, exercising or defending legal claims"},
 }
 # Opening a file in scope is the usual work of caretakers and managers: their purpose
 # goes without saying. The DPO reaches every file, so states a purpose each time.

@@ -21,6 +21,7 @@ from typing import Any, Callable, Mapping
 from portal.i18n import lazy_gettext as _l
 
 from portal import models as m
+from portal.catalogue import processings as _processings
 
 ALL = "*"  # a role reads every field of the category
 
@@ -140,6 +141,8 @@ LEGAL_GROUNDS = {
     "10_lil_46": _l("Art. 10 and art. 46 Loi Informatique et Libertés: preparing, exercising or "
                     "following a legal action as a victim or defendant"),
 }
+# The processings a tenant may object to, by key (catalogue/processings.py).
+PROCESSING_LABELS = {p.key: p.title for p in _processings.PROCESSINGS}
 OUTCOME_LABELS = {"granted": _l("Granted"), "partly_granted": _l("Partly granted"),
                   "refused": _l("Refused")}
 
@@ -157,7 +160,7 @@ CATEGORIES: tuple[Category, ...] = (
             Field("last_name", _l("Last name"), rectifiable=True, required=True, max_length=100),
             Field("birth_date", _l("Date of birth"), "date", rectifiable=True),
             Field("tenant_number", _l("Tenant number")),
-        ), single=True, technical=("id", "lease_id", "created_at", "updated_at")),),
+        ), single=True, technical=("id", "lease_id", "created_at", "updated_at", "anonymised_on")),),
         readers={**FULL_STAFF, "caretaker": ("civility", "first_name", "last_name")},
     ),
     Category(
@@ -169,7 +172,7 @@ CATEGORIES: tuple[Category, ...] = (
             Field("postal_address", _l("Postal address"), rectifiable=True, max_length=300),
             Field("preferred_language", _l("Preferred language"), "language", choices=LANGS,
                   rectifiable=True),
-        ), single=True, technical=("id", "lease_id", "created_at", "updated_at")),),
+        ), single=True, technical=("id", "lease_id", "created_at", "updated_at", "anonymised_on")),),
         readers={**FULL_STAFF, "caretaker": ("phone", "mobile_phone")},
     ),
     Category(
@@ -358,6 +361,7 @@ CATEGORIES: tuple[Category, ...] = (
                 Field("kind", _l("Letter")),
                 Field("language", _l("Language"), "language", choices=LANGS),
                 Field("sha256", _l("SHA-256 fingerprint")),
+                Field("content_removed_at", _l("Copy removed on (reference and fingerprint kept)"), "datetime"),
             ), order_by=("issued_at", "id"), technical=("id", "request_id", "issued_by_id", "pdf")),
             Section("recipients", _l("Recipients told of a change (Art. 19)"), m.RecipientNotice, "request", (
                 Field("recipient", _l("Recipient")),
@@ -376,6 +380,13 @@ CATEGORIES: tuple[Category, ...] = (
                 Field("active", _l("In force"), "bool"),
                 Field("created_at", _l("Since"), "datetime"),
                 Field("lifted_at", _l("Lifted on"), "datetime"),
+                Field("lift_on", _l("Lifting announced for"), "date"),
+            ), technical=("id", "tenant_id", "request_id", "lift_notice_at")),
+            # Art. 21: the processings that stopped for the tenant (catalogue/processings.py).
+            Section("objections", _l("Objections in force (Art. 21)"), m.Objection, "tenant", (
+                Field("processing_key", _l("Processing"), "choice", choices=PROCESSING_LABELS),
+                Field("active", _l("In force"), "bool"),
+                Field("created_at", _l("Since"), "datetime"),
             ), technical=("id", "tenant_id", "request_id")),
         ),
         readers=FULL_STAFF,
@@ -412,6 +423,8 @@ NOT_TENANT_DATA: dict[str, str] = {
     "alembic_version": "schema version",
     "withheld_passages": "where passages about other people sit in notes, incidents and letters "
                          "(Art. 15(4)); the tenant's copy shows a marker and the reason in their place",
+    "right_effects": "what an answered request removed, kept or stopped (counts per category key), stated in its answer",
+    "purge_runs": "counts of records removed by each retention purge and the audit checkpoint; no personal data",
 }
 
 
@@ -468,5 +481,16 @@ def art15(category_key: str, lang: str, override_path: str | None = None) -> Art
     """The Art. 15 information of a category in a language (French when unknown)."""
     texts = _load_texts(override_path)[category_key]
     t = texts.get(lang) or texts["fr"]
-    return Art15(t["purpose"], t["legal_basis"], tuple(t["recipients"]), t["retention"], t["source"],
-                 tuple(t.get("art19", ())))
+    return Art15(t["purpose"], t["legal_basis"], tuple(t["recipients"]),
+                 retention_text(category_key, t["retention"], lang), t["source"], tuple(t.get("art19", ())))
+
+
+def retention_text(category_key: str, template: str, lang: str) -> str:
+    """The Art. 15 retention text with its `{period}` filled from catalogue.retention, the
+    same value `portal purge` applies (a DPO override without the placeholder stays as is)."""
+    from portal.catalogue import retention
+
+    rule = retention.RULES.get(category_key)
+    if rule is None:
+        return template
+    return template.replace("{period}", retention.period_text(rule.months, "fr" if lang not in ("fr", "en") else lang))

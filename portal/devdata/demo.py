@@ -22,6 +22,7 @@ from portal.models import (
 )
 from portal.accounts import service as accounts
 from portal.audit import chain as audit
+from portal.devdata import demo_rights
 
 DEMO_PASSWORD = "demo-portal-2026"
 
@@ -175,6 +176,9 @@ def load(session: Session, app: Flask, progress: Callable[[str], None] | None = 
                                  "incidents", "notes", "correspondence", "requests"),
                      purpose="Gestion locative : régularisation des charges",
                      at=read_at + timedelta(days=1, hours=5))
+
+    # After the access log above (written only into an empty log): these answers add to it.
+    demo_rights.load(session, app, tenants, staff["dpo"], today, say)
     return [
         ("camille.martin@example.org", "tenant", "Camille Martin, Résidence Les Lilas"),
         ("karim.benali@example.org", "tenant", "Karim Benali, Résidence Les Tilleuls"),

@@ -26,3 +26,4 @@ from portal.models.requests import (  # noqa: F401
     RequestEvent,
     Restriction,
 )
+from portal.models.rights import Objection, PurgeRun, RightEffect  # noqa: F401

@@ -28,6 +28,8 @@ class Tenant(Base):
     lease_id: Mapped[int | None] = mapped_column(ForeignKey("leases.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Set when the retention period ran out and the identity was anonymised (portal purge).
+    anonymised_on: Mapped[date | None]
 
     lease: Mapped[Lease | None] = relationship()
 

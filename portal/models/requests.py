@@ -104,7 +104,10 @@ class Letter(Base):
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     sha256: Mapped[str] = mapped_column(String(64))
-    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    # None once an erasure or the retention period removed the copy: the reference, date
+    # and hash stay as proof that the letter was sent (Art. 5(2)), the data does not.
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    content_removed_at: Mapped[datetime | None]
 
 
 class RecipientNotice(Base):
@@ -145,3 +148,6 @@ class Restriction(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     lifted_at: Mapped[datetime | None]
+    # Art. 18(3): lifting is announced to the tenant first and takes effect on this date.
+    lift_on: Mapped[date | None]
+    lift_notice_at: Mapped[datetime | None]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from portal.numbers import parse_id
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Iterable, Mapping
 
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from portal import access, deadlines
 from portal.notes import third_party
+from portal.catalogue import processings
 from portal.requests import workflow
 from portal.models import (PrivacyRequest, RecipientNotice, Restriction, User)
 from portal.models._base import utcnow
@@ -18,6 +19,7 @@ from portal.models._base import utcnow
 REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
 
 from portal.requests.mails import step_mails
+from portal.requests import rights
 from portal.requests.rights import erase, rectify, restrict
 from portal.requests.service import (audit_step, check_targets, check_text, check_version, info_arrived,
                                      may_process, record_event)
@@ -69,8 +71,10 @@ def act(session: Session, req: PrivacyRequest, actor: access.Actor, action: str,
         req.due_on = deadlines.due_date(req.clock_start, True)
     elif action in workflow.OUTCOME_OF:
         if action != "refuse":
-            done.summary, cats = _apply(session, req, actor, action, targets, today, lang, config)
+            done.summary, cats, effects = _apply(session, req, actor, action, targets, today, lang, config)
             categories += cats
+            action, reason = _outcome_of_effects(action, reason, effects)
+            rights.record_effects(session, req, effects)
         req.outcome = workflow.OUTCOME_OF[action]
         req.refusal_reason = reason if action in workflow.REASON_REQUIRED else None
         req.answer = "\n\n".join(x for x in (text, done.summary) if x) or None
@@ -167,19 +171,37 @@ def assignees(session: Session, req: PrivacyRequest) -> list[User]:
 
 def _apply(session: Session, req: PrivacyRequest, actor: access.Actor, action: str,
            targets: Iterable[str] | None, today: date, lang: str,
-           config: Mapping[str, Any]) -> tuple[str, list[str]]:
-    """What a (partly) granted request changes in the file: (summary, categories touched)."""
+           config: Mapping[str, Any]) -> tuple[str, list[str], list[rights.Effect]]:
+    """What a (partly) granted request changes in the file: (summary, categories touched,
+    what was done and not done)."""
     tenant = req.tenant
     override = config.get("CATALOGUE_OVERRIDES")
+    named = [t for t in (targets or []) if t and str(t).strip()]
     if req.kind == "rectification" and action == "grant":
-        return rectify(session, req, actor, tenant, today, lang, override)
+        return (*rectify(session, req, actor, tenant, today, lang, override), [])
+    if req.kind == "objection":
+        # The tenant's form names categories; staff name the processings (catalogue.processings).
+        chosen = named or [t for t in (req.target_records or []) if t in processings.BY_KEY]
+        return rights.object_to(session, req, tenant, chosen, lang)
     if req.kind in ("erasure", "restriction"):
-        chosen = list(targets) if targets is not None and list(targets) else list(req.target_records or [])
-        chosen = check_targets(session, tenant, req.kind, chosen)
+        chosen = check_targets(session, tenant, req.kind, named or list(req.target_records or []))
         if req.kind == "erasure":
             return erase(session, req, tenant, chosen, lang, override)
-        return restrict(session, req, tenant, chosen, lang, override)
-    return "", []
+        return (*restrict(session, req, tenant, chosen, lang, override), [])
+    return "", [], []
+
+
+def _outcome_of_effects(action: str, reason: str, effects: list[rights.Effect]) -> tuple[str, str]:
+    """A grant is only as whole as what it did: an erasure that keeps data under an Art.
+    17(3) exception, or an objection some of whose processings cannot stop (Art. 21(1)),
+    is a partial grant (its letter gives the reasons and the remedies, Art. 12(4)), and one
+    that did nothing at all is a refusal."""
+    undone = [e for e in effects if not e.done]
+    if not undone:
+        return action, reason
+    why = reason or ("objection_not_applicable" if undone[0].effect == "not_stopped"
+                     else undone[0].exception or "legal_obligation")
+    return ("partly_grant" if any(e.done for e in effects) else "refuse"), why
 
 
 
@@ -199,16 +221,39 @@ def tick_recipient(session: Session, req: PrivacyRequest, actor: access.Actor, n
     return notice
 
 
-def lift_restriction(session: Session, req: PrivacyRequest, actor: access.Actor, restriction_id: Any) -> Restriction:
-    """Art. 18(3): lift a restriction (the tenant is told)."""
+#: Art. 18(3): the tenant is told this many days before a restriction is lifted.
+LIFT_NOTICE_DAYS = 15
+
+
+def lift_restriction(session: Session, req: PrivacyRequest, actor: access.Actor, restriction_id: Any,
+                     today: date | None = None, portal_url: str = "") -> Done:
+    """Art. 18(3): announce the lifting of a restriction. The tenant is told now (an
+    e-mail and a step in the request's history, with the date); the restriction stays in
+    force until that date, when the periodic job lifts it (rights.apply_due_lifts)."""
     if not may_process(session, actor, req) or not access.can(actor, "extend_deadline"):
         raise Forbidden()
     item = session.get(Restriction, parse_id(restriction_id)) if parse_id(restriction_id) else None
-    if item is None or item.tenant_id != req.tenant_id or not item.active:
+    if item is None or item.tenant_id != req.tenant_id or not item.active or item.lift_on is not None:
         raise Invalid("restriction", "restriction")
-    item.active = False
-    item.lifted_at = utcnow()
-    record_event(session, req, actor, "lift_restriction", req.status, req.status, item.category_key)
-    audit_step(session, actor, "lift_restriction", req, [item.category_key], {"category": item.category_key})
+    day = today or utcnow().date()
+    item.lift_on = day + timedelta(days=LIFT_NOTICE_DAYS)
+    item.lift_notice_at = utcnow()
+    lang = req.tenant.preferred_language if req.tenant.preferred_language in ("fr", "en") else "fr"
+    message = lift_notice_text(item, lang)
+    record_event(session, req, actor, "lift_restriction", req.status, req.status, message)
+    audit_step(session, actor, "lift_restriction", req, [item.category_key],
+               {"category": item.category_key, "lift_on": item.lift_on.isoformat()})
     session.flush()
-    return item
+    return Done(req, mails=step_mails(session, req, "lift_announced", portal_url))
+
+
+def lift_notice_text(item: Restriction, lang: str) -> str:
+    """The notice of Art. 18(3) in the tenant's language: what, and from when."""
+    from flask_babel import force_locale, gettext
+
+    from portal import catalogue, formatting
+
+    with force_locale(lang):
+        return gettext("The restriction of use of “%(category)s” will be lifted on %(date)s. Until then it "
+                       "stays in force.", category=catalogue.get(item.category_key).title,
+                       date=formatting.fmt_date(item.lift_on, lang))

@@ -125,6 +125,10 @@ class LetterContext:
     withheld: int = 0  # passages about other people withheld from the copy (Art. 15(4))
     recipients_all: tuple[str, ...] = ()  # every named recipient of the catalogue (access letters)
     clock_stopped: bool = True  # info_request: about identity (the clock stops) or a clarification
+    # What an erasure or objection did (requests/rights.py): (effect, what, detail) where
+    # effect is removed | kept | stopped | not_stopped and detail the count, the Art.
+    # 17(3) exception with the retention, what no longer happens, or the legal basis.
+    effects: tuple[tuple[str, str, str], ...] = ()
 
 
 def _address(req: PrivacyRequest) -> tuple[str, ...]:
@@ -223,6 +227,7 @@ def context(req: PrivacyRequest, kind: str, lang: str, config: Mapping[str, Any]
         recipients_all=_all_recipients(lang, config) if req.kind == "access" else (),
         clock_stopped=req.info_kind != "clarification",
         withheld=_withheld_count(session, req) if req.kind == "access" else 0,
+        effects=_effects(session, req, lang, config) if session is not None and req.id is not None else (),
     )
 
 
@@ -242,6 +247,32 @@ def _withheld_count(session: Session | None, req: PrivacyRequest) -> int:
     from portal.notes import third_party
 
     return third_party.count_for_tenant(session, req.tenant_id)
+
+
+def _effects(session: Session, req: PrivacyRequest, lang: str, config: Mapping[str, Any]) -> tuple[tuple[str, str, str], ...]:
+    """The lines of what the answer did, in the letter's language (see LetterContext.effects)."""
+    from portal.catalogue import processings
+    from portal.models import RightEffect
+
+    override = config.get("CATALOGUE_OVERRIDES")
+    out = []
+    with force_locale(lang):
+        for e in session.scalars(select(RightEffect).where(RightEffect.request_id == req.id).order_by(RightEffect.id)):
+            if e.effect in ("removed", "kept") and e.key in catalogue.BY_KEY:
+                title = str(catalogue.get(e.key).title)
+                if e.effect == "removed":
+                    detail = str(e.count)
+                else:
+                    ref, why = REFUSAL_REASONS.get(e.exception or "", ("", ""))
+                    detail = f"{ref}. {why} {catalogue.art15(e.key, lang, override).retention}"
+            elif e.key in processings.BY_KEY:
+                proc = processings.get(e.key)
+                title = str(proc.title)
+                detail = str(proc.stops or "") if e.effect == "stopped" else str(processings.BASIS_LABELS[proc.basis])
+            else:
+                continue
+            out.append((e.effect, title, detail))
+    return tuple(out)
 
 
 def _template_for(kind: str, request_kind: str) -> list[str]:

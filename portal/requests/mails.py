@@ -64,10 +64,11 @@ def step_mail(session: Session, req: PrivacyRequest, step: str, portal_url: str,
             "close": gettext("Your request is closed."),
             "withdrawn": gettext("You have withdrawn your request. We will not process it further."),
         }
+        sentence = _last_message(session, req) if step == "lift_announced" else sentences[step]
         lines = [gettext("Hello %(name)s,", name=name or tenant.full_name), ""]
         if name:
             lines += [gettext("You made a privacy request on behalf of %(tenant)s.", tenant=tenant.full_name), ""]
-        lines.append(sentences[step])
+        lines.append(sentence)
         last = session.scalar(select(RequestEvent.message).where(RequestEvent.request_id == req.id)
                               .order_by(RequestEvent.id.desc()).limit(1)) if req.id else None
         if step in ("request_info", "extend", "grant", "partly_grant", "refuse") and last:
@@ -82,6 +83,11 @@ def step_mail(session: Session, req: PrivacyRequest, step: str, portal_url: str,
             lines += [gettext("Follow your request: %(url)s", url=f"{portal_url.rstrip('/')}/me/requests/{req.ref}")]
         subject = gettext("Your privacy request %(ref)s", ref=req.ref)
     return Mail(to, subject, "\n".join(lines))
+
+
+def _last_message(session: Session, req: PrivacyRequest) -> str:
+    return session.scalar(select(RequestEvent.message).where(RequestEvent.request_id == req.id)
+                          .order_by(RequestEvent.id.desc()).limit(1)) or "" if req.id else ""
 
 
 def send_mails(mails: Iterable[Mail]) -> None:

@@ -94,7 +94,9 @@ DETAILS_MAX = 5000
 #: (cut the link to the tenant and clear the free text), or keep them because a legal
 #: retention period applies (the category's Art. 15 retention text says which).
 ERASURE_RULES: dict[str, str] = {
-    "notes": "delete", "correspondence": "delete", "household": "delete", "incidents": "anonymise",
+    # household: held under a legal obligation (occupancy checks, Building and Housing
+    # Code): Art. 17(3)(b) keeps it (requests/rights.py ERASURE_EXCEPTIONS names why).
+    "notes": "delete", "correspondence": "delete", "household": "keep", "incidents": "anonymise",
     "identity": "keep", "contact": "keep", "lease": "keep", "resources": "keep", "payments": "keep",
     "account": "keep", "requests": "keep", "access_log": "keep",
 }

@@ -139,11 +139,13 @@ def test_granted_erasure_removes_notes_and_says_what_the_law_keeps(client, dbs):
     left = dbs.scalars(select(Note.id).where(Note.tenant_id == camille.id)).all()
     assert notes[0] not in left and notes[1] in left
     req = load(dbs, ref)
-    assert "Notes" in req.answer and "3 ans" in req.answer or "3 years" in req.answer
+    # Payments are kept under a legal obligation (Art. 17(3)(b)): the grant is a partial one.
+    assert req.outcome == "partly_granted" and req.refusal_reason == "legal_obligation"
+    assert "Notes" in req.answer and "10 ans" in req.answer
     switch(client, CAMILLE)
     page = text(client.get(f"/me/requests/{ref}?lang=fr"))
     assert "Conservé parce qu&#39;une durée de conservation légale s&#39;applique" in page
-    assert "pièces comptables 10 ans" in page
+    assert "Pièces comptables 10 ans" in page
 
 
 def test_granted_restriction_shows_a_banner_and_blocks_changes(client, dbs):
@@ -165,6 +167,11 @@ def test_granted_restriction_shows_a_banner_and_blocks_changes(client, dbs):
     lifted = client.post(f"/staff/requests/{ref}", data={"action": "lift_restriction",
                                                           "restriction_id": str(restriction)})
     assert lifted.status_code == 303
+    # Art. 18(3): lifting is announced first; it takes effect once the notice period is over.
+    from portal.requests.rights import apply_due_lifts
+    lift_on = dbs.get(Restriction, restriction).lift_on
+    apply_due_lifts(dbs, lift_on)
+    dbs.commit()
     assert client.post(f"/staff/requests/{fix}", data={"action": "grant"}).status_code == 303
     dbs.expire_all()
     assert dbs.get(Tenant, camille.id).phone == "01 99 99 99 99"

@@ -1,13 +1,13 @@
 """The guard's learning examples (the DPO's review decisions, §7).
 
 Revision ID: 0008
-Revises: 0005_rights2
+Revises: 0007
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0005_rights2"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -84,8 +84,8 @@ def request_letter(ref: str) -> Any:
     if req is None:
         abort(404)
     letter = letters.latest(db.session, req.id)
-    if letter is None:
-        return render_template("documents/no_letter.html", ref=req.ref), 404
+    if letter is None or letter.pdf is None:  # None: the copy went with an erasure (hash kept)
+        return render_template("documents/no_letter.html", ref=req.ref, removed=letter), 404
     return _pdf_response(letter.pdf, f"{req.ref}-{letter.kind}.pdf")
 
 

@@ -153,9 +153,9 @@ def _act(req: PrivacyRequest, form: forms.ActionForm) -> Any:
             mails = done.mails
             done_text = _("Done: %(step)s.", step=texts.ACTION_LABELS["record_info"])
         elif action == "lift_restriction":
-            answering.lift_restriction(db.session, req, actor, form.restriction_id.data)
-            mails = []
-            done_text = _("Restriction lifted.")
+            mails = answering.lift_restriction(db.session, req, actor, form.restriction_id.data, today=today(),
+                                               portal_url=request.host_url).mails
+            done_text = _("Lifting announced to the tenant: it takes effect after the notice period.")
         else:
             targets = form.targets.data if "targets" in request.form else None
             done = answering.act(

@@ -26,6 +26,7 @@ from portal.models import Tenant
 from portal.audit import access_log
 from portal.tenancy import search as tenant_search
 from portal.file import dossier as dossier_service
+from portal.requests import rights
 from portal.web.staff import bp
 from portal.web.context import current_actor, current_lang, page_arguments
 from portal.web import params
@@ -123,12 +124,16 @@ def tenant_detail(tenant_id: int):
     snapshot = dossier_service.collect(db.session, tenant, actor, current_lang(), pages=page_arguments(),
                                        page_size=PAGE_SIZE,
                                        override_path=current_app.config["CATALOGUE_OVERRIDES"])
-    shown = [c.key for c in snapshot.categories]
+    # Art. 18(2): restricted data stays stored but out of staff use; only the legal-claims
+    # purpose (recorded with the read, so audited and shown to the tenant) shows it.
+    restricted = [c for c in snapshot.categories if c.restricted]
+    withheld = set() if purpose.key == "legal_claims" else {c.key for c in restricted}
+    shown = [c.key for c in snapshot.categories if c.key not in withheld]
     access_log.record_read(db.session, actor, tenant, shown, purpose)
     db.session.commit()
     return render_template("staff/tenants_detail.html", dossier=snapshot, tenant=tenant, purpose=purpose,
-                           purpose_label=_purpose_label(purpose),
-                           restricted=[c for c in snapshot.categories if c.restricted])
+                           purpose_label=_purpose_label(purpose), restricted=restricted, withheld=withheld,
+                           objections=rights.objections_in_force(db.session, tenant.id))
 
 
 def _purpose_label(purpose: access_log.Purpose) -> Any:
