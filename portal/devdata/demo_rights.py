@@ -34,17 +34,17 @@ def load(session: Session, app: Flask, tenants: Mapping[str, Tenant], dpo: User,
 def _load(session: Session, tenants: Mapping[str, Tenant], dpo: User, today: date,
           config: Mapping[str, Any]) -> None:
     actor = access.actor_for(session, dpo)
-    _answered(session, actor, tenants["camille"], "DPR-DEMO-0010", "objection", today, config,
+    _answered(session, actor, tenants["camille"], "DPR-DEMO-0021", "objection", today, config,
               details="Je ne veux plus recevoir d'enquêtes de satisfaction ni vos appels de loyer par courrier.",
               targets=["satisfaction_survey", "rent_collection"])
-    if _missing(session, "DPR-DEMO-0011"):
+    if _missing(session, "DPR-DEMO-0022"):
         john = tenants["john"]
         letter = Correspondence(tenant_id=john.id, ext_id="demo-erasure-letter", sent_on=today - timedelta(days=400),
                                 direction="in", channel="letter", subject="Complaint about the lift",
                                 body="The lift has been out of order for two weeks; my neighbour told me why.")
         session.add(letter)
         session.flush()
-        _answered(session, actor, john, "DPR-DEMO-0011", "erasure", today, config,
+        _answered(session, actor, john, "DPR-DEMO-0022", "erasure", today, config,
                   details="Please erase my letter about the lift and my payment history.",
                   targets=[f"correspondence:{letter.id}", "payments"])
     _past_their_time(session, tenants, today)
@@ -75,12 +75,12 @@ def _answered(session: Session, actor: access.Actor, tenant: Tenant, ref: str, k
 
 def _past_their_time(session: Session, tenants: Mapping[str, Tenant], today: date) -> None:
     """A few records beyond their retention period (catalogue/retention.py)."""
-    if not _missing(session, "DPR-DEMO-0012"):
+    if not _missing(session, "DPR-DEMO-0023"):
         return
     karim = tenants["karim"]
     long_ago = add_months(today, -74)
     session.add(PrivacyRequest(
-        ref="DPR-DEMO-0012", tenant_id=karim.id, kind="access", status="closed", details="",
+        ref="DPR-DEMO-0023", tenant_id=karim.id, kind="access", status="closed", details="",
         received_on=long_ago, clock_start=long_ago, due_on=due_date(long_ago), outcome="granted",
         answer="Votre demande a été traitée.", answered_at=datetime.combine(long_ago + timedelta(days=20), time(10)),
         closed_at=datetime.combine(long_ago + timedelta(days=30), time(10)),

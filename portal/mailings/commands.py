@@ -29,3 +29,6 @@ def mailing_list(purpose: str, as_json: bool) -> None:
     for r in people:
         click.echo(f"{r.tenant_number}\t{r.email}\t{r.language}\t{r.name}")
     click.echo(f"{len(people)} recipient(s); {left_out} left out because they objected (GDPR Art. 21).", err=True)
+
+
+COMMANDS = [mailing_list]

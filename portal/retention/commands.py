@@ -31,3 +31,6 @@ def purge(dry_run: bool, as_json: bool) -> None:
     for key, n in counts.items():
         click.echo(f"{key:16} {n}")
     click.echo(f"{sum(counts.values())} record(s) past their time" + (" (dry run: none removed)." if dry_run else "."))
+
+
+COMMANDS = [purge]

@@ -30,7 +30,7 @@ def test_without_a_queue_the_large_copy_job_runs_in_the_request(tmp_path):
         assert "LOC-000101" in _text(response.data, tmp_path)
         assert client.get("/me/export.pdf").data == response.data  # then from the cache
         with Database.state(app).factory() as session:
-            statuses = session.scalars(select(DocumentCache.status)).all()
-        assert statuses == ["ready"]
+            newest = session.scalars(select(DocumentCache.status).order_by(DocumentCache.id.desc())).first()
+        assert newest == "ready"  # (the demo also holds an old failed copy, for the retention purge)
     finally:
         Database.state(app).engine.dispose()

@@ -90,8 +90,6 @@ def test_erasure_of_what_the_law_keeps_only_is_refused_with_the_exception(client
 @pytest.mark.skipif(os.environ.get("PORTAL_TEST_DB", "sqlite") != "sqlite", reason="SQLite file format")
 def test_on_sqlite_erased_text_is_gone_from_the_database_file(tmp_path):
     """secure_delete: the deleted note is overwritten, not left in a free page of the file."""
-    from sqlalchemy import text as sql
-
     from portal import access
     from portal.db import Database
     from portal.models import User
@@ -114,8 +112,11 @@ def test_on_sqlite_erased_text_is_gone_from_the_database_file(tmp_path):
                       targets=["notes"])
         s.commit()
         s.close()
-        with state.engine.connect() as conn:
-            conn.execute(sql("PRAGMA wal_checkpoint(TRUNCATE)"))
         state.engine.dispose()
+    # Fold the write-ahead log into the file, outside any transaction, before reading it.
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "erase.db") as raw_conn:
+        raw_conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     raw = (tmp_path / "erase.db").read_bytes()
     assert b"Zqxjv-unique-erasure-marker" not in raw

@@ -51,14 +51,14 @@ def test_dry_run_counts_the_demo_records_past_their_time_and_changes_nothing(run
     assert counts["resources"] >= 1 and counts["account"] >= 3 and counts["requests"] >= 1
     assert _purge_json(runner, "--dry-run") == counts
     assert session.scalar(select(func.count()).select_from(PurgeRun)) == 0
-    assert session.scalar(select(PrivacyRequest.id).where(PrivacyRequest.ref == "DPR-DEMO-0012")) is not None
+    assert session.scalar(select(PrivacyRequest.id).where(PrivacyRequest.ref == "DPR-DEMO-0023")) is not None
 
 
 def test_purge_removes_what_is_past_its_time_once_and_keeps_a_record(runner, session):
     counts = _purge_json(runner)
     assert counts["requests"] >= 1 and counts["account"] >= 3
     session.expire_all()
-    assert session.scalar(select(PrivacyRequest.id).where(PrivacyRequest.ref == "DPR-DEMO-0012")) is None
+    assert session.scalar(select(PrivacyRequest.id).where(PrivacyRequest.ref == "DPR-DEMO-0023")) is None
     assert session.scalar(select(PrivacyRequest.id).where(PrivacyRequest.ref == "DPR-DEMO-0001")) is not None
     year_ago = datetime.combine(add_months(date.today(), -12), time.min)
     assert session.scalar(select(func.count()).select_from(LoginEvent).where(LoginEvent.at < year_ago)) == 0
