@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from portal.sensitive import Scanner, active_model, model_version  # noqa: E402
-from portal.sensitive.model import dev_examples  # noqa: E402
+from portal.sensitive.training import dev_examples  # noqa: E402
 from portal.sensitive.quality import evaluate, format_table, load_notes  # noqa: E402
 
 DATA = REPO / "tests" / "sensitive" / "data"

@@ -26,4 +26,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # The guard's model retrained from the DPO's decisions, when there is one (§7).
     sensitive.set_model_path(Path(app.instance_path) / app.config.get("GUARD_MODEL_FILE", "guard.model"))
     web.init_app(app)
+    import portal.jobs.tasks  # noqa: F401  (registers the job functions with portal.jobs)
     return app

@@ -8,12 +8,12 @@ function runs at once, in the calling process.
 Job functions take plain values (ids, strings) and build their own session, so they can
 run in another process long after the request; each is idempotent (running it twice, or
 after the thing it was for has gone, does no harm). The jobs are listed in JOBS below,
-by name; their functions live in portal.jobs.tasks (imported when a job runs, so this
-module stays on the ground floor and any package may enqueue)."""
+by name; their functions live in portal.jobs.tasks and register themselves with `@task`
+(create_app imports them), so this module stays on the ground floor and any package may
+enqueue."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 from dataclasses import dataclass
@@ -161,8 +161,22 @@ def mark_worker_process() -> None:
     _worker_pid = os.getpid()
 
 
+_FUNCTIONS: dict[str, Callable[..., Any]] = {}
+
+
+def task(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Register a job function under its name (portal.jobs.tasks uses it; create_app
+    imports that module, so every process that runs jobs has them). Registering, rather
+    than this module importing the tasks, keeps the queue below the areas it serves."""
+    _FUNCTIONS[function.__name__] = function
+    return function
+
+
 def _function(spec: Spec) -> Callable[..., Any]:
-    return getattr(importlib.import_module("portal.jobs.tasks"), spec.function)
+    try:
+        return _FUNCTIONS[spec.function]
+    except KeyError:
+        raise UnknownJob(spec.function) from None
 
 
 def _app() -> Flask:

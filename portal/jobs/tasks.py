@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from portal import mail
 from portal.db import Database, db
+from portal.jobs import task
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ def job_session(app: Flask) -> Iterator[Session]:
             yield session
 
 
+@task
 def pdf_copy(entry_id: int) -> str:
     """Render the PDF copy a tenant's page is waiting for (document_cache row `entry_id`,
     status pending → ready or failed). Nothing to do if the row is gone or no longer
@@ -59,12 +61,14 @@ def pdf_copy(entry_id: int) -> str:
     return status
 
 
+@task
 def send_mail(to: str, subject: str, body: str) -> str:
     """Send one message. An unreachable mail server raises: the queue tries again later."""
     path = mail.send(to, subject, body, config=current_app.config, instance_path=current_app.instance_path)
     return str(path) if path else "sent"
 
 
+@task
 def scan_notes(flag: bool = False, out_dir: str | None = None) -> str:
     """`portal scan-notes` as a job: the report goes to instance/reports on the machine
     that ran it; `flag` also puts newly found items in the DPO's review queue."""
@@ -80,6 +84,7 @@ def scan_notes(flag: bool = False, out_dir: str | None = None) -> str:
     return str(summary.csv_path)
 
 
+@task
 def purge() -> str:
     """The retention purge (`portal purge`), run by the scheduler every night."""
     if not _installed(PURGE_MODULE):

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from portal import sensitive
 from portal.models import GuardExample, Incident, Note, Tenant
-from portal.sensitive import model as guard_model
+from portal.sensitive import model as guard_model, training as guard_training
 
 DECISIONS = {"kept": True, "redacted": True, "dismissed": False}  # decision -> is it sensitive?
 
@@ -74,9 +74,9 @@ def retrain(session: Session, model_path: Path, seed: int = 0) -> Retrained:
     extra = examples(session)
     current = sensitive.active_model()
     if current is None:  # the shipped model could not load: start from a fresh one
-        current = guard_model.train(guard_model.shipped_examples(), seed=seed)
-    new, figures, replaced = guard_model.retrain(guard_model.shipped_examples(), extra,
-                                                 guard_model.dev_examples(), current, seed=seed)
+        current = guard_training.train(guard_training.shipped_examples(), seed=seed)
+    new, figures, replaced = guard_training.retrain(guard_training.shipped_examples(), extra,
+                                                 guard_training.dev_examples(), current, seed=seed)
     if replaced:
         model_path.parent.mkdir(parents=True, exist_ok=True)
         guard_model.save(new, model_path)

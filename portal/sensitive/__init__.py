@@ -9,7 +9,8 @@ from __future__ import annotations
 from .active import active_model, model_version, set_model_path, use_model
 from .explain import explain
 from .report import NoteRow, ReportSummary, write_report
-from .scanner import Finding, Scanner, scan, scan_many
+from .scanner import Finding, Scanner
+from .active import scan, scan_many
 from .vocab import CATEGORIES
 
 __all__ = ["CATEGORIES", "Finding", "NoteRow", "ReportSummary", "Scanner", "active_model", "explain",

@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 from .model import SHIPPED_MODEL, Model, load
-from .scanner import Scanner, _packaged_vocabulary
+from .scanner import Finding, Scanner, _packaged_vocabulary
 
 log = logging.getLogger(__name__)
 _LOCK = threading.Lock()
@@ -76,3 +76,19 @@ def model_version() -> str:
     """Version string of the active model, for the audit log."""
     model = active_model()
     return model.version if model is not None else "vocabulary-only"
+
+
+def default_scanner() -> Scanner:
+    """The hybrid scanner with the active model (see ``portal.sensitive.active``)."""
+    return active_scanner()
+
+
+def scan(text: str) -> list[Finding]:
+    """Scan ``text`` with the packaged vocabulary and the active model; see :class:`Finding`."""
+    return default_scanner().scan(text)
+
+
+def scan_many(texts) -> list[list[Finding]]:
+    """``[scan(t) for t in texts]``, in order (same results)."""
+    scanner = default_scanner()
+    return [scanner.scan(t) for t in texts]

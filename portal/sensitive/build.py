@@ -10,7 +10,8 @@ from __future__ import annotations
 import sys
 import time
 
-from .model import SHIPPED_MODEL, build_shipped
+from .model import SHIPPED_MODEL
+from .training import build_shipped
 
 
 def main() -> None:

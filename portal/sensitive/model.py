@@ -25,14 +25,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
 import struct
 import zlib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -312,84 +310,11 @@ def clauses(text: str) -> list[tuple[int, int]]:
     return out
 
 
-# --------------------------------------------------------------------------- training
-def _examples_hash(examples: Sequence[dict]) -> str:
-    digest = hashlib.sha256()
-    for ex in examples:
-        digest.update(json.dumps([ex["text"], sorted(ex.get("categories", ()))], ensure_ascii=False).encode())
-        digest.update(b"\n")
-    return digest.hexdigest()
-
-
-def _targets(examples: Sequence[dict]) -> np.ndarray:
-    return np.array([[c in ex.get("categories", ()) for c in CATEGORIES] for ex in examples], dtype=np.int64)
-
-
-def _fit_heads(X, y: np.ndarray, C: float, seed: int, class_weight) -> tuple[np.ndarray, np.ndarray]:
-    from sklearn.linear_model import LogisticRegression
-
-    coefs, biases = [], []
-    for k in range(y.shape[1]):
-        column = y[:, k]
-        if column.min() == column.max():  # a category absent from a small subset
-            coefs.append(np.zeros(X.shape[1]))
-            biases.append(-6.0 if column.max() == 0 else 6.0)
-            continue
-        clf = LogisticRegression(C=C, solver="liblinear", class_weight=class_weight, random_state=seed, max_iter=500)
-        clf.fit(X, column)
-        coefs.append(clf.coef_[0])
-        biases.append(float(clf.intercept_[0]))
-    return np.column_stack(coefs).astype(np.float32), np.array(biases, dtype=np.float32)
-
-
-def train(examples: Sequence[dict], seed: int = 0, thresholds: dict | None = None,
-          params: dict | None = None) -> Model:
-    """Train both heads on labelled notes ``{"text", "categories", ...}``; deterministic."""
-    from scipy.sparse import csr_matrix, hstack
-
-    params = {**DEFAULT_PARAMS, **(params or {})}
-    examples = [ex for ex in examples if isinstance(ex.get("text"), str) and ex["text"].strip()]
-    texts = [ex["text"] for ex in examples]
-    y = _targets(examples)
-    featurizer = Featurizer.fit(texts, min_df=params["min_df"])
-    X = featurizer.matrix(texts)
-    class_weight = params["class_weight"] if params["class_weight"] != "none" else None
-    fast_coef, fast_bias = _fit_heads(X, y, params["C_fast"], seed, class_weight)
-    any_coef, any_bias = _fit_heads(X, y.max(axis=1, keepdims=True), params["C_fast"], seed, class_weight)
-    embeddings = [ENCODER(t) for t in texts]
-    if all(e is not None for e in embeddings):
-        U = np.vstack(embeddings).astype(np.float64) * params["use_weight"]
-        full_coef, full_bias = _fit_heads(hstack([X, csr_matrix(U)]).tocsr(), y, params["C_full"], seed, class_weight)
-    else:  # pragma: no cover - no encoder: the full head is the fast head
-        full_coef = np.vstack([fast_coef, np.zeros((USE_DIM, len(CATEGORIES)), dtype=np.float32)])
-        full_bias = fast_bias
-    data_hash = hashlib.sha256(f"{_examples_hash(examples)}|seed={seed}".encode()).hexdigest()
-    model = Model(featurizer, fast_coef, fast_bias, full_coef, full_bias, any_coef, any_bias, params, data_hash,
-                  ambiguous=ambiguous_terms(examples), n_examples=len(examples))
-    if thresholds:
-        model = with_thresholds(model, thresholds)
-    return model
-
-
 def term_key(term: str) -> str:
     """A vocabulary finding's term, normalised like the vocabulary matches it."""
     from .normalize import tokenize
 
     return " ".join(tok.key for tok in tokenize(term))
-
-
-def ambiguous_terms(examples: Sequence[dict]) -> dict:
-    """Per category, the vocabulary terms that flag some training note not labelled with it."""
-    from .scanner import default_vocabulary_scanner
-
-    vocab = default_vocabulary_scanner()
-    found: dict[str, set] = {}
-    for ex in examples:
-        labels = set(ex.get("categories", ()))
-        for f in vocab.scan(ex["text"]):
-            if f.category not in labels:
-                found.setdefault(f.category, set()).add(term_key(f.term))
-    return {c: sorted(found[c]) for c in sorted(found)}
 
 
 def vocab_hit_sets(model: Model, findings) -> tuple[set, set]:
@@ -464,158 +389,6 @@ def load(path: str | Path) -> Model:
     return model
 
 
-# --------------------------------------------------------------------------- evaluation
-def evaluate(model: Model | None, heldout: Iterable[dict]) -> dict:
-    """Figures of the hybrid scanner (vocabulary + ``model``; ``None`` = vocabulary only).
-
-    ``{"overall": {"precision", "recall", "f1", "tp", "fp", "fn"}, "<category>": {...},
-    "fr": {...}, "en": {...}, "notes": n}``."""
-    from .quality import evaluate as quality_evaluate, figures
-    from .scanner import Scanner
-
-    notes = list(heldout)
-    scanner = Scanner(model=model)
-    return figures(quality_evaluate(notes, scanner.scan), notes, scanner.scan)
-
-
-def tune(model: Model, dev: Sequence[dict], tune_sure: bool = True) -> Model:
-    """Choose per-category thresholds, gate and veto on ``dev`` (never on evaluation data).
-
-    From default settings (so the result depends only on the model's arrays and ``dev``):
-    the gate on the fast binary head so that at most ``GATE_LOSS`` of dev positives fall
-    under it; the fast heads' thresholds; then, per category, the vocabulary veto (the
-    highest value that loses no dev positive, capped) and the full-head threshold, both
-    maximising F-beta (``BETA``); last the ``sure`` level (see ``_tune_sure``)."""
-    from .scanner import default_vocabulary_scanner
-
-    vocab = default_vocabulary_scanner()
-    model = replace(model, thresholds={c: 0.5 for c in CATEGORIES}, fast_thresholds={c: 0.5 for c in CATEGORIES},
-                    gate=0.05, sure=1.01, veto={c: 0.0 for c in CATEGORIES})  # tune from scratch
-    y = _targets(dev)
-    vocab_found = [vocab.scan(ex["text"]) for ex in dev]
-    vocab_hits = [{f.category for f in found} for found in vocab_found]
-    strong_weak = [vocab_hit_sets(model, found) for found in vocab_found]
-    fast, anys = [], []
-    for ex in dev:
-        spans = judged_units(ex["text"])
-        rows = [model.fast_scores(ex["text"][s:e]) for s, e in spans] or [np.zeros(len(CATEGORIES))]
-        fast.append(np.max(rows, axis=0))
-        anys.append(max([model.any_score(ex["text"][s:e]) for s, e in spans] or [0.0]))
-    fast, anys = np.array(fast), np.array(anys)
-    # the gate lets through all but the GATE_LOSS lowest-scored dev positives (which the
-    # vocabulary may still catch); everything under it is cleared by the fast heads.
-    positives = np.sort(anys[y.max(axis=1) == 1])
-    low = positives[int(len(positives) * GATE_LOSS)] if len(positives) else 0.05
-    gate = round(float(min(0.5, max(0.01, low * 0.95))), 4)
-    model = replace(model, gate=gate)
-    grid = [round(t, 3) for t in np.arange(0.2, 0.96, 0.025)]
-    beta2 = BETA ** 2
-
-    def best_threshold(scores: np.ndarray, truth: np.ndarray, always: np.ndarray, allowed: np.ndarray) -> float:
-        top = (-1.0, 0.5)
-        for t in grid:
-            pred = ((scores >= t) & allowed) | always
-            tp = int((pred & truth).sum())
-            fp = int((pred & ~truth).sum())
-            fn = int((~pred & truth).sum())
-            p = tp / (tp + fp) if tp + fp else 1.0
-            r = tp / (tp + fn) if tp + fn else 1.0
-            f = (1 + beta2) * p * r / (beta2 * p + r) if p + r else 0.0
-            if f > top[0] + 1e-9:
-                top = (f, t)
-        return top[1]
-
-    # the fast heads' thresholds first (they also open the gate, see judge)
-    everything = np.ones(len(dev), dtype=bool)
-    fast_thresholds = {c: best_threshold(fast[:, k], y[:, k] == 1, np.array([c in h for h in vocab_hits]), everything)
-                       for k, c in enumerate(CATEGORIES)}
-    model = replace(model, fast_thresholds=fast_thresholds)
-    judgements = [model.judge(ex["text"], force_full=bool(h), doubtful_hit=bool(sw[1]))
-                  for ex, h, sw in zip(dev, vocab_hits, strong_weak)]
-    full = np.array([j.scores for j in judgements])
-    cleared = np.array([j.cleared for j in judgements])
-    thresholds, veto = {}, {}
-    for k, c in enumerate(CATEGORIES):
-        strong_k = np.array([c in sw[0] for sw in strong_weak])
-        weak_k = np.array([c in sw[1] for sw in strong_weak])
-        # veto: ambiguous vocabulary hits on dev negatives with a low full-head score are
-        # dropped, as long as no such hit on a dev positive scores below it.
-        weak_pos = full[(y[:, k] == 1) & weak_k, k]
-        floor = float(weak_pos.min()) if len(weak_pos) else VETO_CAP
-        veto[c] = round(min(VETO_CAP, floor * 0.8), 4)
-        vocab_k = strong_k | (weak_k & (full[:, k] >= veto[c]) & ~cleared)
-        thresholds[c] = best_threshold(full[:, k], y[:, k] == 1, vocab_k, ~cleared)
-    model = replace(model, thresholds=thresholds, fast_thresholds=fast_thresholds, gate=gate, veto=veto, sure=1.01)
-    if not tune_sure:
-        return model
-    return replace(model, sure=_tune_sure(model, dev, y, vocab_found))
-
-
-def _decision_errors(model: Model, text: str, truth: np.ndarray, found: list, full: bool) -> tuple[int, float]:
-    """(category errors of the full or the fast decision on one note, whole-note gate score)."""
-    spans = judged_units(text)
-    if not spans:
-        return int(truth.sum()), 0.0
-    kinds = _unit_kinds(text, spans)
-    gated = max(model.any_score(text[s:e]) for (s, e), kind in zip(spans, kinds) if kind == 0)
-    strong, weak = vocab_hit_sets(model, found)
-    vk = np.array([c in strong or c in weak for c in CATEGORIES])
-    if full:
-        j = model.judge(text, force_full=bool(found), doubtful_hit=bool(weak))
-        veto = np.array([model.veto[c] for c in CATEGORIES])
-        weak_kept = np.array([c in weak for c in CATEGORIES]) & (j.scores >= veto) & (not j.cleared)
-        if not j.full and not j.cleared:
-            weak_kept = np.array([c in weak for c in CATEGORIES])
-        keep = np.array([c in strong for c in CATEGORIES]) | weak_kept
-        predicted = ((j.scores >= model.thresholds_for(j.full)) & (not j.cleared)) | keep
-    else:
-        fast = np.max([model.fast_scores(text[s:e]) for s, e in spans], axis=0)
-        predicted = (fast >= model.thresholds_for(False)) | vk
-    return int((predicted != truth.astype(bool)).sum()), gated
-
-
-def _tune_sure(model: Model, dev: Sequence[dict], y: np.ndarray, vocab_found: list) -> float:
-    """Lowest whole-note gate score from which the fast heads make (nearly) as few dev
-    errors as the full head on the notes above it (speed: those skip the encoder)."""
-    rows = []
-    for ex, truth, found in zip(dev, y, vocab_found):
-        full_errors, gated = _decision_errors(model, ex["text"], truth, found, True)
-        fast_errors, _ = _decision_errors(model, ex["text"], truth, found, False)
-        rows.append((gated, full_errors, fast_errors))
-    for sure in SURE_GRID:
-        above = [r for r in rows if r[0] >= sure]
-        if sum(r[2] for r in above) <= SURE_TOLERANCE * sum(r[1] for r in above) + 2:
-            return sure
-    return 1.01
-
-
-RETRAIN_TOLERANCE = 0.005
-
-
-def _better_or_equal(new: dict, old: dict) -> bool:
-    """Held-out figures "not worse": F1 not lower, and neither precision nor recall lower
-    by more than RETRAIN_TOLERANCE (a model that flags everything is not "better")."""
-    n, o = new["overall"], old["overall"]
-    return (n["f1"] >= o["f1"] - 1e-12
-            and n["precision"] >= o["precision"] - RETRAIN_TOLERANCE
-            and n["recall"] >= o["recall"] - RETRAIN_TOLERANCE)
-
-
-def retrain(shipped: Sequence[dict], extra: Sequence[dict], heldout: Sequence[dict], current: Model,
-            seed: int = 0) -> tuple[Model, dict, bool]:
-    """Train on ``shipped + extra`` (e.g. the DPO's review decisions) with the current
-    model's decision settings; keep it only if its held-out figures are not worse
-    (see ``_better_or_equal``).
-
-    Returns ``(model_to_use, {"new": figures, "current": figures}, replaced)``: when not
-    replaced, ``model_to_use`` is ``current``."""
-    candidate = train(list(shipped) + list(extra), seed=seed, thresholds=settings(current), params=current.params)
-    heldout = list(heldout)
-    figures = {"new": evaluate(candidate, heldout), "current": evaluate(current, heldout)}
-    replaced = _better_or_equal(figures["new"], figures["current"])
-    return (candidate if replaced else current), figures, replaced
-
-
 # --------------------------------------------------------------------------- data
 DATA_DIR = Path(__file__).with_name("data")
 TRAIN_FILE = DATA_DIR / "train" / "train.jsonl"
@@ -628,18 +401,3 @@ def read_jsonl(path: str | Path) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def shipped_examples() -> list[dict]:
-    """The training split shipped in the package."""
-    return read_jsonl(TRAIN_FILE)
-
-
-def dev_examples() -> list[dict]:
-    """The dev split shipped in the package (thresholds are tuned on it)."""
-    return read_jsonl(DEV_FILE)
-
-
-def build_shipped(path: str | Path = SHIPPED_MODEL, seed: int = 0) -> Model:
-    """Rebuild the shipped model from the shipped data: train on train, tune on dev."""
-    model = tune(train(shipped_examples(), seed=seed), dev_examples())
-    save(model, path)
-    return model

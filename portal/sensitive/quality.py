@@ -56,7 +56,7 @@ def evaluate(notes: Iterable[dict], scanner: Callable[[str], list[Finding]] | No
     language (``lang:fr``, ``lang:en``: overall scores of the notes in that language).
     ``scanner`` defaults to ``portal.sensitive.scan`` (hybrid, active model)."""
     if scanner is None:
-        from .scanner import scan as scanner
+        from .active import scan as scanner
     scores = {key: Score() for key in (OVERALL, *CATEGORIES)}
     for note in notes:
         found = {f.category for f in scanner(note["text"])}

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .scanner import scan
+from .active import scan
 from .vocab import CATEGORIES
 
 CSV_NAME = "flagged_notes.csv"

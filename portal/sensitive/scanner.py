@@ -236,21 +236,3 @@ def default_vocabulary_scanner() -> Scanner:
     if _VOCAB_SCANNER is None:
         _VOCAB_SCANNER = Scanner(_packaged_vocabulary())
     return _VOCAB_SCANNER
-
-
-def default_scanner() -> Scanner:
-    """The hybrid scanner with the active model (see ``portal.sensitive.active``)."""
-    from .active import active_scanner
-
-    return active_scanner()
-
-
-def scan(text: str) -> list[Finding]:
-    """Scan ``text`` with the packaged vocabulary and the active model; see :class:`Finding`."""
-    return default_scanner().scan(text)
-
-
-def scan_many(texts) -> list[list[Finding]]:
-    """``[scan(t) for t in texts]``, in order (same results)."""
-    scanner = default_scanner()
-    return [scanner.scan(t) for t in texts]

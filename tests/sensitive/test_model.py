@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from portal.sensitive import model_version, scan, use_model
-from portal.sensitive.model import (SHIPPED_MODEL, dev_examples, evaluate, load, retrain, save, settings,
-                                    shipped_examples, train)
+from portal.sensitive.model import SHIPPED_MODEL, load, save, settings
+from portal.sensitive.training import dev_examples, evaluate, retrain, shipped_examples, train
 
 
 @pytest.fixture(scope="module")
