@@ -103,7 +103,8 @@ DIRECTIONS = {"in": _l("Received from you"), "out": _l("Sent to you")}
 CHANNELS = {"letter": _l("Letter"), "email": _l("E-mail"), "portal": _l("Portal"), "post": _l("Post")}
 PLAN_STATUSES = {"active": _l("Active"), "completed": _l("Completed"), "broken": _l("Broken off")}
 REVIEW_STATUSES = {"none": _l("Not flagged"), "pending": _l("Awaiting review by the DPO"),
-                   "kept": _l("Reviewed and kept"), "redacted": _l("Redacted")}
+                   "kept": _l("Reviewed and kept"), "redacted": _l("Redacted"),
+                   "dismissed": _l("Reviewed: nothing sensitive")}
 METHODS = {"transfer": _l("Bank transfer"), "direct_debit": _l("Direct debit"),
            "cheque": _l("Cheque"), "cash": _l("Cash"), "caf": _l("CAF (housing benefit)")}
 REQUEST_KIND_LABELS = {

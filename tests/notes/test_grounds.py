@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import Note
+from portal.notes import review
 from portal.notes import service as notes
 from tests.conftest import login
 from tests.notes.helpers import CAMILLE, DPO, MANAGER, actor, camille, count_notes, karim, switch

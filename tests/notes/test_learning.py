@@ -60,3 +60,37 @@ def test_examples_past_the_notes_retention_are_purged_and_a_dry_run_only_counts(
     learning.purge_older_than(session, cutoff)
     assert [e.note_id for e in session.scalars(select(GuardExample).where(
         GuardExample.tenant_id == someone.id))] == [recent.id]
+
+
+def test_the_dpo_dismisses_a_false_flag_from_the_review_page_and_the_guard_learns_a_negative(client, session):
+    from tests.conftest import login
+
+    someone = builders.tenant(session)
+    body = "Le digicode est devenu fou, le radiateur est paralysé."
+    flagged = builders.note(session, someone, body, review_status="pending")
+    session.commit()
+    login(client, "dpo@example.org")
+    queue = client.get("/staff/notes/review?lang=fr").get_data(as_text=True)
+    assert "Rien de sensible : lever le signalement" in queue
+    done = client.post("/staff/notes/review", data={"action": "dismiss", "note_id": flagged.id,
+                                                    "reason": "Le bâtiment, pas la personne"})
+    assert done.status_code == 302
+    session.expire_all()
+    note = session.get(Note, flagged.id)
+    assert (note.review_status, note.body) == ("dismissed", body)  # the text stays as written
+    example = session.scalar(select(GuardExample).where(GuardExample.note_id == flagged.id))
+    assert (example.decision, example.sensitive, example.text) == ("dismissed", False, body)
+
+
+def test_keeping_a_flagged_note_on_a_ground_teaches_the_guard_a_sensitive_example(client, session):
+    from tests.conftest import login
+
+    someone = builders.tenant(session)
+    flagged = builders.note(session, someone, "Locataire sous chimiothérapie, report de la visite.",
+                            review_status="pending")
+    session.commit()
+    login(client, "dpo@example.org")
+    client.post("/staff/notes/review", data={"action": "keep", "note_id": flagged.id, "legal_ground": "9_2_a",
+                                             "reason": ""})
+    example = session.scalar(select(GuardExample).where(GuardExample.note_id == flagged.id))
+    assert example is not None and example.sensitive and "health" in example.categories

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from portal.models import AuditEntry, Incident, Note, Restriction
 from portal.sensitive import Finding
+from portal.notes import review
 from portal.notes import service as notes
 from tests.notes.helpers import CARETAKER, DPO, MANAGER, actor, camille, count_notes, karim, tenant
 
@@ -135,7 +136,7 @@ def test_restricted_incidents_category_refuses_new_incidents(session):
 
 
 def test_queue_lists_the_demo_notes_with_findings_computed_from_the_text(session):
-    items = notes.review_queue(session, actor(session, DPO))
+    items = review.review_queue(session, actor(session, DPO))
     bodies = {"".join(s.text for s in i.text): i for i in items}
     item = bodies["Locataire cardiaque, prévoir un logement en rez-de-chaussée."]
     assert item.categories == ("health",) and item.terms == ("cardiaque",)
@@ -145,7 +146,7 @@ def test_queue_lists_the_demo_notes_with_findings_computed_from_the_text(session
 
 def test_queue_reading_is_in_the_tenants_access_log(session):
     t = camille(session)
-    notes.review_queue(session, actor(session, DPO))
+    review.review_queue(session, actor(session, DPO))
     entry = session.scalar(select(AuditEntry).where(AuditEntry.tenant_id == t.id, AuditEntry.action == "read")
                            .order_by(AuditEntry.id.desc()).limit(1))
     assert entry.actor_role == "dpo" and "notes" in entry.categories
@@ -158,7 +159,7 @@ def test_redaction_replaces_the_text_with_a_dated_marker_and_logs_no_text(sessio
     saved = notes.write_note(session, actor(session, MANAGER), t.id, "Locataire séropositif, code 4711.",
                              justification="Besoin d'un suivi particulier.", legal_ground="9_2_a")
     when = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc).replace(tzinfo=None)
-    marker = notes.redact(session, actor(session, DPO), "note", saved.record_id,
+    marker = review.redact(session, actor(session, DPO), "note", saved.record_id,
                           "donnée de santé sans utilité pour la gestion", now=when)
     note = session.get(Note, saved.record_id)
     assert note.body == marker == ("[Texte supprimé le 28/11/2026 par le DPO : "
@@ -175,7 +176,7 @@ def test_marker_is_in_the_tenants_language(session):
     assert john.preferred_language == "en"
     saved = notes.write_note(session, actor(session, DPO), john.id, "Tenant is depressed.",
                              justification="Reported by the tenant himself.", legal_ground="9_2_a")
-    marker = notes.redact(session, actor(session, DPO), "note", saved.record_id, "health data",
+    marker = review.redact(session, actor(session, DPO), "note", saved.record_id, "health data",
                           now=datetime(2026, 11, 28, 9, 0))
     assert marker == "[Text removed on 28/11/2026 by the DPO: health data]"
 
@@ -186,22 +187,22 @@ def test_keep_records_the_reason_and_a_second_decision_is_refused(session):
                              justification="Incident au guichet à documenter.")
     dpo = actor(session, DPO)
     with pytest.raises(notes.EmptyText):
-        notes.keep(session, dpo, "note", saved.record_id, "  ")
-    notes.keep(session, dpo, "note", saved.record_id, "Fait rapporté, formulation acceptable")
+        review.keep(session, dpo, "note", saved.record_id, "  ")
+    review.keep(session, dpo, "note", saved.record_id, "Fait rapporté, formulation acceptable")
     note = session.get(Note, saved.record_id)
     assert note.review_status == "kept" and note.review_reason == "Fait rapporté, formulation acceptable"
     assert note.reviewed_by_id == dpo.user_id and note.body == "Locataire désagréable au guichet."
     with pytest.raises(notes.AlreadyReviewed):
-        notes.redact(session, dpo, "note", saved.record_id, "trop tard")
+        review.redact(session, dpo, "note", saved.record_id, "trop tard")
     with pytest.raises(notes.NotAllowed):
-        notes.keep(session, actor(session, MANAGER), "note", saved.record_id, "non")
+        review.keep(session, actor(session, MANAGER), "note", saved.record_id, "non")
 
 
 def test_redacting_an_incident_replaces_description_and_flagged_title(session):
     t = karim(session)
     saved = notes.log_incident(session, actor(session, MANAGER), t.id, "neighbourhood", "Voisin alcoolique",
                                "Le voisin est alcoolique, bruit la nuit.", justification="Plainte écrite.", legal_ground="9_2_a")
-    notes.redact(session, actor(session, DPO), "incident", saved.record_id, "jugement sur un tiers")
+    review.redact(session, actor(session, DPO), "incident", saved.record_id, "jugement sur un tiers")
     incident = session.get(Incident, saved.record_id)
     assert incident.description.startswith("[Texte supprimé le ") and "alcoolique" not in incident.title
     assert incident.review_status == "redacted"
@@ -237,7 +238,7 @@ def test_redaction_drops_cached_pdf_copies_that_still_hold_the_text(session):
     session.add(DocumentCache(tenant_id=t.id, kind="pdf_copy", language="fr", fingerprint="x" * 64,
                               content=b"%PDF Locataire cardiaque"))
     session.flush()
-    notes.redact(session, actor(session, DPO), "note", saved.record_id, "donnée de santé")
+    review.redact(session, actor(session, DPO), "note", saved.record_id, "donnée de santé")
     assert session.scalars(select(DocumentCache).where(DocumentCache.tenant_id == t.id)).all() == []
 
 
@@ -252,10 +253,10 @@ def test_two_reviewers_at_once_the_second_is_told_and_nothing_is_overwritten(app
     try:
         assert first.get(Note, saved.record_id).review_status == "pending"  # the page the first DPO saw
         first.commit()  # the object stays in first's identity map, as it was then
-        notes.keep(second, actor(second, DPO), "note", saved.record_id, "Demande du locataire", "9_2_a")
+        review.keep(second, actor(second, DPO), "note", saved.record_id, "Demande du locataire", "9_2_a")
         second.commit()
         with pytest.raises(notes.AlreadyReviewed):
-            notes.redact(first, actor(first, DPO), "note", saved.record_id, "santé")
+            review.redact(first, actor(first, DPO), "note", saved.record_id, "santé")
         first.rollback()
     finally:
         first.close()

@@ -20,7 +20,7 @@ from portal.web.forms import accepted, keeps_input
 from portal.web.guards import requires
 from portal.models import Tenant
 from portal.notes import service as notes_service
-from portal.notes import third_party
+from portal.notes import review as review_service, third_party
 from portal.notes.service import JUSTIFICATION_MAX_CHARS, NOTE_MAX_CHARS, REASON_MAX_CHARS, TITLE_MAX_CHARS, Flagged
 from portal.web.staff import bp
 from portal.web.context import current_actor
@@ -232,14 +232,16 @@ def notes_review():
         kind, raw_id = ("note", request.form.get("note_id", "")) if request.form.get("note_id") \
             else ("incident", request.form.get("incident_id", ""))
         item_id = parse_id(raw_id)
-        if decision not in ("keep", "redact") or item_id is None:
+        if decision not in ("keep", "redact", "dismiss") or item_id is None:
             abort(400)
         reason = request.form.get("reason", "")
         try:
             if decision == "keep":
-                notes_service.keep(db.session, actor, kind, item_id, reason, request.form.get("legal_ground"))
+                review_service.keep(db.session, actor, kind, item_id, reason, request.form.get("legal_ground"))
+            elif decision == "dismiss":
+                review_service.dismiss(db.session, actor, kind, item_id, reason)
             else:
-                notes_service.redact(db.session, actor, kind, item_id, reason)
+                review_service.redact(db.session, actor, kind, item_id, reason)
         except notes_service.NotFound:
             abort(404)
         except notes_service.AlreadyReviewed:
@@ -262,8 +264,8 @@ def notes_review():
             flash(_("The text was kept and the reason recorded.") if decision == "keep"
                   else _("The text was removed and replaced by a dated notice."), "success")
             return redirect(url_for("staff.notes_review"))
-    items = notes_service.review_queue(db.session, actor)
-    total = notes_service.pending_count(db.session)
+    items = review_service.review_queue(db.session, actor)
+    total = review_service.pending_count(db.session)
     db.session.commit()  # the audit entries of this read
     return render_template("staff/notes_review.html", items=items, total=total, failed=failed,
                            labels=CATEGORY_LABELS, reason_max=REASON_MAX_CHARS,
