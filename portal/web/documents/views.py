@@ -8,17 +8,16 @@ from typing import Any
 
 from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from portal import access, jobs, pdf
 from portal.db import db
 from portal.web.documents import bp
 from portal.web.guards import requires
-from portal.models import PrivacyRequest
 from portal.models._base import utcnow
 from portal.audit import access_log
 from portal.file import csv_zip as csv_export, pdf_copy as documents
 from portal.requests import letters
+from portal.requests import service as requests_service
 from portal.web.context import own_file, own_tenant
 from portal.web.context import current_actor, current_lang
 from portal.web.headers import download
@@ -78,9 +77,8 @@ def export_zip() -> Response:
 @requires("read_own_file")
 def request_letter(ref: str) -> Any:
     """The latest letter issued on one of the tenant's own requests (another's → 404)."""
-    tenant = own_tenant()
-    req = db.session.scalar(select(PrivacyRequest).where(
-        PrivacyRequest.ref == ref, PrivacyRequest.tenant_id == tenant.id))
+    own_tenant()  # 404 for an account without a tenant row
+    req = requests_service.tenant_request(db.session, current_actor(), ref)
     if req is None:
         abort(404)
     letter = letters.latest(db.session, req.id)
@@ -94,8 +92,8 @@ def request_letter(ref: str) -> Any:
 def letter_preview(ref: str) -> Any:
     """A letter as it would be issued now, for staff to check before acting."""
     actor = current_actor()
-    req = db.session.scalar(select(PrivacyRequest).where(PrivacyRequest.ref == ref))
-    if req is None or not access.in_scope(db.session, actor, req.tenant_id):
+    req = requests_service.staff_request(db.session, actor, ref)
+    if req is None:
         abort(404)
     if not access.may_process_request(actor, req.kind):
         abort(403)

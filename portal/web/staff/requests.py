@@ -11,8 +11,6 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import access, catalogue, deadlines, pdf
@@ -21,12 +19,13 @@ from portal.db import db
 from portal.formatting import PARIS, fmt_date
 from portal.web.forms import accepted, keeps_input, refused
 from portal.web.guards import requires
-from portal.models import Letter, PrivacyRequest, RecipientNotice, Restriction, Tenant, User
+from portal.models import PrivacyRequest
 from portal.audit import chain as audit
 from portal.requests import letters, queue as request_queue
 from portal.file import dossier as dossier_service
 from portal.requests import service as requests_service
 from portal.requests import answering
+from portal.requests import records as request_records
 from portal.requests import mails as request_mails
 from portal.requests import types as request_types
 from portal.web.staff import request_forms as forms
@@ -223,11 +222,12 @@ def _context(req: PrivacyRequest, form: forms.ActionForm, error: dict[str, str] 
         db.session.commit()
     events = list(req.events)
     ids = {e.actor_id for e in events if e.actor_id} | {req.assigned_to_id or 0, req.registered_by_id or 0}
-    names = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
+    names = request_records.staff_names(db.session, ids)
     actions = workflow.allowed_actions(req.status, req.extended)
     if not access.can(actor, "extend_deadline") and "extend" in actions:
         actions.remove("extend")
     earlier = [e for e in requests_service.earlier_requests(db.session, tenant.id, req.id) if e.kind == req.kind]
+    held = request_records.records_of(db.session, req)
     return {
         "req": req, "tenant": tenant, "form": form, "error": error, "today": day, "dossier": snapshot,
         "events": events, "names": names, "actions": actions, "workflow": workflow, "deadlines": deadlines,
@@ -238,12 +238,8 @@ def _context(req: PrivacyRequest, form: forms.ActionForm, error: dict[str, str] 
         "extension_until": deadlines.due_date(req.clock_start),
         "earlier": earlier, "field_label": requests_service.field_label(req.field_key),
         "current_value": _current_value(req), "targets": requests_service.target_choices(db.session, tenant.id),
-        "letters": db.session.scalars(select(Letter).options(defer(Letter.pdf))
-                                      .where(Letter.request_id == req.id).order_by(Letter.id)).all(),
-        "notices": db.session.scalars(select(RecipientNotice).where(RecipientNotice.request_id == req.id)
-                                      .order_by(RecipientNotice.id)).all(),
-        "restrictions": db.session.scalars(select(Restriction).where(
-            Restriction.tenant_id == tenant.id, Restriction.active.is_(True)).order_by(Restriction.id)).all(),
+        "letters": held.letters, "notices": held.notices,
+        "restrictions": request_records.restrictions_in_force(db.session, tenant.id),
         "may_lift": access.can(actor, "extend_deadline"), "letter_labels": letters.LETTER_KIND_LABELS,
         "staff_titles": STAFF_TITLES,
     }
@@ -281,12 +277,10 @@ def register_request() -> Any:
     status = 200
     if request.method == "GET":
         form.tenant_number.data = (request.args.get("tenant") or "")[:40]
-        form.received_on.data = day_iso = today().isoformat()
-        del day_iso
+        form.received_on.data = today().isoformat()
     elif accepted(form):
         number = (form.tenant_number.data or "").strip()
-        tenant = db.session.scalar(select(Tenant).where(Tenant.tenant_number == number,
-                                                        access.scope_condition(actor))) if number else None
+        tenant = request_records.tenant_by_number(db.session, actor, number)
         received = None
         if tenant is None:
             form.tenant_number.errors = [_("No tenant with this number among the tenants you handle.")]

@@ -10,8 +10,6 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import catalogue, deadlines
@@ -22,7 +20,8 @@ from portal.db import db
 from portal.formatting import PARIS
 from portal.web.forms import accepted, keeps_input
 from portal.web.guards import requires
-from portal.models import FieldChange, Letter, PrivacyRequest, RecipientNotice
+from portal.models import PrivacyRequest
+from portal.requests import records as request_records
 from portal.requests import service as requests_service
 from portal.requests import letters as request_letters
 from portal.requests import mails as request_mails
@@ -46,8 +45,7 @@ def _portal_url() -> str:
 @requires("file_request")
 def requests() -> Any:
     tenant = own_tenant()
-    rows = db.session.scalars(select(PrivacyRequest).where(PrivacyRequest.tenant_id == tenant.id)
-                              .order_by(PrivacyRequest.received_on.desc(), PrivacyRequest.id.desc())).all()
+    rows = request_records.of_tenant(db.session, tenant.id)
     return render_template("tenant/requests.html", rows=rows, today=today(), workflow=workflow,
                            deadlines=deadlines)
 
@@ -253,13 +251,8 @@ def withdraw_request(ref: str) -> Any:
 
 
 def _detail_context(req: PrivacyRequest) -> dict[str, Any]:
-    letters = db.session.scalars(select(Letter).options(defer(Letter.pdf)).where(Letter.request_id == req.id)
-                                 .order_by(Letter.issued_at, Letter.id)).all()
-    notices = db.session.scalars(select(RecipientNotice).where(RecipientNotice.request_id == req.id)
-                                 .order_by(RecipientNotice.id)).all()
-    changes = db.session.scalars(select(FieldChange).where(FieldChange.request_id == req.id)
-                                 .order_by(FieldChange.id)).all()
-    return {"events": req.events, "letters": letters, "notices": notices, "changes": changes,
+    held = request_records.records_of(db.session, req)
+    return {"events": req.events, "letters": held.letters, "notices": held.notices, "changes": held.changes,
             "field_label": requests_service.field_label(req.field_key), "workflow": workflow,
             "cnil_line": controller_info.for_config(current_lang(), current_app.config).cnil_line,
             "deadlines": deadlines, "labels": texts.ACTION_LABELS, "roles": texts.ROLE_LABELS,
