@@ -8,8 +8,9 @@ No Flask here: plain functions over a Session."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
@@ -264,3 +265,47 @@ def staff_members(session: Session) -> list[tuple[int, str, str]]:
     rows = session.execute(select(User.id, User.display_name, User.role)
                            .where(User.role != "tenant").order_by(User.display_name)).all()
     return [(r[0], r[1], r[2]) for r in rows]
+
+
+@dataclass
+class ReadGroup:
+    """The reads of one day by one person (role, and name where shown) for one purpose."""
+
+    day: date
+    role_label: Any
+    staff_name: str | None
+    purpose: Any
+    times: list[datetime] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+
+    @property
+    def clock(self) -> list[str]:
+        return [t.strftime("%H:%M") for t in sorted(self.times)]
+
+
+# Purposes the services write in French (audit.record's purpose), said in the reader's language.
+_REQUEST_PURPOSE = re.compile(r"^Traitement de la demande (DPR-[A-Z0-9-]+)$")
+
+
+def _purpose(label: Any) -> Any:
+    found = _REQUEST_PURPOSE.match(str(label or ""))
+    if found:
+        return _l("Handling of your request %(ref)s", ref=found.group(1))
+    return label or _l("not stated")
+
+
+def group_reads(items: Iterable[Any]) -> list[ReadGroup]:
+    """Reads of the same person, purpose and day as one entry (a manager opening a file ten
+    times in a morning is one consultation to the tenant, with its times and all it saw)."""
+    groups: dict[tuple[Any, ...], ReadGroup] = {}
+    for c in items:
+        at = c.at if c.at.tzinfo else c.at.replace(tzinfo=timezone.utc)
+        local = at.astimezone(PARIS)
+        purpose = _purpose(c.purpose_label)
+        key = (local.date(), c.role, c.staff_name, str(purpose))
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = ReadGroup(local.date(), c.role_label, c.staff_name, purpose)
+        group.times.append(local)
+        group.categories.extend(k for k in c.categories if k not in group.categories)
+    return list(groups.values())
