@@ -149,9 +149,20 @@ def _register_template_helpers(app: Flask) -> None:
                 return None
             return url_for("tenant.new_request", kind="rectification", field=f"{category}.{field}", record=record)
 
+        def contest_url(category: str, record: int) -> str | None:
+            """An erasure request pre-filled with one record the staff wrote about the tenant
+            ("Contester cette note"), for the categories of staff-written text."""
+            if category not in CONTESTABLE or "tenant.new_request" not in endpoints:
+                return None
+            return url_for("tenant.new_request", kind="erasure", target=f"{category}:{record}")
+
         return {"current_lang": current_lang(), "catalogue": catalogue,
                 "landlord": app.config["LANDLORD"], "nav_items": nav_items,
-                "config_endpoints": endpoints, "correct_url": correct_url}
+                "config_endpoints": endpoints, "correct_url": correct_url, "contest_url": contest_url}
+
+
+# Staff-written text a tenant may contest from their file (an erasure request, Art. 17).
+CONTESTABLE = ("notes",)
 
 
 @lru_cache(maxsize=1024)
