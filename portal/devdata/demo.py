@@ -132,7 +132,9 @@ def load(session: Session, app: Flask, progress: Callable[[str], None] | None = 
                                charges_cents=[14500, 13200, 9800, 12950, 16700][i], deposit_cents=rent)
         tenant = _get_or_create(session, Tenant, {"tenant_number": number}, civility=civ, first_name=first,
                                 last_name=last, birth_date=born, email=email, phone=phone,
-                                mobile_phone=mobile, postal_address=f"{bld.address}, {door}, {bld.postcode} {bld.city}",
+                                mobile_phone=mobile,
+                                # A postal address as La Poste wants it: the door labelled, then the street.
+                                postal_address=f"Porte {door}, {bld.address}, {bld.postcode} {bld.city}",
                                 preferred_language=lang, lease_id=lease.id)
         tenants[key] = tenant
         _household(session, key, tenant)
