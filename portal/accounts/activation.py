@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from argon2 import PasswordHasher
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.i18n import gettext as _
+from portal.i18n import in_locale
 from portal.models import Tenant, User
 from portal.accounts import passwords, tokens
 
@@ -50,7 +50,7 @@ def _pending_user(session: Session, tenant: Tenant) -> User:
 
 def letter_text(tenant: Tenant, code: str, url: str, days: int, landlord: dict) -> str:
     lang = tenant.preferred_language if tenant.preferred_language in ("fr", "en") else "fr"
-    with force_locale(lang):
+    with in_locale(lang):
         lines = [
             landlord.get("name", ""), landlord.get("address", ""), "",
             f"{tenant.civility or ''} {tenant.first_name} {tenant.last_name}".strip(),
