@@ -61,6 +61,7 @@ def render_document(names: str | Iterable[str], lang: str, /, **values: Any) -> 
 
 
 def render_text(name: str, lang: str, /, **values: Any) -> str:
-    """A plain-text template (a mail body) rendered in `lang`."""
+    """A plain-text template (a mail body) rendered in `lang`, without a line break at the
+    end (a template's last {% endif %} would leave one or not, depending on the branch)."""
     with i18n.in_locale(lang):
-        return texts().get_template(name).render(lang=lang, **values)
+        return texts().get_template(name).render(lang=lang, **values).rstrip("\n")

@@ -109,8 +109,8 @@ def _register_template_helpers(app: Flask) -> None:
     @app.template_filter("fmt")
     @pass_context
     def fmt(context: Any, value: Any, field: catalogue.Field | None = None, ftype: str | None = None) -> str:
-        # The language comes from the template's context (set once per render, and under
-        # force_locale for the documents), not from a lookup per value.
+        # The language comes from the template's context (set once per render), not from a
+        # lookup per value. (Documents render through portal.rendering, with its own filters.)
         lang = context.get("current_lang") or current_lang()
         if field is not None and ftype is None:
             return formatting.field_formatter(field, lang)(value)
