@@ -8,11 +8,13 @@ import subprocess
 import threading
 from datetime import date
 
+from flask import has_app_context
 from sqlalchemy import select
 
 from portal import access, catalogue, i18n
 from portal.i18n import gettext, in_locale, lazy_gettext, ngettext
 from portal.models import User
+from portal.requests import mails
 from portal.requests import service as requests_service
 from portal.requests.letters import LETTER_KIND_LABELS
 from tests import builders
@@ -64,7 +66,8 @@ def test_each_thread_keeps_its_own_language():
 
 def _english_speaking_tenants_request(session):
     """A request of a tenant who reads English (a built tenant, not the demo's)."""
-    tenant = builders.tenant(session, preferred_language="en", first_name="Olivia", last_name="Stone")
+    tenant = builders.tenant(session, preferred_language="en", first_name="Olivia", last_name="Stone",
+                             email="olivia.stone@example.net")
     dpo = access.actor_for(session, session.scalar(select(User).where(User.email == "dpo@example.org")))
     done = requests_service.create(session, tenant, dpo, kind="access", details="Everything you hold.",
                                    today=date.today(), channel="post", identity_note="ID card seen at the desk")
@@ -86,3 +89,15 @@ def test_the_letter_is_in_the_tenants_language_while_the_page_is_in_french(app, 
     assert "Your request is refused" in text and "Dear Madam," in text and "Olivia Stone" in text
     assert "manifestly excessive" in text and req.ref in text
     assert "Votre demande" not in text and "Madame," not in text
+
+
+def test_a_step_mail_is_written_in_the_tenants_language_without_any_flask_context(session):
+    req = _english_speaking_tenants_request(session)
+    assert not has_app_context()  # the services render their templates without Flask
+    with in_locale("fr"):  # whoever acts reads French; the tenant reads English
+        sent = mails.step_mail(session, req, "refuse", "https://portal.example/")
+    assert sent.subject == f"Your privacy request {req.ref}"
+    lines = sent.body.splitlines()
+    assert lines[0] == "Hello Olivia Stone," and "Your request is refused." in lines
+    assert any("complain to the" in line and "CNIL" in line for line in lines)
+    assert lines[-2:] == [f"Reference: {req.ref}", f"Follow your request: https://portal.example/me/requests/{req.ref}"]
