@@ -95,6 +95,7 @@ def set_language(lang: Any) -> Any:
 
 
 def reset_language(token: Any) -> None:
+    """Back to the language current before `set_language` returned `token`."""
     _language.reset(token)
 
 
