@@ -66,7 +66,7 @@ def build_database(db_path: Path) -> None:
         with state.engine.begin() as conn:
             schema.upgrade(connection=conn)
         session = state.factory()
-        demo.load(session, app)
+        demo.load(session, app.config)
         session.commit()
         rnd = random.Random(7)
         karim = session.scalar(select(Tenant).where(Tenant.tenant_number == "LOC-000202"))

@@ -20,7 +20,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     instance = os.environ.get("PORTAL_INSTANCE_PATH") or str(ROOT / "instance")
     app = Flask("portal", instance_path=instance, instance_relative_config=True,
                 template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
-    settings.load(app, config)
+    app.config.update(settings.load(app.instance_path, config))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
     i18n.compile_all(ROOT / "translations")
     # The guard's model retrained from the DPO's decisions, when there is one (§7).

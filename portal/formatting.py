@@ -1,5 +1,6 @@
-"""Display formatting of catalogue values for a language (Babel). Used by the pages and
-the documents so that a date or an amount reads the same everywhere."""
+"""Display formatting of catalogue values for a language (babel.dates, babel.numbers;
+words through portal.i18n). Used by the pages and the documents so that a date or an
+amount reads the same everywhere."""
 
 from __future__ import annotations
 
@@ -10,11 +11,9 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
-from flask import has_app_context
-from flask_babel import gettext
 from markupsafe import escape
 
-from portal.i18n import in_locale
+from portal.i18n import gettext, in_locale
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -102,8 +101,7 @@ def field_formatter(field: Any, lang: str) -> Callable[[Any], str]:
             return yes_no[bool(value)]
         return format_value(value, ftype, lang)
 
-    if has_app_context():  # outside an app there are no translations to keep
-        _FORMATTERS[(id(field), lang)] = (field, fmt)
+    _FORMATTERS[(id(field), lang)] = (field, fmt)
     return fmt
 
 
@@ -123,8 +121,7 @@ def columns(fields: Any, lang: str) -> list[tuple[Any, str, Callable[[Any], str]
         return hit[1]
     with in_locale(lang):
         found = [(f, escape(str(f.label)), field_formatter(f, lang)) for f in fields]
-    if has_app_context():  # as field_formatter: outside an app there are no translations to keep
-        if len(_COLUMNS) > 1024:
-            _COLUMNS.clear()
-        _COLUMNS[key] = (fields, found)
+    if len(_COLUMNS) > 1024:
+        _COLUMNS.clear()
+    _COLUMNS[key] = (fields, found)
     return found

@@ -7,7 +7,8 @@ import sys
 from typing import Any
 
 import click
-from flask_babel import get_locale
+
+from portal.i18n import current_language
 
 LANG = click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
                     help="Language of the messages.")
@@ -26,7 +27,7 @@ class Bar:
 def number(value: int) -> str:
     """1,234,567 in English, 1 234 567 (narrow no-break spaces) in French."""
     text = f"{value:,}"
-    return text.replace(",", "\u202f") if str(get_locale()) == "fr" else text
+    return text.replace(",", "\u202f") if current_language() == "fr" else text
 
 
 def progress_bar(length: int, label: str) -> Any:

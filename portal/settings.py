@@ -1,62 +1,75 @@
 """Settings in layers: package defaults, then instance/config.py, then the environment
-(DATABASE_URL, SECRET_KEY, PORTAL_*), then the mapping given to create_app."""
+(DATABASE_URL, SECRET_KEY, PORTAL_*), then the mapping given to create_app. Plain values
+in, a plain dict out: create_app puts it in the Flask app's config."""
 
 from __future__ import annotations
 
 import os
+import runpy
 import secrets
 from pathlib import Path
 from typing import Any, Mapping
-
-from flask import Flask
 
 from portal.config import Defaults
 
 DEV_SECRET_MARKERS = ("dev", "change-me", "secret")
 
 
-def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
-    app.config.from_object(Defaults)
-    app.config.from_pyfile("config.py", silent=True)
+def _upper(names: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings of a module or class: its UPPERCASE names (as Flask's from_object)."""
+    return {key: value for key, value in names.items() if key.isupper()}
+
+
+def _instance_file(path: Path) -> dict[str, Any]:
+    """The settings of instance/config.py, when there is one (Python, as Flask's from_pyfile)."""
+    return _upper(runpy.run_path(str(path))) if path.is_file() else {}
+
+
+def load(instance_path: str | Path, overrides: Mapping[str, Any] | None,
+         environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """Every setting, from the layers above (the instance directory is created when missing)."""
+    instance = Path(instance_path)
+    config = _upper({name: getattr(Defaults, name) for name in dir(Defaults)})
+    config.update(_instance_file(instance / "config.py"))
     for name in ("DATABASE_URL", "SECRET_KEY", "RATELIMIT_STORAGE_URI", "MAIL_SERVER", "QUEUE_URL"):
-        if os.environ.get(name):
-            app.config["SQLALCHEMY_DATABASE_URI" if name == "DATABASE_URL" else name] = os.environ[name]
+        if environ.get(name):
+            config["SQLALCHEMY_DATABASE_URI" if name == "DATABASE_URL" else name] = environ[name]
     for name in ("PORTAL_PROFILE", "ENV_PROFILE"):
-        if os.environ.get(name):
-            app.config["ENV_PROFILE"] = os.environ[name]
+        if environ.get(name):
+            config["ENV_PROFILE"] = environ[name]
     for name in ("PUBLIC_URL", "TRUSTED_PROXIES", "AUDIT_KEY", "TOTP_KEY"):
-        if os.environ.get("PORTAL_" + name):
-            app.config[name] = os.environ["PORTAL_" + name]
-    if os.environ.get("PORTAL_PROCESSES"):
-        app.config["PROCESSES"] = os.environ["PORTAL_PROCESSES"]
+        if environ.get("PORTAL_" + name):
+            config[name] = environ["PORTAL_" + name]
+    if environ.get("PORTAL_PROCESSES"):
+        config["PROCESSES"] = environ["PORTAL_PROCESSES"]
     if overrides:
         overrides = dict(overrides)
         if "DATABASE_URL" in overrides:
             overrides["SQLALCHEMY_DATABASE_URI"] = overrides.pop("DATABASE_URL")
-        app.config.update(overrides)
-    instance = Path(app.instance_path)
+        config.update(overrides)
     instance.mkdir(parents=True, exist_ok=True)
-    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'portal.db'}"
-    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(instance)
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'portal.db'}"
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_url(config["SQLALCHEMY_DATABASE_URI"])
+    _private_sqlite_file(config["SQLALCHEMY_DATABASE_URI"])
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _instance_secret(instance)
     for name, filename in (("AUDIT_KEY", "audit_key"), ("TOTP_KEY", "totp_key")):
-        if not app.config.get(name):
-            app.config[name] = _instance_secret(instance, filename)
-    if not app.config.get("AUDIT_CHECKPOINT"):
-        app.config["AUDIT_CHECKPOINT"] = str(instance / "audit-checkpoint.json")
-    if not app.config.get("CATALOGUE_OVERRIDES"):
-        app.config["CATALOGUE_OVERRIDES"] = str(instance / "catalogue.toml")
-    if app.config["ENV_PROFILE"] == "production":
-        app.config["SESSION_COOKIE_SECURE"] = True
-        app.config["REMEMBER_COOKIE_SECURE"] = True
-        problems = production_problems(app.config, os.environ)
+        if not config.get(name):
+            config[name] = _instance_secret(instance, filename)
+    if not config.get("AUDIT_CHECKPOINT"):
+        config["AUDIT_CHECKPOINT"] = str(instance / "audit-checkpoint.json")
+    if not config.get("CATALOGUE_OVERRIDES"):
+        config["CATALOGUE_OVERRIDES"] = str(instance / "catalogue.toml")
+    if config["ENV_PROFILE"] == "production":
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+        problems = production_problems(config, environ)
         if problems:
             raise UnsafeSettings("Refusing to start with ENV_PROFILE=production:\n  - " + "\n  - ".join(problems))
     elif (instance / DEMO_MARKER).exists() and "DEMO_MODE" not in (overrides or {}):
-        app.config["DEMO_MODE"] = True  # written by `portal demo` (see security/twofactor.py)
+        config["DEMO_MODE"] = True  # written by `portal demo` (see security/twofactor.py)
+    return config
 
 
 DEMO_MARKER = "demo-mode"

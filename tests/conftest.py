@@ -62,7 +62,7 @@ def build_app(tmp_dir: Path, name: str, demo: bool = True, **extra: Any):
             schema.upgrade(connection=conn)
         if demo:
             session = state.factory()
-            demo_service.load(session, app)
+            demo_service.load(session, app.config)
             session.commit()
             session.close()
     return app

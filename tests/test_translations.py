@@ -10,14 +10,14 @@ from babel.messages.extract import extract_from_dir
 from portal.i18n import merged_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
-METHOD_MAP = [("portal/**.py", "python"), ("templates/**.html", "jinja2")]
+METHOD_MAP = [("portal/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
 
 
 def _msgids() -> dict[str, str]:
     found = {}
     for filename, _lineno, message, _comments, _context in extract_from_dir(
-            str(ROOT), METHOD_MAP, keywords=KEYWORDS, options_map={"templates/**.html": {}}):
+            str(ROOT), METHOD_MAP, keywords=KEYWORDS, options_map={"templates/**.html": {}, "templates/**.txt": {}}):
         ids = message if isinstance(message, tuple) else (message,)
         for msgid in ids:
             if msgid:

@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from argon2 import PasswordHasher
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal import rendering
 from portal.models import Tenant, User
 from portal.accounts import passwords, tokens
 
@@ -49,25 +48,12 @@ def _pending_user(session: Session, tenant: Tenant) -> User:
 
 
 def letter_text(tenant: Tenant, code: str, url: str, days: int, landlord: dict) -> str:
+    """The activation letter of one tenant, in their language (templates/letters/activation.txt)."""
     lang = tenant.preferred_language if tenant.preferred_language in ("fr", "en") else "fr"
-    with force_locale(lang):
-        lines = [
-            landlord.get("name", ""), landlord.get("address", ""), "",
-            f"{tenant.civility or ''} {tenant.first_name} {tenant.last_name}".strip(),
-            tenant.postal_address or "", "",
-            _("Your privacy portal: activation code"), "",
-            _("You can now see online everything we hold about you, ask for a correction "
-              "and download a copy of your file."), "",
-            _("1. Go to %(url)s", url=url),
-            _("2. Type this activation code, your e-mail address and a password of your choice."),
-            _("3. Open the link we send to your e-mail address to confirm it."), "",
-            _("Tenant number: %(number)s", number=tenant.tenant_number),
-            _("Activation code: %(code)s", code=code),
-            _("This code works once, until %(days)s days after this letter. Keep it private: "
-              "nobody from our staff will ever ask you for it.", days=days), "",
-            _("Data-protection officer: %(email)s", email=landlord.get("dpo_email", "")),
-        ]
-    return "\n".join(lines) + "\n"
+    return rendering.render_text(
+        "letters/activation.txt", lang, landlord=landlord, code=code, url=url, days=days,
+        recipient=f"{tenant.civility or ''} {tenant.first_name} {tenant.last_name}".strip(),
+        postal_address=tenant.postal_address or "", tenant_number=tenant.tenant_number) + "\n"
 
 
 def write_letters(session: Session, out_dir: Path, url: str, days: int, landlord: dict,

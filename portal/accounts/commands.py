@@ -78,7 +78,7 @@ def create_staff(email_arg: str | None, email_opt: str | None, role: str, name: 
         portfolio_ids = staff_service.portfolio_ids_for_codes(db.session, portfolios)
         user = staff_service.create_staff(
             db.session, None, email, role, name, building_ids=building_ids, portfolio_ids=portfolio_ids,
-            password_hash=passwords.hash_password(accounts.hasher_for(current_app), password), language=language)
+            password_hash=passwords.hash_password(accounts.hasher_for(current_app.config), password), language=language)
     except staff_service.StaffError as err:
         db.session.rollback()
         messages = {"bad_email": f"not an e-mail address: {err.value}",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any, Mapping
+
 from argon2 import PasswordHasher
-from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -12,14 +14,16 @@ from portal.models._base import utcnow
 from portal.accounts import passwords
 
 
-def hasher_for(app: Flask) -> PasswordHasher:
-    """The app's argon2id hasher (cheap profile in tests, real cost elsewhere)."""
-    ph = app.extensions.get("portal.hasher")
-    if ph is None:
-        ph = passwords.hasher(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"],
-                              app.config["ARGON2_PARALLELISM"])
-        app.extensions["portal.hasher"] = ph
-    return ph
+def hasher_for(config: Mapping[str, Any]) -> PasswordHasher:
+    """The argon2id hasher of these settings (cheap profile in tests, real cost elsewhere)."""
+    return _hasher(int(config["ARGON2_TIME_COST"]), int(config["ARGON2_MEMORY_COST"]),
+                   int(config["ARGON2_PARALLELISM"]))
+
+
+@lru_cache(maxsize=8)
+def _hasher(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
+    # One per cost profile, made once: building it checks the parameters.
+    return passwords.hasher(time_cost, memory_cost, parallelism)
 
 
 def find_by_email(session: Session, email: str) -> User | None:

@@ -7,10 +7,10 @@ import time
 
 import click
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from portal.db import db
+from portal.i18n import gettext as _
+from portal.i18n import in_locale
 from portal.progress import LANG, Bar, number, progress_bar
 
 
@@ -19,7 +19,7 @@ def demo() -> None:
     """Create the demo data and accounts (idempotent) and print the accounts."""
     from portal.devdata import demo as demo_service
 
-    accounts = demo_service.load(db.session, current_app, progress=click.echo)
+    accounts = demo_service.load(db.session, current_app.config, progress=click.echo)
     db.session.commit()
     from portal.accounts.commands import mark_demo_instance
 
@@ -42,8 +42,8 @@ def seed_scale(tenants: int, seed_value: int, lang: str) -> None:
     from portal.accounts import service as accounts
     from portal.devdata import scale
 
-    with force_locale(lang):
-        pw_hash = accounts.hasher_for(current_app).hash("demo-portal-2026")
+    with in_locale(lang):
+        pw_hash = accounts.hasher_for(current_app.config).hash("demo-portal-2026")
         db.session.close()  # the load needs the only connection to an SQLite file
         started = time.perf_counter()
         try:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
-from typing import Callable
+from typing import Any, Callable, Mapping
 
-from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -85,13 +84,13 @@ NEIGHBOUR_INCIDENTS = [
 ]
 
 
-def load(session: Session, app: Flask, progress: Callable[[str], None] | None = None,
+def load(session: Session, config: Mapping[str, Any], progress: Callable[[str], None] | None = None,
          today: date | None = None) -> list[tuple[str, str, str]]:
     """Create everything missing; return the demo accounts as (email, role, description)."""
     say = progress or (lambda _msg: None)
     today = today or date.today()
     rng = random.Random(2026)
-    ph = accounts.hasher_for(app)
+    ph = accounts.hasher_for(config)
     pw_hash = ph.hash(DEMO_PASSWORD)
 
     say("Buildings and dwellings…")
@@ -180,7 +179,7 @@ def load(session: Session, app: Flask, progress: Callable[[str], None] | None = 
                      at=read_at + timedelta(days=1, hours=5))
 
     # After the access log above (written only into an empty log): these answers add to it.
-    demo_rights.load(session, app, tenants, staff["dpo"], today, say)
+    demo_rights.load(session, config, tenants, staff["dpo"], today, say)
     return [
         ("camille.martin@example.org", "tenant", "Camille Martin, Résidence Les Lilas"),
         ("karim.benali@example.org", "tenant", "Karim Benali, Résidence Les Tilleuls"),

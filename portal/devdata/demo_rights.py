@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any, Callable, Mapping
 
-from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,14 +20,12 @@ from portal.models import (Correspondence, DocumentCache, LoginEvent, PrivacyReq
                            User)
 
 
-def load(session: Session, app: Flask, tenants: Mapping[str, Tenant], dpo: User, today: date,
+def load(session: Session, config: Mapping[str, Any], tenants: Mapping[str, Tenant], dpo: User, today: date,
          say: Callable[[str], None]) -> None:
-    """Create the demo's objection, erasure and expired records when missing. The answers
-    render letters (templates, translations): they run in an app context of their own, so
-    the demo loads from any caller."""
+    """Create the demo's objection, erasure and expired records when missing (the
+    answers render their letters with `config`'s letterhead)."""
     say("An objection granted, an erasure granted in part, records past their time…")
-    with app.app_context():
-        _load(session, tenants, dpo, today, app.config)
+    _load(session, tenants, dpo, today, config)
 
 
 def _load(session: Session, tenants: Mapping[str, Tenant], dpo: User, today: date,

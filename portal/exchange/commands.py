@@ -8,10 +8,10 @@ import time
 from pathlib import Path
 
 import click
-from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from portal.db import db
+from portal.i18n import gettext as _
+from portal.i18n import in_locale
 from portal.progress import LANG, Bar, number, progress_bar
 
 
@@ -24,7 +24,7 @@ def export_csv(directory: Path, lang: str) -> None:
     portfolios and staff assignments) and a manifest.json with row counts and checksums."""
     from portal.exchange import export as csvexport
 
-    with force_locale(lang):
+    with in_locale(lang):
         db.session.close()
         started = time.perf_counter()
         with db.engine.begin() as conn:
@@ -51,7 +51,7 @@ def import_data(path: Path, dry_run: bool, lang: str) -> None:
     idempotent. See docs/import.md for the files and columns."""
     from portal.exchange import importer as importing
 
-    with force_locale(lang):
+    with in_locale(lang):
         db.session.close()
         started = time.perf_counter()
         with progress_bar(importing.total_size(path) if path.exists() else 1, _("Importing")) as bar:
@@ -85,7 +85,7 @@ def import_doc() -> None:
     """Print docs/import.md (the CSV files and columns), generated from the catalogue."""
     from portal.exchange import doc as importdoc
 
-    with force_locale("en"):
+    with in_locale("en"):
         click.echo(importdoc.render(), nl=False)
 
 

@@ -13,11 +13,11 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import String
 
 from portal import catalogue
 from portal.bulk import table
+from portal.i18n import lazy_gettext as _l
 
 
 @dataclass(frozen=True, eq=False)

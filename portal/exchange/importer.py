@@ -22,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from sqlalchemy import Engine
 
 from portal.models._base import utcnow

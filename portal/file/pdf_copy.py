@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Mapping
 
-from flask import render_template
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from portal import access, formatting, pdf
+from portal import access, formatting, pdf, rendering
+from portal.i18n import gettext as _
+from portal.i18n import in_locale
 from portal.models import Tenant
 from portal.models._base import utcnow
 from portal.models.audit import DocumentCache
@@ -127,11 +126,11 @@ def fingerprint(snapshot: Dossier, lang: str, config: Mapping[str, Any]) -> str:
 def copy_html(snapshot: Dossier, lang: str, config: Mapping[str, Any], generated_at: datetime,
               use_ledger: bool = True, template: str = "pdf/copy.html") -> str:
     """The HTML of the copy (our templates only; every value is escaped by Jinja)."""
-    with force_locale(lang):
+    with in_locale(lang):
         cats = [category_view(c, lang, use_ledger) for c in snapshot.categories]
         reference = f"{snapshot.tenant_number}-{generated_at:%Y%m%d-%H%M}"
-        return render_template(
-            template, d=snapshot, cats=cats, lang=lang, landlord=config.get("LANDLORD", {}),
+        return rendering.render_document(
+            template, lang, d=snapshot, cats=cats, landlord=config.get("LANDLORD", {}),
             generated=formatting.fmt_datetime(generated_at, lang), reference=reference,
             page_css=Markup(page_footer_css(_("Page %(page)s of %(pages)s", page="\x00", pages="\x01"))),
             total_rows=sum(c.count for c in snapshot.categories),
@@ -164,7 +163,7 @@ def layout(snapshot: Dossier, lang: str, config: Mapping[str, Any],
 def render_copy(snapshot: Dossier, lang: str, config: Mapping[str, Any],
                 generated_at: datetime | None = None, fetcher: Any = None) -> bytes:
     """The PDF copy as bytes (PDF/A-3b)."""
-    with force_locale(lang):
+    with in_locale(lang):
         title = _("Copy of the personal data file of %(name)s", name=snapshot.full_name)
     return pdf.write(layout(snapshot, lang, config, generated_at, fetcher), title=title)
 

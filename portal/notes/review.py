@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from babel.dates import format_date
-from flask_babel import force_locale
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from portal import access, catalogue
 from portal.formatting import local_dt
+from portal.i18n import in_locale
 from portal.models import DocumentCache, Incident, Note, Tenant, User
 from portal.models._base import utcnow
 from portal.sensitive import scan
@@ -155,7 +155,7 @@ def keep(session: Session, actor: access.Actor, kind: str, item_id: int, reason:
     categories = {f.category for t in texts if t for f in scan(t)}
     ground = check_ground(categories, legal_ground)
     if ground is not None and not clean_text(reason):
-        with force_locale(session.scalar(select(Tenant.preferred_language).where(Tenant.id == item.tenant_id))
+        with in_locale(session.scalar(select(Tenant.preferred_language).where(Tenant.id == item.tenant_id))
                           or "fr"):
             reason = str(catalogue.LEGAL_GROUNDS[ground])
     reason = _review_reason(reason)

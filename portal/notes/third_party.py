@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Mapping
 
-from flask_babel import force_locale, gettext
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from portal import access
 from portal.audit import chain as audit
+from portal.i18n import gettext, in_locale
 from portal.models import Correspondence, DocumentCache, Incident, Note, WithheldPassage
 from portal.models._base import utcnow
 
@@ -278,7 +278,7 @@ def summary(session: Session, tenant_id: int, lang: str) -> str:
     items = listing(session, tenant_id)
     if not items:
         return ""
-    with force_locale(lang if lang in ("fr", "en") else "fr"):
+    with in_locale(lang if lang in ("fr", "en") else "fr"):
         names = {"note": gettext("Note"), "incident": gettext("Incident"), "correspondence": gettext("Letter")}
         lines = [gettext("Passages withheld from the copy because they concern other people (GDPR Art. 15(4)):")]
         unique = dict(((w.kind, w.record_id, w.reason), w) for w in items).values()

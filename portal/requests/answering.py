@@ -21,8 +21,9 @@ REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on 
 from portal.requests.mails import step_mails
 from portal.requests import rights
 from portal.requests.rights import erase, rectify, restrict
-from portal.requests.service import (audit_step, check_targets, check_text, check_version, info_arrived,
-                                     may_process, record_event)
+from portal.requests.service import (audit_step, check_text, check_version, info_arrived, may_process,
+                                     record_event)
+from portal.requests.targets import check_targets
 from portal.requests.types import Done, ExtensionRefused, Forbidden, Invalid
 
 
@@ -249,11 +250,10 @@ def lift_restriction(session: Session, req: PrivacyRequest, actor: access.Actor,
 
 def lift_notice_text(item: Restriction, lang: str) -> str:
     """The notice of Art. 18(3) in the tenant's language: what, and from when."""
-    from flask_babel import force_locale, gettext
-
     from portal import catalogue, formatting
+    from portal.i18n import gettext, in_locale
 
-    with force_locale(lang):
+    with in_locale(lang):
         return gettext("The restriction of use of “%(category)s” will be lifted on %(date)s. Until then it "
                        "stays in force.", category=catalogue.get(item.category_key).title,
                        date=formatting.fmt_date(item.lift_on, lang))

@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Mapping
 
-from flask import render_template
-from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from jinja2 import TemplateNotFound
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
-from portal import catalogue, formatting, pdf
+from portal import catalogue, formatting, pdf, rendering
+from portal.i18n import in_locale
+from portal.i18n import lazy_gettext as _l
 from portal.catalogue import controller as controller_info
 from portal.models import PrivacyRequest
 from portal.models._base import utcnow
@@ -153,7 +152,7 @@ def _field_label(field_key: str | None, lang: str) -> str:
     if found is None:
         return field_key
     cat, _, f = found
-    with force_locale(lang):
+    with in_locale(lang):
         return f"{cat.title} — {f.label}"
 
 
@@ -195,12 +194,12 @@ def context(req: PrivacyRequest, kind: str, lang: str, config: Mapping[str, Any]
     code = reason if reason in REFUSAL_REASONS else req.refusal_reason
     if code:
         ref_text = REFUSAL_REASONS.get(code)
-        with force_locale(lang):
+        with in_locale(lang):
             if ref_text:
                 reason_ref, reason_text = ref_text[0], str(ref_text[1])
             else:
                 reason_ref, reason_text = "RGPD art. 12(4)", code
-    with force_locale(lang):
+    with in_locale(lang):
         kind_label = str(catalogue.REQUEST_KIND_LABELS.get(req.kind, req.kind))
         civility = str(catalogue.CIVILITIES.get(req.tenant.civility or "", "")) if req.tenant.civility else ""
         representative = (f"{req.representative_name}, "
@@ -256,7 +255,7 @@ def _effects(session: Session, req: PrivacyRequest, lang: str, config: Mapping[s
 
     override = config.get("CATALOGUE_OVERRIDES")
     out = []
-    with force_locale(lang):
+    with in_locale(lang):
         for e in session.scalars(select(RightEffect).where(RightEffect.request_id == req.id).order_by(RightEffect.id)):
             if e.effect in ("removed", "kept") and e.key in catalogue.BY_KEY:
                 title = str(catalogue.get(e.key).title)
@@ -281,12 +280,12 @@ def _template_for(kind: str, request_kind: str) -> list[str]:
 
 
 def letter_html(ctx: LetterContext) -> str:
-    with force_locale(ctx.lang):
-        try:
-            return render_template(_template_for(ctx.kind, ctx.request_kind), c=ctx,
-                                   kind_title=str(LETTER_KIND_LABELS[ctx.kind]))
-        except TemplateNotFound as exc:  # pragma: no cover - a packaging mistake
-            raise LetterError(str(exc)) from exc
+    """The letter's HTML, in the letter's language whatever the language of the caller."""
+    try:
+        return rendering.render_document(_template_for(ctx.kind, ctx.request_kind), ctx.lang, c=ctx,
+                                         kind_title=LETTER_KIND_LABELS[ctx.kind])
+    except TemplateNotFound as exc:  # pragma: no cover - a packaging mistake
+        raise LetterError(str(exc)) from exc
 
 
 def _copy_document(req: PrivacyRequest, lang: str, config: Mapping[str, Any]) -> Any:
@@ -303,7 +302,7 @@ def render(req: PrivacyRequest, kind: str, lang: str, config: Mapping[str, Any],
            answer: str | None = None, today: date | None = None, reason: str | None = None) -> bytes:
     """The letter as PDF bytes (PDF/A-3b), not stored: used for the staff preview."""
     ctx = context(req, kind, lang, config, answer, today, reason)
-    with force_locale(lang):
+    with in_locale(lang):
         title = f"{ctx.ref} — {LETTER_KIND_LABELS[kind]}"
     letter = pdf.document(letter_html(ctx), css=("letter.css",))
     if ctx.copy_attached:

@@ -11,19 +11,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable
 
-from flask_babel import force_locale, gettext
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from portal import access, catalogue
 from portal.catalogue import processings
+from portal.i18n import gettext, in_locale
 from portal.requests import workflow
 from portal.requests.workflow import BadValue
 from portal.models import (DocumentCache, FieldChange, HouseholdMember, Incident, Letter, Note, Objection,
                            PrivacyRequest, RecipientNotice, Restriction, RightEffect, Tenant)
 from portal.models._base import utcnow
 from portal.models.records import Correspondence
-from portal.requests.service import find_record, is_restricted, length_limit, record_of, value_as_text
+from portal.requests.service import is_restricted
+from portal.requests.targets import find_record, length_limit, record_of, value_as_text
 from portal.requests.types import Invalid, Restricted
 
 #: Why an erasure keeps a category (Art. 17(3)): a refusal-reason key of workflow.REFUSAL_REASONS.
@@ -164,7 +165,7 @@ def forget_copies(session: Session, tenant_id: int) -> int:
 def _erasure_summary(effects: list[Effect], lang: str, override: str | None) -> str:
     removed = [e for e in effects if e.effect == "removed"]
     kept = [e for e in effects if e.effect == "kept"]
-    with force_locale(lang):
+    with in_locale(lang):
         parts = []
         if removed:
             parts.append(gettext("Removed or anonymised: %(list)s.", list="; ".join(
@@ -187,7 +188,7 @@ def restrict(session: Session, req: PrivacyRequest, tenant: Tenant, targets: lis
         if not is_restricted(session, tenant.id, cat):
             session.add(Restriction(tenant_id=tenant.id, category_key=cat, request_id=req.id))
     _notices(session, req, cats, lang, override)
-    with force_locale(lang):
+    with in_locale(lang):
         summary = gettext("Restricted until further notice: %(list)s.",
                           list="; ".join(str(catalogue.get(c).title) for c in cats))
     return summary, cats
@@ -229,7 +230,7 @@ def object_to(session: Session, req: PrivacyRequest, tenant: Tenant, targets: li
         if not objected(session, tenant.id, key):
             session.add(Objection(tenant_id=tenant.id, processing_key=key, request_id=req.id))
         effects.append(Effect("stopped", key))
-    with force_locale(lang):
+    with in_locale(lang):
         parts = []
         stopped = [processings.get(e.key) for e in effects if e.effect == "stopped"]
         if stopped:

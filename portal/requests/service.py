@@ -12,32 +12,28 @@ treats both alike)."""
 
 from __future__ import annotations
 
-from portal.numbers import parse_id
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta, timezone
 from typing import Any, Iterable
 
-from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import access, catalogue, deadlines
-from portal.requests import workflow
-from portal.requests.workflow import BadValue
-from portal.models import (HouseholdMember, Incident, Note, PrivacyRequest, RequestEvent,
-                           Restriction, Tenant)
-from portal.models.records import Correspondence
-from portal.models._base import utcnow
 from portal.audit import chain as audit
 from portal.formatting import PARIS
-from portal.file.dossier import section_query
+from portal.models import PrivacyRequest, RequestEvent, Restriction, Tenant
+from portal.models._base import utcnow
+from portal.requests import workflow
+from portal.requests.mails import step_mails
+from portal.requests.targets import check_targets, rectification_target, value_as_text
+# What a request names lives in requests/targets.py; the views reach these through here.
+from portal.requests.targets import find_record, record_of, target_choices  # noqa: F401
+from portal.requests.types import Done, Forbidden, Invalid, Stale
 
 RECEIVED_AT_MOST_AGO = timedelta(days=366)  # a request registered later than this is a mistyped date
 REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
-
-from portal.requests.mails import step_mails
-from portal.requests.types import Done, Forbidden, Invalid, Stale
 
 
 # --- Helpers --------------------------------------------------------------------------
@@ -140,83 +136,6 @@ def is_restricted(session: Session, tenant_id: int, category_key: str, field_key
 
 # --- Filing a request -----------------------------------------------------------------
 
-def _rectification_target(session: Session, tenant: Tenant, field_key: str, record_id: Any,
-                          raw_value: str | None, today: date) -> tuple[int, Any]:
-    """(record id, stored value) for a rectification, or Invalid."""
-    found = catalogue.find_field(field_key or "")
-    if found is None or not found[2].rectifiable:
-        raise Invalid("field", "field")
-    _, section, f = found
-    obj = find_record(session, tenant, section, record_id)
-    if obj is None:
-        raise Invalid("field", "record")
-    try:
-        value = workflow.parse_value(f.type, raw_value, required=f.required, max_length=length_limit(section, f),
-                                     choices=f.choices, today=today)
-    except BadValue as exc:
-        raise Invalid("proposed_value", exc.code, **exc.params) from None
-    if getattr(obj, f.path) == value:
-        raise Invalid("proposed_value", "same")
-    return obj.id, value
-
-
-def length_limit(section: catalogue.Section, f: catalogue.Field) -> int | None:
-    """The catalogue's limit, or the column's own length (PostgreSQL refuses longer text)."""
-    column = getattr(section.model, f.path).property.columns[0]
-    length = getattr(column.type, "length", None)
-    limits = [n for n in (f.max_length, length) if n]
-    return min(limits) if limits else None
-
-
-def find_record(session: Session, tenant: Tenant, section: catalogue.Section, record_id: Any) -> Any:
-    """The row of this tenant's file that a rectification names (None when it is not theirs)."""
-    stmt = section_query(session, section, tenant, None)
-    if section.single:
-        return session.scalars(stmt).first()
-    if parse_id(record_id) is None:
-        return None
-    return session.scalars(stmt.where(section.model.id == parse_id(record_id))).first()
-
-
-def target_choices(session: Session, tenant_id: int) -> list[tuple[str, str]]:
-    """What a request may name (the tenant's form, the staff's request page): the
-    categories that may be named, then each of the tenant's latest notes (the records most
-    often asked about), as (target, label)."""
-    choices: list[tuple[str, str]] = [(c.key, str(c.title)) for c in catalogue.CATEGORIES
-                                      if c.key in workflow.ERASURE_RULES]
-    notes = session.execute(select(Note.id, Note.created_at, Note.body).where(Note.tenant_id == tenant_id)
-                            .order_by(Note.created_at.desc()).limit(100)).all()
-    for nid, at, body in notes:
-        excerpt = " ".join((body or "").split())[:70]
-        choices.append((f"notes:{nid}", gettext("Note of %(day)s: “%(excerpt)s…”", day=at.strftime("%d/%m/%Y"),
-                                                excerpt=excerpt)))
-    return choices
-
-
-def check_targets(session: Session, tenant: Tenant, kind: str, targets: Iterable[str]) -> list[str]:
-    """Validated target strings ("notes", "notes:12"); records must be the tenant's own."""
-    out: list[str] = []
-    for raw in targets:
-        raw = (raw or "").strip()
-        if not raw:
-            continue
-        parsed = workflow.parse_target(raw)
-        if parsed is None:
-            raise Invalid("targets", "target")
-        cat, ident = parsed
-        if kind == "restriction" and (cat not in workflow.RESTRICTABLE or ident is not None):
-            raise Invalid("targets", "target")
-        if ident is not None:
-            model = {"notes": Note, "correspondence": Correspondence, "household": HouseholdMember,
-                     "incidents": Incident}.get(cat)
-            if model is None or session.scalar(select(model.id).where(
-                    model.id == ident, model.tenant_id == tenant.id)) is None:
-                raise Invalid("targets", "target")
-        if raw not in out:
-            out.append(raw)
-    return out
-
-
 @dataclass(frozen=True)
 class Representative:
     """Who made the request on the tenant's behalf (Civil Code art. 440 ff.: guardian,
@@ -269,7 +188,7 @@ def create(session: Session, tenant: Tenant, actor: access.Actor, *, kind: str, 
     rec_id: int | None = None
     value_text: str | None = None
     if kind == "rectification":
-        rec_id, value = _rectification_target(session, tenant, field_key or "", record_id, proposed_value, today)
+        rec_id, value = rectification_target(session, tenant, field_key or "", record_id, proposed_value, today)
         value_text = value_as_text(field_key or "", value)
     received = received_on or today
     if received > today:
@@ -324,7 +243,7 @@ def check_new(session: Session, tenant: Tenant, actor: access.Actor, *, kind: st
     named = check_targets(session, tenant, kind, targets) if kind in workflow.TARGETED_KINDS else []
     check_text("details", details, workflow.DETAILS_MAX, _needs_details(kind, named))
     if kind == "rectification":
-        _rectification_target(session, tenant, field_key or "", record_id, proposed_value, today)
+        rectification_target(session, tenant, field_key or "", record_id, proposed_value, today)
 
 
 DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)
@@ -343,21 +262,6 @@ def _just_filed(session: Session, tenant_id: int, kind: str, details: str, field
         if ((req.details or "") == details and req.field_key == field_key and req.proposed_value == proposed
                 and (kind == "rectification" or list(req.target_records or []) == list(targets))):
             return req
-    return None
-
-
-def value_as_text(field_key: str, value: Any) -> str:
-    found = catalogue.find_field(field_key)
-    if found is not None and found[2].type == "money" and isinstance(value, int):
-        return f"{value / 100:.2f}"
-    return workflow.stored_text(value)
-
-
-def record_of(req: PrivacyRequest) -> int | None:
-    """The record id a rectification names (kept in target_records as "record:<id>")."""
-    for t in req.target_records or []:
-        if isinstance(t, str) and t.startswith("record:") and parse_id(t[7:]) is not None:
-            return parse_id(t[7:])
     return None
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from flask import Flask, render_template, request, url_for
+from flask import Flask, g, render_template, request, url_for
+from flask_babel import get_locale
 from jinja2 import pass_context
 
-from portal import catalogue, formatting
+from portal import catalogue, formatting, i18n
 from portal.db import db
 from portal.extensions import babel, cache, csrf, limiter, login_manager
 from portal.web.context import current_lang, page_arguments, select_locale
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
     db.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Europe/Paris")
+    _follow_page_language(app)  # first hook: every later one already speaks the page's language
     # Template fragments that are the same for every tenant ({% cache %}, Flask-Caching's
     # Jinja extension) are kept in each process: they are cheap to make again, and a
     # shared cache would cost a round trip to save less than that.
@@ -50,6 +52,21 @@ def init_app(app: Flask) -> None:
 
 
 
+
+
+def _follow_page_language(app: Flask) -> None:
+    """The services' text (portal.i18n: catalogue labels, messages) in the language
+    Flask-Babel chose for this request, reset when the request ends."""
+
+    @app.before_request
+    def set_language() -> None:
+        g.language_token = i18n.set_language(get_locale())
+
+    @app.teardown_request
+    def reset_language(_exc: BaseException | None) -> None:
+        token = g.pop("language_token", None)
+        if token is not None:
+            i18n.reset_language(token)
 
 
 def _init_login(app: Flask) -> None:
@@ -92,8 +109,8 @@ def _register_template_helpers(app: Flask) -> None:
     @app.template_filter("fmt")
     @pass_context
     def fmt(context: Any, value: Any, field: catalogue.Field | None = None, ftype: str | None = None) -> str:
-        # The language comes from the template's context (set once per render, and under
-        # force_locale for the documents), not from a lookup per value.
+        # The language comes from the template's context (set once per render), not from a
+        # lookup per value. (Documents render through portal.rendering, with its own filters.)
         lang = context.get("current_lang") or current_lang()
         if field is not None and ftype is None:
             return formatting.field_formatter(field, lang)(value)

@@ -5,12 +5,12 @@ file. Blueprints share helpers through this module, never through each other."""
 from __future__ import annotations
 
 from flask import abort, current_app, g, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 from portal import access
 from portal.db import db
 from portal.file import dossier as dossier_service
-from portal.i18n import current_locale
 from portal.models import Tenant
 from portal.numbers import parse_int
 
@@ -33,7 +33,11 @@ def select_locale() -> str:
 
 
 def current_lang() -> str:
-    return str(current_locale() or "fr")
+    """The page's language (Flask-Babel's locale; French outside a request)."""
+    try:
+        return str(get_locale() or "fr")
+    except RuntimeError:  # no application context
+        return "fr"
 
 
 def page_arguments() -> dict[str, int]:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask_babel import force_locale
-
 from portal.exchange import doc as importdoc
 from portal.exchange.csvformat import FILES
+from portal.i18n import in_locale
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "import.md"
 
 
 def test_docs_import_md_is_up_to_date(app):
-    with app.test_request_context(), force_locale("en"):
+    with in_locale("en"):
         expected = importdoc.render()
     assert DOC.read_text(encoding="utf-8") == expected, \
         "docs/import.md is stale: run `portal import-doc > docs/import.md`"

@@ -7,10 +7,10 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import force_locale
 from pypdf import PdfReader
 
 from portal import catalogue, formatting
+from portal.i18n import in_locale
 
 
 def pdf_text(content: bytes) -> str:
@@ -35,7 +35,7 @@ def displayed(value: Any, f: catalogue.Field, lang: str) -> str:
         return formatting.fmt_datetime(datetime.fromisoformat(str(value).rstrip("Z")), lang)
     if f.type == "date":
         return formatting.fmt_date(date.fromisoformat(value), lang)
-    with force_locale(lang):
+    with in_locale(lang):
         return formatting.format_value(value, f.type, lang, f.choices)
 
 

@@ -39,7 +39,7 @@ def test_outage_gives_a_clear_page_and_the_portal_recovers(tmp_path):
         with state.engine.begin() as conn:
             schema.upgrade(connection=conn)
         s = state.factory()
-        demo.load(s, app)
+        demo.load(s, app.config)
         s.commit()
         s.close()
         client = app.test_client()

@@ -10,6 +10,7 @@ from flask import render_template_string
 from flask_babel import force_locale
 
 from portal import catalogue
+from portal.i18n import in_locale
 from portal.requests.queue import Row
 from portal.tenancy.search import TenantHit
 
@@ -26,7 +27,7 @@ def _request(ref: str = "DPR-T-1", status: str = "in_progress", days_left: int =
 
 
 def _render(lang: str, source: str, **context) -> str:
-    with force_locale(lang):
+    with force_locale(lang), in_locale(lang):  # the page's words, and the catalogue's labels
         return render_template_string('{% import "_tables.html" as t %}' + source, **context)
 
 

@@ -17,8 +17,8 @@ from portal.web.admin import bp
 from portal.web.forms import accepted, keeps_input
 from portal.web.guards import requires
 from portal.accounts import tokens
-from portal import mail
-from portal.web.context import current_actor
+from portal import mail, rendering
+from portal.web.context import current_actor, current_lang
 from portal.web.links import external_url
 
 
@@ -52,9 +52,8 @@ def _send_password_link(user) -> None:
     token = tokens.issue(db.session, user, "reset", timedelta(days=SET_PASSWORD_DAYS))
     link = external_url("auth.reset_password", token=token)
     mail.send_later(db.session, user.email, _("Your privacy portal account"),
-              _("Hello %(name)s,\n\nAn account was created for you on the privacy portal. To choose your "
-                "password, open this link:\n%(link)s\n\nIt works once, for %(days)s days. You will then set up "
-                "two-step verification.", name=user.display_name, link=link, days=SET_PASSWORD_DAYS))
+                    rendering.render_text("mail/staff_account.txt", current_lang(), name=user.display_name,
+                                          link=link, days=SET_PASSWORD_DAYS))
 
 
 @bp.route("/staff")

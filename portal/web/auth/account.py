@@ -22,7 +22,8 @@ from portal.web.forms import accepted, keeps_input
 from portal.web.links import external_url
 from portal.accounts import tokens, twofactor
 from portal.accounts import service as accounts
-from portal import mail
+from portal import mail, rendering
+from portal.web.context import current_lang
 
 ENROL_SECRET = "_totp_enrol"
 
@@ -32,9 +33,8 @@ def _send_confirmation(user: User) -> None:
                          timedelta(hours=current_app.config["CONFIRM_LINK_HOURS"]))
     link = external_url("auth.confirm_email", token=token)
     mail.send_later(db.session, user.email, _("Confirm your e-mail address"),
-              _("Hello,\n\nTo confirm the e-mail address of your privacy portal account, open this "
-                "link:\n%(link)s\n\nIt works once, for %(hours)s hours. If you did not ask for it, "
-                "ignore this message.", link=link, hours=current_app.config["CONFIRM_LINK_HOURS"]))
+                    rendering.render_text("mail/confirm_email.txt", current_lang(), link=link,
+                                          hours=current_app.config["CONFIRM_LINK_HOURS"]))
 
 
 def _policy_errors(field, password: str, email: str | None, names: tuple[str, ...] = ()) -> bool:
@@ -49,7 +49,7 @@ def activate():
     form = ActivationForm()
     if accepted(form):
         try:
-            user = activation.activate(db.session, accounts.hasher_for(current_app), form.code.data,
+            user = activation.activate(db.session, accounts.hasher_for(current_app.config), form.code.data,
                                        form.email.data, form.password.data)
         except activation.ActivationError as err:
             db.session.rollback()
@@ -95,10 +95,8 @@ def forgot_password():
                                  timedelta(minutes=current_app.config["RESET_LINK_MINUTES"]))
             link = external_url("auth.reset_password", token=token)
             mail.send_later(db.session, user.email, _("Choose a new password"),
-                      _("Hello,\n\nTo choose a new password for your privacy portal account, open this "
-                        "link:\n%(link)s\n\nIt works once, for %(minutes)s minutes. If you did not ask "
-                        "for it, ignore this message: your password stays the same.",
-                        link=link, minutes=current_app.config["RESET_LINK_MINUTES"]))
+                            rendering.render_text("mail/reset_password.txt", current_lang(), link=link,
+                                                  minutes=current_app.config["RESET_LINK_MINUTES"]))
             db.session.commit()
         # The same answer whether the account exists or not, and in the same time: the
         # answer waits until FORGOT_MIN_SECONDS have passed (OWASP: account enumeration).
@@ -122,7 +120,7 @@ def reset_password(token: str):
     if accepted(form) and not _policy_errors(form.password, form.password.data, user.email):
         if tokens.consume(db.session, token, "reset") is None:
             return redirect(url_for("auth.reset_password", token=token))
-        accounts.set_password(accounts.hasher_for(current_app), user, form.password.data)
+        accounts.set_password(accounts.hasher_for(current_app.config), user, form.password.data)
         user.email_confirmed = True  # the link reached this address
         user.failed_logins = 0
         db.session.commit()
@@ -137,7 +135,7 @@ def reset_password(token: str):
 def change_password():
     form = ChangePasswordForm()
     if accepted(form):
-        ph = accounts.hasher_for(current_app)
+        ph = accounts.hasher_for(current_app.config)
         user = current_user._get_current_object()
         if not passwords.verify_password(ph, user.password_hash, form.current_password.data):
             form.current_password.errors = [_("This is not your current password.")]
@@ -166,7 +164,7 @@ def two_factor_setup():
     enrolled = bool(user.totp_secret)
     form = ReEnrolForm() if enrolled else CodeForm()
     key = current_app.config["TOTP_KEY"]
-    ph = accounts.hasher_for(current_app)
+    ph = accounts.hasher_for(current_app.config)
     if accepted(form) and enrolled and not (
             twofactor.verify_totp(user, form.current_code.data, key=key)
             or twofactor.use_recovery_code(ph, user, form.current_code.data)):

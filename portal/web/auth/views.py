@@ -79,7 +79,7 @@ def login():
         verdict = guard.check(email, ip) if guard else throttle.Verdict(True)
         if not verdict.allowed:
             return _refused(form, verdict.wait_seconds)
-        user = accounts.authenticate(db.session, accounts.hasher_for(current_app), email,
+        user = accounts.authenticate(db.session, accounts.hasher_for(current_app.config), email,
                                      form.password.data, request.remote_addr)
         db.session.commit()
         if user is None:
@@ -122,7 +122,7 @@ def two_factor():
         verdict = guard.check(key, request.remote_addr) if guard else throttle.Verdict(True)
         if not verdict.allowed:
             return _refused(form, verdict.wait_seconds, "auth/two_factor.html")
-        ph = accounts.hasher_for(current_app)
+        ph = accounts.hasher_for(current_app.config)
         ok = twofactor.verify_totp(user, form.code.data, key=current_app.config["TOTP_KEY"]) or twofactor.use_recovery_code(ph, user, form.code.data)
         db.session.commit()
         if ok:
