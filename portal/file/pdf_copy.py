@@ -50,13 +50,14 @@ class SectionView:
     total: int
     labels: list[str] = field(default_factory=list)  # table headers
     right: list[bool] = field(default_factory=list)
+    whole: list[bool] = field(default_factory=list)  # table columns of short values (dates, codes): never cut inside a word
     rows: list[Any] = field(default_factory=list)  # table: list of cell lists; ledger: LedgerRow
     header: Markup = Markup("")
 
 
 
 # A value this long or longer gets a whole line (two pairs a line would wrap it word by word).
-TWO_UP_MAX_CHARS = 23
+TWO_UP_MAX_CHARS = 22
 
 
 def two_up(pairs: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
@@ -126,6 +127,7 @@ def section_view(section: SectionSnapshot, lang: str, use_ledger: bool = True) -
         return SectionView(section.key, title, "table", len(cells),
                            labels=[labels[f.key] for f in section.fields],
                            right=[f.type == "money" for f in section.fields],
+                           whole=[f.type in ("date", "datetime", "choice", "int") for f in section.fields],
                            rows=[[c[f.key] for f in section.fields] for c in cells])
     columns, below = plan
     rows = [LedgerRow(lay.ledger_line(columns, flat_c),
