@@ -112,6 +112,15 @@ def field_formatter(field: Any, lang: str) -> Callable[[Any], str]:
 _COLUMNS: dict[tuple[tuple[int, ...], str], tuple[tuple[Any, ...], list[tuple[Any, str, Callable[[Any], str]]]]] = {}
 
 
+def filled(columns: list[tuple[Any, str, Callable[[Any], str]]], rows: Any) -> list[tuple[Any, str, Callable[[Any], str]]]:
+    """The columns (as `columns` gives them) that hold a value in at least one of these
+    rows (each with a `values` mapping): a column empty on the whole page is not shown
+    (no header over blank cells on a computer, no empty label on a phone). Zero and
+    False are values."""
+    rows = list(rows)
+    return [c for c in columns if any(r.values.get(c[0].key) not in (None, "") for r in rows)]
+
+
 def columns(fields: Any, lang: str) -> list[tuple[Any, str, Callable[[Any], str]]]:
     """(field, its translated label (escaped), its formatter) for each of these catalogue fields."""
     fields = tuple(fields)

@@ -98,22 +98,30 @@ def document(html: str, css: Iterable[str] = (), fetcher: Any = None) -> Any:
         raise PdfError(f"layout failed: {type(exc).__name__}: {exc}") from exc
 
 
-def write(doc: Any, variant: str | None = "pdf/a-3b", title: str | None = None,
+# PDF/UA-1 (ISO 14289-1, universal accessibility): tagged structure, document language,
+# the title shown instead of the file name; what a screen reader needs (issue 23, RGAA).
+# WeasyPrint writes one variant per file: PDF/UA is chosen over PDF/A-3b (no document here
+# embeds an attachment); the file identifier and the sRGB output intent that archiving
+# relies on are kept.
+VARIANT = "pdf/ua-1"
+
+
+def write(doc: Any, variant: str | None = VARIANT, title: str | None = None,
           attachments: list[Any] | None = None) -> bytes:
-    """The PDF bytes of a laid-out Document (PDF/A-3b by default: archivable)."""
+    """The PDF bytes of a laid-out Document (PDF/UA-1 by default: tagged for screen readers)."""
     try:
         if title:
             doc.metadata.title = title
         with _RENDER_LOCK:
-            # Tagged (structure for screen readers, PDF/UA-style) on top of the archival variant.
-            return doc.write_pdf(pdf_variant=variant, attachments=attachments, pdf_tags=True)
+            return doc.write_pdf(pdf_variant=variant, attachments=attachments, pdf_tags=True,
+                                 pdf_identifier=True, output_intent="srgb")
     except Exception as exc:
         log.exception("pdf: writing failed")
         raise PdfError(f"write failed: {type(exc).__name__}: {exc}") from exc
 
 
 def render(html: str, css: Iterable[str] = (), fetcher: Any = None,
-           variant: str | None = "pdf/a-3b", title: str | None = None) -> bytes:
+           variant: str | None = VARIANT, title: str | None = None) -> bytes:
     """HTML (from our templates) → PDF bytes."""
     return write(document(html, css, fetcher), variant, title)
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from portal.models import Building, Dwelling, Lease, Note, Tenant
+from portal.models import Building, Dwelling, Lease, Note, Tenant, User
 
 _serial = itertools.count(1)
 
@@ -50,6 +50,16 @@ def tenant(session: Session, building_row: Building | None = None, **values: Any
 
 def note(session: Session, tenant_row: Tenant, body: str, **values: Any) -> Note:
     row = Note(tenant_id=tenant_row.id, body=body, author_name="Agent d'essai", **values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def tenant_account(session: Session, tenant_row: Tenant, email: str, password_hash: str, **values: Any) -> User:
+    """A tenant's confirmed login account (the password hashed by the caller, with the app's hasher)."""
+    row = User(**{"email": email, "password_hash": password_hash, "role": "tenant", "tenant_id": tenant_row.id,
+                  "display_name": f"{tenant_row.first_name} {tenant_row.last_name}", "email_confirmed": True,
+                  **values})
     session.add(row)
     session.flush()
     return row

@@ -78,7 +78,8 @@ def create_staff(email_arg: str | None, email_opt: str | None, role: str, name: 
         portfolio_ids = staff_service.portfolio_ids_for_codes(db.session, portfolios)
         user = staff_service.create_staff(
             db.session, None, email, role, name, building_ids=building_ids, portfolio_ids=portfolio_ids,
-            password_hash=passwords.hash_password(accounts.hasher_for(current_app.config), password), language=language)
+            password_hash=passwords.hash_password(accounts.hasher_for(current_app.config), password), language=language,
+            no_building_ok=True)  # a script's choice stands; the warning below says what it means
     except staff_service.StaffError as err:
         db.session.rollback()
         messages = {"bad_email": f"not an e-mail address: {err.value}",
@@ -94,6 +95,9 @@ def create_staff(email_arg: str | None, email_opt: str | None, role: str, name: 
     elif portfolios:
         where = f", portfolios {', '.join(portfolios)}"
     click.echo(f"Staff account created: {user.email} ({role}{where}).")
+    if staff_service.sees_no_tenant(role, building_ids):
+        click.echo("Warning: a caretaker without a building sees no tenant; assign one with --building "
+                   "or on the administration page.", err=True)
 
 
 COMMANDS = [activation_letters, create_staff]

@@ -117,8 +117,16 @@ def _snapshot(session: Session, user: User) -> dict:
             "buildings": buildings, "portfolios": portfolios}
 
 
+def sees_no_tenant(role: str, building_ids: Iterable[int], enabled: bool = True) -> bool:
+    """An enabled caretaker with no building: the access rule gives them no tenant at all
+    (access.py: a caretaker reads only the tenants of their buildings), which is almost
+    always a forgotten assignment, so the administrator confirms it explicitly."""
+    return role == "caretaker" and enabled and not list(building_ids)
+
+
 def _check(session: Session, role: str, name: str, building_ids: Iterable[int],
-           portfolio_ids: Iterable[int]) -> tuple[str, list[int], list[int]]:
+           portfolio_ids: Iterable[int], enabled: bool = True,
+           no_building_ok: bool = False) -> tuple[str, list[int], list[int]]:
     if role not in ROLES:
         raise StaffError("bad_role", "role", role)
     name = " ".join((name or "").split())
@@ -128,6 +136,8 @@ def _check(session: Session, role: str, name: str, building_ids: Iterable[int],
         raise StaffError("name_too_long", "display_name")
     buildings = sorted(set(building_ids)) if role == "caretaker" else []
     portfolios = sorted(set(portfolio_ids)) if role == "manager" else []
+    if sees_no_tenant(role, buildings, enabled) and not no_building_ok:
+        raise StaffError("caretaker_without_building", "buildings")
     if buildings and session.scalar(select(func.count()).select_from(Building)
                                     .where(Building.id.in_(buildings))) != len(buildings):
         raise StaffError("unknown_building", "buildings")
@@ -147,15 +157,17 @@ def _assign(session: Session, user: User, buildings: list[int], portfolios: list
 
 def create_staff(session: Session, by: access.Actor | None, email: str, role: str, name: str, *,
                  building_ids: Iterable[int] = (), portfolio_ids: Iterable[int] = (),
-                 password_hash: str | None = None, language: str = "fr") -> User:
+                 password_hash: str | None = None, language: str = "fr", no_building_ok: bool = False) -> User:
     """A new staff account (no password unless a hash is given: the person chooses it
-    through a one-time link). Assignments other than the role's are ignored."""
+    through a one-time link). Assignments other than the role's are ignored. A caretaker
+    without a building needs `no_building_ok` (sees_no_tenant)."""
     email = (email or "").strip()
     if not EMAIL_RE.match(email) or len(email) > 254:
         raise StaffError("bad_email", "email", email)
     if session.scalar(select(User.id).where(func.lower(User.email) == email.lower())) is not None:
         raise StaffError("email_taken", "email", email)
-    name, buildings, portfolios = _check(session, role, name, building_ids, portfolio_ids)
+    name, buildings, portfolios = _check(session, role, name, building_ids, portfolio_ids,
+                                         no_building_ok=no_building_ok)
     user = User(email=email, role=role, display_name=name, password_hash=password_hash,
                 language=language if language in ("fr", "en") else "fr", is_enabled=True,
                 email_confirmed=password_hash is not None)
@@ -169,10 +181,13 @@ def create_staff(session: Session, by: access.Actor | None, email: str, role: st
 
 
 def update_staff(session: Session, by: access.Actor, user: User, *, role: str, name: str, enabled: bool,
-                 building_ids: Iterable[int] = (), portfolio_ids: Iterable[int] = ()) -> bool:
+                 building_ids: Iterable[int] = (), portfolio_ids: Iterable[int] = (),
+                 no_building_ok: bool = False) -> bool:
     """Change a staff account; returns whether anything changed. An administrator cannot
-    lock themselves out (their own role and access stay)."""
-    name, buildings, portfolios = _check(session, role, name, building_ids, portfolio_ids)
+    lock themselves out (their own role and access stay). An enabled caretaker left
+    without a building needs `no_building_ok` (sees_no_tenant)."""
+    name, buildings, portfolios = _check(session, role, name, building_ids, portfolio_ids, enabled,
+                                         no_building_ok)
     if user.id == by.user_id and (role != user.role or not enabled):
         raise StaffError("self_lockout", "role" if role != user.role else "enabled")
     before = _snapshot(session, user)

@@ -102,9 +102,23 @@ INCIDENT_STATUSES = {"open": _l("Open"), "in_progress": _l("In progress"), "clos
 DIRECTIONS = {"in": _l("Received from you"), "out": _l("Sent to you")}
 CHANNELS = {"letter": _l("Letter"), "email": _l("E-mail"), "portal": _l("Portal"), "post": _l("Post")}
 PLAN_STATUSES = {"active": _l("Active"), "completed": _l("Completed"), "broken": _l("Broken off")}
-REVIEW_STATUSES = {"none": _l("Not flagged"), "pending": _l("Awaiting review by the DPO"),
-                   "kept": _l("Reviewed and kept"), "redacted": _l("Redacted"),
-                   "dismissed": _l("Reviewed: nothing sensitive")}
+# The data protection officer's check of a note or incident the sensitive-data guard flagged
+# (Art. 9-10 GDPR, CNIL guidance on free-text fields), in plain words: tenants read them.
+NOTE_REVIEW_STATUSES = {
+    "none": _l("No check needed"),
+    "pending": _l("This note is being checked by our data protection officer"),
+    "kept": _l("Checked by our data protection officer: kept as written"),
+    "redacted": _l("Checked by our data protection officer: the sensitive words were removed"),
+    "dismissed": _l("Checked by our data protection officer: nothing sensitive, kept as written"),
+}
+INCIDENT_REVIEW_STATUSES = {
+    "none": _l("No check needed"),
+    "pending": _l("This report is being checked by our data protection officer"),
+    "kept": _l("Report checked by our data protection officer: kept as written"),
+    "redacted": _l("Report checked by our data protection officer: the sensitive words were removed"),
+    "dismissed": _l("Report checked by our data protection officer: nothing sensitive, kept as written"),
+}
+REVIEW_STATUSES = NOTE_REVIEW_STATUSES  # the keys are the same for both
 METHODS = {"transfer": _l("Bank transfer"), "direct_debit": _l("Direct debit"),
            "cheque": _l("Cheque"), "cash": _l("Cash"), "caf": _l("CAF (housing benefit)")}
 REQUEST_KIND_LABELS = {
@@ -146,6 +160,18 @@ LEGAL_GROUNDS = {
 PROCESSING_LABELS = {p.key: p.title for p in _processings.PROCESSINGS}
 OUTCOME_LABELS = {"granted": _l("Granted"), "partly_granted": _l("Partly granted"),
                   "refused": _l("Refused")}
+
+
+def _review_fields(statuses: dict[str, Any]) -> tuple[Field, ...]:
+    """The fields of the data protection officer's check of a flagged note or incident,
+    labelled in plain words; the file shows only those that hold a value."""
+    return (
+        Field("justification", _l("Why the flagged words were kept"), "longtext"),
+        Field("legal_ground", _l("Legal ground for keeping it"), "choice", choices=LEGAL_GROUNDS),
+        Field("review_status", _l("Data protection check"), "choice", choices=statuses),
+        Field("reviewed_at", _l("Checked on"), "datetime"),
+        Field("review_reason", _l("Decision and reason"), "longtext"),
+    )
 
 
 def _technical_incidents() -> Any:
@@ -257,11 +283,7 @@ CATEGORIES: tuple[Category, ...] = (
             Field("description", _l("Description"), "longtext"),
             Field("status", _l("Status"), "choice", choices=INCIDENT_STATUSES),
             Field("closed_on", _l("Closed on"), "date"),
-            Field("justification", _l("Reason given for keeping flagged wording"), "longtext"),
-            Field("legal_ground", _l("Legal ground for keeping it"), "choice", choices=LEGAL_GROUNDS),
-            Field("review_status", _l("Review"), "choice", choices=REVIEW_STATUSES),
-            Field("reviewed_at", _l("Reviewed on"), "datetime"),
-            Field("review_reason", _l("Review decision"), "longtext"),
+            *_review_fields(INCIDENT_REVIEW_STATUSES),
         ), order_by=("reported_on", "id"), descending=True,
             technical=("id", "ext_id", "building_id", "dwelling_id", "tenant_id", "created_by_id", "findings",
                        "reviewed_by_id"),
@@ -275,11 +297,7 @@ CATEGORIES: tuple[Category, ...] = (
             Field("created_at", _l("Written on"), "datetime"),
             Field("author_name", _l("Written by")),
             Field("body", _l("Note"), "longtext"),
-            Field("justification", _l("Reason given for keeping flagged wording"), "longtext"),
-            Field("legal_ground", _l("Legal ground for keeping it"), "choice", choices=LEGAL_GROUNDS),
-            Field("review_status", _l("Review"), "choice", choices=REVIEW_STATUSES),
-            Field("reviewed_at", _l("Reviewed on"), "datetime"),
-            Field("review_reason", _l("Review decision"), "longtext"),
+            *_review_fields(NOTE_REVIEW_STATUSES),
         ), order_by=("created_at", "id"), descending=True,
             technical=("id", "ext_id", "tenant_id", "author_id", "reviewed_by_id", "findings")),),
         readers=FULL_STAFF,

@@ -22,7 +22,7 @@ from portal.catalogue import Field
 FONT_FILES = {"regular": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
               "bold": "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"}
 FONT_PX = 11 * 4 / 3  # ledger rows are 11pt (copy.css); WeasyPrint measures in CSS px
-TEXT_WIDTH_PX = 170 / 25.4 * 96  # A4 minus 2 × 20 mm margins
+TEXT_WIDTH_PX = 182 / 25.4 * 96  # A4 minus 2 × 14 mm margins (copy.css)
 ROW_PADDING_PX = 4  # .ledger p padding-left (see copy.css)
 GAP_PX = 14
 TABLE_MAX_ROWS = 4  # up to this many rows, a real table (wraps long values nicely)
@@ -95,8 +95,8 @@ def plan_columns(fields: tuple[Field, ...], cells: list[dict[str, str]], labels:
     reg, bold = metrics("regular"), metrics("bold")
     natural: dict[str, float] = {}
     for f in fields:
-        if not _is_short(f):
-            continue
+        if not _is_short(f) or not any(c[f.key] for c in cells):
+            continue  # long text goes below the line; a column empty on every row is left out
         widest = max((reg.width(c[f.key]) for c in cells), default=0.0)
         natural[f.key] = max(widest, bold.width(labels[f.key]))
     below = [f for f in fields if f.key not in natural or natural[f.key] > MAX_COLUMN_PX]

@@ -34,7 +34,7 @@ from portal.file.dossier import CategorySnapshot, Dossier, SectionSnapshot
 log = logging.getLogger(__name__)
 
 KIND = "pdf_copy"
-LAYOUT_VERSION = "copy-v4"  # bump when the templates change: cached copies are redone
+LAYOUT_VERSION = "copy-v6"  # bump when the templates change: cached copies are redone
 STALE_PENDING = timedelta(minutes=10)  # a pending render older than this is abandoned
 _EPOCH = datetime(2000, 1, 1)
 MAX_TABLE_COLUMNS = 7
@@ -49,9 +49,35 @@ class SectionView:
     total: int
     labels: list[str] = field(default_factory=list)  # table headers
     right: list[bool] = field(default_factory=list)
-    pairs: list[tuple[str, str]] = field(default_factory=list)  # fields mode
+    whole: list[bool] = field(default_factory=list)  # table columns of short values (dates, codes): never cut inside a word
     rows: list[Any] = field(default_factory=list)  # table: list of cell lists; ledger: LedgerRow
     header: Markup = Markup("")
+
+
+
+# A value this long or longer gets a whole line (two pairs a line would wrap it word by word).
+TWO_UP_MAX_CHARS = 22
+
+
+def two_up(pairs: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """Label-value pairs as lines: two short pairs side by side, a long value on its own
+    line, in their order (what reads first stays first, for the eye and screen readers)."""
+    lines: list[list[tuple[str, str]]] = []
+    waiting: list[tuple[str, str]] = []
+    for pair in pairs:
+        if len(pair[1]) >= TWO_UP_MAX_CHARS:
+            if waiting:
+                lines.append(waiting)
+                waiting = []
+            lines.append([pair])
+            continue
+        waiting.append(pair)
+        if len(waiting) == 2:
+            lines.append(waiting)
+            waiting = []
+    if waiting:
+        lines.append(waiting)
+    return lines
 
 
 @dataclass(frozen=True)
@@ -82,16 +108,16 @@ def section_view(section: SectionSnapshot, lang: str, use_ledger: bool = True) -
         if not section.rows:
             return SectionView(section.key, title, "empty", 0)
         row = section.rows[0]
-        pairs = [(labels[f.key], _fmt(row.values.get(f.key), f, lang)) for f in section.fields]
-        return SectionView(section.key, title, "fields", 1, pairs=pairs)
+        pairs = [(labels[f.key], _fmt(row.values.get(f.key), f, lang) or "—") for f in section.fields]
+        return SectionView(section.key, title, "fields", 1, rows=two_up(pairs))
     if not section.rows:
         return SectionView(section.key, title, "empty", 0)
     cells = [{f.key: _fmt(r.values.get(f.key), f, lang) for f in section.fields} for r in section.rows]
     if len(section.fields) > MAX_TABLE_COLUMNS and len(cells) <= lay.TABLE_MAX_ROWS:
-        # Many fields, few rows (requests): one small field table per record reads best.
-        return SectionView(section.key, title, "records", len(cells),
-                           labels=[labels[f.key] for f in section.fields],
-                           rows=[[c[f.key] for f in section.fields] for c in cells])
+        # Many fields, few rows (requests): one small field table per record reads best;
+        # the fields a record leaves empty are not printed.
+        records = [two_up([(labels[f.key], c[f.key]) for f in section.fields if c[f.key]]) for c in cells]
+        return SectionView(section.key, title, "records", len(cells), rows=records)
     plan = None
     if use_ledger and len(cells) > lay.TABLE_MAX_ROWS:
         flat = [{k: lay.clean(v) for k, v in c.items()} for c in cells]
@@ -100,6 +126,7 @@ def section_view(section: SectionSnapshot, lang: str, use_ledger: bool = True) -
         return SectionView(section.key, title, "table", len(cells),
                            labels=[labels[f.key] for f in section.fields],
                            right=[f.type == "money" for f in section.fields],
+                           whole=[f.type in ("date", "datetime", "choice", "int") for f in section.fields],
                            rows=[[c[f.key] for f in section.fields] for c in cells])
     columns, below = plan
     rows = [LedgerRow(lay.ledger_line(columns, flat_c),
@@ -162,7 +189,7 @@ def layout(snapshot: Dossier, lang: str, config: Mapping[str, Any],
 
 def render_copy(snapshot: Dossier, lang: str, config: Mapping[str, Any],
                 generated_at: datetime | None = None, fetcher: Any = None) -> bytes:
-    """The PDF copy as bytes (PDF/A-3b)."""
+    """The PDF copy as bytes (PDF/UA-1, tagged: portal.pdf)."""
     with in_locale(lang):
         title = _("Copy of the personal data file of %(name)s", name=snapshot.full_name)
     return pdf.write(layout(snapshot, lang, config, generated_at, fetcher), title=title)

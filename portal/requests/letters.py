@@ -1,4 +1,4 @@
-"""Response letters to privacy requests, as archivable PDFs (PDF/A-3b).
+"""Response letters to privacy requests, as tagged PDFs (PDF/UA-1, portal.pdf) archived with their hash.
 
 `render` lays a letter out (staff preview); `issue` renders it, stores the bytes and
 their SHA-256 in `letters` (archived unchanged) and flushes. A granted access request's
@@ -300,7 +300,7 @@ def _copy_document(req: PrivacyRequest, lang: str, config: Mapping[str, Any]) ->
 
 def render(req: PrivacyRequest, kind: str, lang: str, config: Mapping[str, Any],
            answer: str | None = None, today: date | None = None, reason: str | None = None) -> bytes:
-    """The letter as PDF bytes (PDF/A-3b), not stored: used for the staff preview."""
+    """The letter as PDF bytes (PDF/UA-1), not stored: used for the staff preview."""
     ctx = context(req, kind, lang, config, answer, today, reason)
     with in_locale(lang):
         title = f"{ctx.ref} — {LETTER_KIND_LABELS[kind]}"

@@ -122,6 +122,8 @@ def _register_template_helpers(app: Flask) -> None:
         the page's language (formatting.columns)."""
         return formatting.columns(fields, current_lang())
 
+    app.add_template_filter(formatting.filled, "filled")
+
     @app.template_filter("money")
     def money(cents: int | None) -> str:
         return formatting.money(cents, current_lang())

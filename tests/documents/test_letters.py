@@ -82,8 +82,10 @@ def test_issued_letter_is_archived_with_its_hash_and_downloaded_by_its_tenant(ap
     session.commit()
     assert letter.sha256 == hashlib.sha256(letter.pdf).hexdigest()
     root = PdfReader(io.BytesIO(letter.pdf)).trailer["/Root"]
-    assert "/OutputIntents" in root  # PDF/A-3b: sRGB output intent and XMP identification
-    assert b"pdfaid" in root["/Metadata"].get_object().get_data()
+    # PDF/UA-1 (tagged, for screen readers; issue 23) keeping the sRGB output intent and the
+    # file identifier of the former PDF/A-3b; the XMP says which standard it follows.
+    assert "/OutputIntents" in root and "/StructTreeRoot" in root
+    assert b'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data()
     login(client, CAMILLE)
     response = client.get("/me/requests/DPR-DEMO-0002/letter.pdf")
     assert response.status_code == 200 and response.data == letter.pdf

@@ -33,8 +33,8 @@ def test_pdf_copy_is_tagged_large_and_flows_on(client):
     assert parse_options_header(response.headers["Content-Disposition"])[1]["filename"] == "mon-dossier-LOC-000101.pdf"
     reader = PdfReader(io.BytesIO(response.data))
     assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged: a structure for screen readers
-    # Categories flow on: 12 categories, no page each (18 pages at 8.5 pt before).
-    assert len(reader.pages) <= 17  # 18 at 8.5 pt before; the 10 pages of issue 23 are not reached
+    # Categories flow on: 12 categories, no page each (18 pages at 8.5 pt, then 17 at 11 pt).
+    assert len(reader.pages) <= 10
     # Word boxes of 11 pt text are about 13 pt high; 8 pt text was 9 to 10.
     # (the running header and footer, 9 pt, are the only smaller words).
     heights = _word_heights(response.data)
@@ -53,3 +53,59 @@ def test_refusal_letter_fits_one_page_left_aligned_with_a_labelled_address(clien
     assert len(reader.pages) == 1  # the closing lines and the legal note stay with the text
     text = reader.pages[0].extract_text()
     assert "EXPÉDITEUR" in text.upper() and "DESTINATAIRE" in text.upper() and "Demande identique." in text
+
+
+def _pdf_ua(content: bytes) -> tuple[PdfReader, dict]:
+    reader = PdfReader(io.BytesIO(content))
+    return reader, reader.trailer["/Root"]
+
+
+def _assert_pdf_ua(content: bytes, lang: str, title: str) -> None:
+    """What a screen reader needs (PDF/UA-1, ISO 14289-1): a structure tree, marked
+    content, the document's language, its title shown instead of the file name, and the
+    PDF/UA identification in the XMP metadata."""
+    reader, root = _pdf_ua(content)
+    assert "/StructTreeRoot" in root
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == lang
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert title in reader.metadata.title
+    assert b'pdfuaid:part="1"' in reader.xmp_metadata.stream.get_data()
+
+
+def _pdftotext(content: bytes) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
+        fh.write(content)
+        fh.flush()
+        return subprocess.run(["pdftotext", fh.name, "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_pdf_copy_is_pdf_ua_and_reads_in_order(client):
+    login(client, "camille.martin@example.org")
+    for lang, title, order in (
+            ("fr", "Copie du dossier de données personnelles de Camille Martin",
+             ("Copie de votre dossier", "Sommaire", "Identité", "Loyers et paiements", "Mes demandes",
+              "Vos droits et comment les exercer", "Fin du document.")),
+            ("en", "Copy of the personal data file of Camille Martin",
+             ("Copy of your personal data file", "Contents", "Identity", "Rent and payments", "My privacy requests",
+              "Your rights and how to use them", "End of the document."))):
+        content = client.get(f"/me/export.pdf?lang={lang}").data
+        _assert_pdf_ua(content, lang, title)
+        text = _pdftotext(content)
+        # pdftotext reads the cover, the contents, then each category in the document's order.
+        cover, toc, *headings = order
+        at = text.index(toc, text.index(cover))
+        at = text.index(headings[-2], at) + 1  # the last line of the contents
+        for heading in headings:
+            at = text.index(heading, at) + 1
+
+
+def test_letter_is_pdf_ua(client):
+    login(client, "dpo@example.org")
+    content = client.get("/staff/requests/DPR-DEMO-0007/letter-preview.pdf?kind=refused"
+                         "&reason=manifestly_excessive&answer=Demande%20identique.").data
+    reader, root = _pdf_ua(content)
+    assert "/StructTreeRoot" in root and bool(root["/MarkInfo"]["/Marked"]) and root["/Lang"] == "fr"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"]) and reader.metadata.title
+    assert b'pdfuaid:part="1"' in reader.xmp_metadata.stream.get_data()
+    assert "Demande identique." in _pdftotext(content)

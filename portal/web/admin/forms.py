@@ -26,6 +26,9 @@ class StaffForm(FlaskForm):
     buildings = CheckboxesField(_l("Buildings (caretakers only)"), coerce=int, choices=[], validate_choice=True)
     portfolios = CheckboxesField(_l("Portfolios (rental managers only)"), coerce=int, choices=[],
                                  validate_choice=True)
+    # A caretaker without a building sees no tenant: saved only once this box is ticked
+    # (accounts/staff.py sees_no_tenant).
+    no_building_ok = BooleanField(_l("Save this caretaker without a building all the same"))
 
 
 class NewStaffForm(StaffForm):

@@ -30,6 +30,8 @@ ERRORS = {
     "no_name": lambda: _("Enter the person's name."),
     "name_too_long": lambda: _("This name is too long: %(max)d characters at most.", max=staff_service.NAME_MAX),
     "unknown_building": lambda: _("This building does not exist."),
+    "caretaker_without_building": lambda: _("Tick at least one building, or confirm below that this caretaker "
+                                            "will see no tenant for now."),
     "unknown_portfolio": lambda: _("This portfolio does not exist."),
     "self_lockout": lambda: _("You cannot change your own role or disable your own account: ask another administrator."),
     "not_pending": lambda: _("This account does not wait for an approval (any more)."),
@@ -41,6 +43,13 @@ def _with_choices(form: StaffForm) -> StaffForm:
     form.buildings.choices = [(b.id, f"{b.name} ({b.ref})") for b in staff_service.all_buildings(db.session)]
     form.portfolios.choices = [(p.id, f"{p.name} ({p.code})") for p in staff_service.all_portfolios(db.session)]
     return form
+
+
+def _sees_no_tenant(form: StaffForm) -> bool:
+    """Whether the form, as filled (or as the account stands), makes an enabled caretaker
+    with no building: the page then warns and asks for a confirmation."""
+    enabled = bool(form.enabled.data) if isinstance(form, EditStaffForm) else True
+    return staff_service.sees_no_tenant(form.role.data or "", form.buildings.data or [], enabled)
 
 
 def _show_error(form: StaffForm, err: staff_service.StaffError) -> None:
@@ -73,7 +82,8 @@ def staff_new():
         try:
             user = staff_service.create_staff(db.session, current_actor(), form.email.data, form.role.data,
                                               form.display_name.data, building_ids=form.buildings.data or [],
-                                              portfolio_ids=form.portfolios.data or [])
+                                              portfolio_ids=form.portfolios.data or [],
+                                              no_building_ok=bool(form.no_building_ok.data))
         except staff_service.StaffError as err:
             db.session.rollback()
             _show_error(form, err)
@@ -85,7 +95,8 @@ def staff_new():
             return redirect(url_for("admin.staff_list"))
     if form.errors:
         status = 422
-    return render_template("admin/staff_form.html", form=form, user=None), status
+    return render_template("admin/staff_form.html", form=form, user=None,
+                           no_building=_sees_no_tenant(form)), status
 
 
 @bp.route("/staff/<int:user_id>", methods=["GET", "POST"])
@@ -102,7 +113,7 @@ def staff_edit(user_id: int):
             changed = staff_service.update_staff(
                 db.session, current_actor(), user, role=form.role.data, name=form.display_name.data,
                 enabled=bool(form.enabled.data), building_ids=form.buildings.data or [],
-                portfolio_ids=form.portfolios.data or [])
+                portfolio_ids=form.portfolios.data or [], no_building_ok=bool(form.no_building_ok.data))
         except staff_service.StaffError as err:
             db.session.rollback()
             _show_error(form, err)
@@ -115,7 +126,8 @@ def staff_edit(user_id: int):
         form.buildings.data, form.portfolios.data = staff_service.assignments(db.session, user.id)
     if form.errors:
         status = 422
-    return render_template("admin/staff_form.html", form=form, user=user), status
+    return render_template("admin/staff_form.html", form=form, user=user,
+                           no_building=_sees_no_tenant(form)), status
 
 
 
