@@ -11,7 +11,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from portal.models import Building, Dwelling, Lease, Note, Tenant
+from portal.accounts import passwords
+from portal.models import Building, BuildingAssignment, Dwelling, Lease, Note, Tenant, User
+
+PASSWORD = "builder-pass-2026"
 
 _serial = itertools.count(1)
 
@@ -53,3 +56,38 @@ def note(session: Session, tenant_row: Tenant, body: str, **values: Any) -> Note
     session.add(row)
     session.flush()
     return row
+
+
+_hashes: dict[str, str] = {}
+
+
+def _hash(password: str) -> str:
+    # argon2 is slow on purpose: hash once per password (the parameters travel in the
+    # hash, so the app's own hasher verifies it).
+    if password not in _hashes:
+        _hashes[password] = passwords.hash_password(passwords.hasher(1, 8, 1), password)
+    return _hashes[password]
+
+
+def account(session: Session, role: str = "tenant", tenant_row: Tenant | None = None,
+            buildings: tuple[Building, ...] = (), password: str = PASSWORD, **values: Any) -> User:
+    """An enabled account that can log in with `password` (a tenant's needs `tenant_row`;
+    a caretaker looks after `buildings`)."""
+    n = _next()
+    name = f"{tenant_row.first_name} {tenant_row.last_name}" if tenant_row else f"Agent Essai{n}"
+    row = User(**{"email": f"{role}{n}@essai.example.org", "password_hash": _hash(password), "role": role,
+                  "tenant_id": tenant_row.id if tenant_row else None, "display_name": name,
+                  "language": "fr", "is_enabled": True, "email_confirmed": True, **values})
+    session.add(row)
+    session.flush()
+    for b in buildings:
+        session.add(BuildingAssignment(user_id=row.id, building_id=b.id))
+    session.flush()
+    return row
+
+
+def tenant_with_account(session: Session, building_row: Building | None = None,
+                        **values: Any) -> tuple[Tenant, User]:
+    """A tenant (see `tenant`) and the account they log in with."""
+    row = tenant(session, building_row, **values)
+    return row, account(session, "tenant", row)

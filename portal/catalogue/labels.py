@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from portal.i18n import lazy_gettext as _l
 
+from portal import request_kinds
 from portal.catalogue import processings as _processings
 
 CIVILITIES = {"M.": _l("Mr"), "Mme": _l("Mrs")}
@@ -23,11 +24,8 @@ REVIEW_STATUSES = {"none": _l("Not flagged"), "pending": _l("Awaiting review by 
                    "dismissed": _l("Reviewed: nothing sensitive")}
 METHODS = {"transfer": _l("Bank transfer"), "direct_debit": _l("Direct debit"),
            "cheque": _l("Cheque"), "cash": _l("Cash"), "caf": _l("CAF (housing benefit)")}
-REQUEST_KIND_LABELS = {
-    "access": _l("Access to my data"), "rectification": _l("Correction of my data"),
-    "erasure": _l("Erasure of my data"), "restriction": _l("Restriction of use"),
-    "portability": _l("Portability (a copy to reuse)"), "objection": _l("Objection"),
-}
+# The kinds are defined once, in portal/request_kinds.py.
+REQUEST_KIND_LABELS = {k.key: k.label for k in request_kinds.KINDS}
 REQUEST_STATUS_LABELS = {
     "received": _l("Received"), "in_progress": _l("In progress"),
     "waiting_info": _l("Waiting for information from you"), "answered": _l("Answered"),
