@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from portal.accounts import passwords
-from portal.models import Building, BuildingAssignment, Dwelling, Lease, Note, Tenant, User
+from portal.deadlines import due_date
+from portal.models import Building, BuildingAssignment, Dwelling, Lease, Note, PrivacyRequest, Tenant, User
 
 PASSWORD = "builder-pass-2026"
 
@@ -91,3 +92,16 @@ def tenant_with_account(session: Session, building_row: Building | None = None,
     """A tenant (see `tenant`) and the account they log in with."""
     row = tenant(session, building_row, **values)
     return row, account(session, "tenant", row)
+
+
+def request(session: Session, tenant_row: Tenant, kind: str = "access", status: str = "received",
+            received_on: date | None = None, **values: Any) -> PrivacyRequest:
+    """A privacy request of `tenant_row` (reference DPR-TEST-<n>), received today by default."""
+    n = _next()
+    received = received_on or date.today()
+    row = PrivacyRequest(**{"ref": f"DPR-TEST-{n:04d}", "tenant_id": tenant_row.id, "kind": kind, "status": status,
+                            "details": "Demande d'essai.", "received_on": received, "clock_start": received,
+                            "due_on": due_date(received), **values})
+    session.add(row)
+    session.flush()
+    return row

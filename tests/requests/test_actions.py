@@ -251,6 +251,7 @@ def test_opening_a_request_records_the_read_with_its_purpose(client, dbs):
     entry = dbs.scalar(select(AuditEntry).where(AuditEntry.request_ref == "DPR-DEMO-0002",
                                                 AuditEntry.action == "read").order_by(AuditEntry.id.desc()))
     assert entry.purpose == "Traitement de la demande DPR-DEMO-0002"
+    assert entry.detail == {"purpose_key": "request_processing"}
     assert "contact" in entry.categories and "notes" in entry.categories
     client.post("/staff/requests/DPR-DEMO-0002", data={"action": "assign"})
     assert dbs.scalar(select(AuditEntry.action).where(AuditEntry.request_ref == "DPR-DEMO-0002")
