@@ -90,8 +90,9 @@ def account(session: Session, role: str = "tenant", tenant_row: Tenant | None = 
 def tenant_with_account(session: Session, building_row: Building | None = None,
                         **values: Any) -> tuple[Tenant, User]:
     """A tenant (see `tenant`) and the account they log in with."""
-    row = tenant(session, building_row, **values)
-    return row, account(session, "tenant", row)
+    n = _next()
+    row = tenant(session, building_row, **{"email": f"locataire{n}@essai.example.org", **values})
+    return row, account(session, "tenant", row, email=row.email)
 
 
 def request(session: Session, tenant_row: Tenant, kind: str = "access", status: str = "received",
