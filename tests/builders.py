@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from portal.accounts import passwords
 from portal.deadlines import due_date
-from portal.models import Building, BuildingAssignment, Dwelling, Lease, Note, PrivacyRequest, Tenant, User
+from portal.models import (Building, BuildingAssignment, Dwelling, Lease, Note, Portfolio, PortfolioAssignment,
+                           PrivacyRequest, Tenant, User)
 
 PASSWORD = "builder-pass-2026"
 
@@ -22,6 +23,15 @@ _serial = itertools.count(1)
 
 def _next() -> int:
     return next(_serial)
+
+
+def portfolio(session: Session, **values: Any) -> Portfolio:
+    """A group of buildings (a rental manager handles the tenants of theirs)."""
+    n = _next()
+    row = Portfolio(**{"code": f"TP-{n}", "name": f"Portefeuille d'essai {n}", **values})
+    session.add(row)
+    session.flush()
+    return row
 
 
 def building(session: Session, **values: Any) -> Building:
@@ -71,9 +81,10 @@ def _hash(password: str) -> str:
 
 
 def account(session: Session, role: str = "tenant", tenant_row: Tenant | None = None,
-            buildings: tuple[Building, ...] = (), password: str = PASSWORD, **values: Any) -> User:
+            buildings: tuple[Building, ...] = (), portfolios: tuple[Portfolio, ...] = (),
+            password: str = PASSWORD, **values: Any) -> User:
     """An enabled account that can log in with `password` (a tenant's needs `tenant_row`;
-    a caretaker looks after `buildings`)."""
+    a caretaker looks after `buildings`, a manager handles `portfolios`)."""
     n = _next()
     name = f"{tenant_row.first_name} {tenant_row.last_name}" if tenant_row else f"Agent Essai{n}"
     row = User(**{"email": f"{role}{n}@essai.example.org", "password_hash": _hash(password), "role": role,
@@ -83,6 +94,8 @@ def account(session: Session, role: str = "tenant", tenant_row: Tenant | None = 
     session.flush()
     for b in buildings:
         session.add(BuildingAssignment(user_id=row.id, building_id=b.id))
+    for p in portfolios:
+        session.add(PortfolioAssignment(user_id=row.id, portfolio_id=p.id))
     session.flush()
     return row
 
