@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Callable, Protocol
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 
 from portal.bulk import Loader, sql_date, sql_datetime, sql_json, table
 from portal.exchange.csvformat import Column, Part

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 
 from portal.bulk import Loader
 from portal.exchange.csvformat import BY_NAME, FILES, BadValue, Column, FileSpec, Part, parse

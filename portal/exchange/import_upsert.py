@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 
 from portal.bulk import Loader, sql_datetime
 from portal.exchange.csvformat import SPACES, Column, Part
