@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from portal.accounts import passwords
 from portal.deadlines import due_date
 from portal.models import (Building, BuildingAssignment, Dwelling, Lease, Note, Portfolio, PortfolioAssignment,
-                           PrivacyRequest, Tenant, User)
+                           PrivacyRequest, RequestEvent, Tenant, User)
 
 PASSWORD = "builder-pass-2026"
 
@@ -109,8 +109,9 @@ def tenant_with_account(session: Session, building_row: Building | None = None,
 
 
 def request(session: Session, tenant_row: Tenant, kind: str = "access", status: str = "received",
-            received_on: date | None = None, **values: Any) -> PrivacyRequest:
-    """A privacy request of `tenant_row` (reference DPR-TEST-<n>), received today by default."""
+            received_on: date | None = None, asked: str | None = None, **values: Any) -> PrivacyRequest:
+    """A privacy request of `tenant_row` (reference DPR-TEST-<n>), received today by default.
+    `asked`: the DPO's question (a request_info step), for a request waiting for information."""
     n = _next()
     received = received_on or date.today()
     row = PrivacyRequest(**{"ref": f"DPR-TEST-{n:04d}", "tenant_id": tenant_row.id, "kind": kind, "status": status,
@@ -118,4 +119,8 @@ def request(session: Session, tenant_row: Tenant, kind: str = "access", status: 
                             "due_on": due_date(received), **values})
     session.add(row)
     session.flush()
+    if asked is not None:
+        session.add(RequestEvent(request_id=row.id, actor_role="dpo", action="request_info", from_status="received",
+                                 to_status=row.status, message=asked))
+        session.flush()
     return row
