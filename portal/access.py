@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, false, select, true
 from sqlalchemy.orm import Session
 
-from portal import catalogue
+from portal import catalogue, request_kinds
 from portal.models import BuildingAssignment, Dwelling, Incident, Lease, PortfolioAssignment, Tenant, User
 from portal.models.housing import Building
 
@@ -31,7 +31,7 @@ AWAITING = "awaiting_approval"  # the actor role of an account whose role is not
 # Request kinds each staff role may process (the DPO processes every kind).
 PROCESSABLE_KINDS: dict[str, frozenset[str]] = {
     "manager": frozenset({"rectification"}),
-    "dpo": frozenset({"access", "rectification", "erasure", "restriction", "portability", "objection"}),
+    "dpo": frozenset(request_kinds.KEYS),
 }
 
 

@@ -11,13 +11,27 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from portal.models import Building, Dwelling, Lease, Note, Tenant, User
+from portal.accounts import passwords
+from portal.deadlines import due_date
+from portal.models import (Building, BuildingAssignment, Dwelling, Lease, Note, Portfolio, PortfolioAssignment,
+                           PrivacyRequest, RequestEvent, Tenant, User)
+
+PASSWORD = "builder-pass-2026"
 
 _serial = itertools.count(1)
 
 
 def _next() -> int:
     return next(_serial)
+
+
+def portfolio(session: Session, **values: Any) -> Portfolio:
+    """A group of buildings (a rental manager handles the tenants of theirs)."""
+    n = _next()
+    row = Portfolio(**{"code": f"TP-{n}", "name": f"Portefeuille d'essai {n}", **values})
+    session.add(row)
+    session.flush()
+    return row
 
 
 def building(session: Session, **values: Any) -> Building:
@@ -62,4 +76,61 @@ def tenant_account(session: Session, tenant_row: Tenant, email: str, password_ha
                   **values})
     session.add(row)
     session.flush()
+    return row
+
+
+_hashes: dict[str, str] = {}
+
+
+def _hash(password: str) -> str:
+    # argon2 is slow on purpose: hash once per password (the parameters travel in the
+    # hash, so the app's own hasher verifies it).
+    if password not in _hashes:
+        _hashes[password] = passwords.hash_password(passwords.hasher(1, 8, 1), password)
+    return _hashes[password]
+
+
+def account(session: Session, role: str = "tenant", tenant_row: Tenant | None = None,
+            buildings: tuple[Building, ...] = (), portfolios: tuple[Portfolio, ...] = (),
+            password: str = PASSWORD, **values: Any) -> User:
+    """An enabled account that can log in with `password` (a tenant's needs `tenant_row`;
+    a caretaker looks after `buildings`, a manager handles `portfolios`)."""
+    n = _next()
+    name = f"{tenant_row.first_name} {tenant_row.last_name}" if tenant_row else f"Agent Essai{n}"
+    row = User(**{"email": f"{role}{n}@essai.example.org", "password_hash": _hash(password), "role": role,
+                  "tenant_id": tenant_row.id if tenant_row else None, "display_name": name,
+                  "language": "fr", "is_enabled": True, "email_confirmed": True, **values})
+    session.add(row)
+    session.flush()
+    for b in buildings:
+        session.add(BuildingAssignment(user_id=row.id, building_id=b.id))
+    for p in portfolios:
+        session.add(PortfolioAssignment(user_id=row.id, portfolio_id=p.id))
+    session.flush()
+    return row
+
+
+def tenant_with_account(session: Session, building_row: Building | None = None,
+                        **values: Any) -> tuple[Tenant, User]:
+    """A tenant (see `tenant`) and the account they log in with."""
+    n = _next()
+    row = tenant(session, building_row, **{"email": f"locataire{n}@essai.example.org", **values})
+    return row, account(session, "tenant", row, email=row.email)
+
+
+def request(session: Session, tenant_row: Tenant, kind: str = "access", status: str = "received",
+            received_on: date | None = None, asked: str | None = None, **values: Any) -> PrivacyRequest:
+    """A privacy request of `tenant_row` (reference DPR-TEST-<n>), received today by default.
+    `asked`: the DPO's question (a request_info step), for a request waiting for information."""
+    n = _next()
+    received = received_on or date.today()
+    row = PrivacyRequest(**{"ref": f"DPR-TEST-{n:04d}", "tenant_id": tenant_row.id, "kind": kind, "status": status,
+                            "details": "Demande d'essai.", "received_on": received, "clock_start": received,
+                            "due_on": due_date(received), **values})
+    session.add(row)
+    session.flush()
+    if asked is not None:
+        session.add(RequestEvent(request_id=row.id, actor_role="dpo", action="request_info", from_status="received",
+                                 to_status=row.status, message=asked))
+        session.flush()
     return row

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from tests import builders
 from tests.conftest import login
 
 
@@ -57,20 +58,23 @@ def test_a_paged_section_opens_its_category_and_its_links_keep_the_other_pages(c
     assert 'open>' not in identity.split("</summary>", 1)[0]
 
 
-def test_export_json_has_the_public_structure(client):
-    login(client, "karim.benali@example.org")
+def test_export_json_has_the_public_structure(client, session):
+    someone, account = builders.tenant_with_account(session, first_name="Yves", last_name="Roussel")
+    builders.request(session, someone, kind="portability", ref="DPR-TEST-JSON1")
+    login(client, account.email, builders.PASSWORD)
     response = client.get("/me/export.json")
     assert response.status_code == 200 and response.mimetype == "application/json"
     data = json.loads(response.data)
-    assert data["subject"]["tenant_id"] and data["subject"]["tenant_number"] == "LOC-000202"
+    # PRODUCT.md §8: subject (with tenant_id), categories with their Art. 15 keys, access_log, requests.
+    assert data["subject"]["tenant_id"] == someone.id and data["subject"]["tenant_number"] == someone.tenant_number
     assert {"categories", "access_log", "requests"} <= set(data)
     for cat in data["categories"]:
         assert {"key", "purpose", "legal_basis", "recipients", "retention", "source", "records"} <= set(cat)
     identity = next(c for c in data["categories"] if c["key"] == "identity")
-    assert identity["records"][0]["last_name"] == "Benali"
+    assert (identity["records"][0]["first_name"], identity["records"][0]["last_name"]) == ("Yves", "Roussel")
     lease = next(c for c in data["categories"] if c["key"] == "lease")
-    assert lease["records"][0]["rent"] == "584.10"
-    assert all(r["ref"].startswith("DPR-") for r in data["requests"])
+    assert lease["records"][0]["rent"] == "520.00"  # builders.tenant: 520 euros a month
+    assert [(r["ref"], r["kind"]) for r in data["requests"]] == [("DPR-TEST-JSON1", "portability")]
 
 
 def test_me_needs_a_login(client):
@@ -78,6 +82,7 @@ def test_me_needs_a_login(client):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_staff_have_no_tenant_file_of_their_own(client):
-    login(client, "dpo@example.org")
+def test_staff_have_no_tenant_file_of_their_own(client, session):
+    dpo = builders.account(session, "dpo")
+    login(client, dpo.email, builders.PASSWORD)
     assert client.get("/me").status_code == 403

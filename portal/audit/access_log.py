@@ -8,7 +8,6 @@ No Flask here: plain functions over a Session."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterable
@@ -45,6 +44,11 @@ PURPOSE_TEXTS: dict[str, dict[str, str]] = {
     "legal_claims": {"fr": "Constatation, exercice ou défense de droits en justice",
                      "en": "Establishing, exercising or defending legal claims"},
 }
+#: Reading a tenant's file to handle one of their requests: a purpose with a parameter,
+#: the request's reference (kept in the entry's `request_ref` column). Translated when
+#: shown, in the reader's language; the stored text is only for whoever reads the raw log.
+REQUEST_PURPOSE = "request_processing"
+REQUEST_PURPOSE_TEXTS: dict[str, str] = {"fr": "Traitement de la demande {ref}", "en": "Handling of request {ref}"}
 # Opening a file in scope is the usual work of caretakers and managers: their purpose
 # goes without saying. The DPO reaches every file, so states a purpose each time.
 DEFAULT_PURPOSE: dict[str, str] = {"caretaker": "technical", "manager": "rental_management"}
@@ -71,6 +75,30 @@ class Purpose:
 def purpose_text(key: str, lang: str | None) -> str:
     texts = PURPOSE_TEXTS[key]
     return texts.get(lang or "fr", texts["fr"])
+
+
+def request_purpose(ref: str, lang: str | None) -> Purpose:
+    """The purpose of reading a file to handle the request `ref` (record it with
+    `request_ref=ref`: the reference is the key's parameter)."""
+    template = REQUEST_PURPOSE_TEXTS.get(lang or "fr", REQUEST_PURPOSE_TEXTS["fr"])
+    return Purpose(REQUEST_PURPOSE, template.format(ref=ref))
+
+
+def purpose_label(key: str | None, text: str | None, request_ref: str | None) -> Any:
+    """What an entry's purpose reads as, in the reader's language: the label of its key
+    (with the request's reference as parameter), else the text as written.
+
+    Entries written before the key was stored for request handling (the French text
+    "Traitement de la demande <ref>", no key) are the only ones with a request
+    reference and no key: the audit log is append-only and hash-chained (signed by
+    purge checkpoints), so they are read as they are rather than rewritten."""
+    if key is None and request_ref:
+        key = REQUEST_PURPOSE
+    if key == REQUEST_PURPOSE:
+        return _l("Handling of your request %(ref)s", ref=request_ref)
+    if key in PURPOSES:
+        return PURPOSES[key]
+    return text or _l("not stated")
 
 
 def default_purpose(actor: access.Actor) -> str | None:
@@ -123,6 +151,7 @@ class Consultation:
     purpose_key: str | None
     categories: tuple[str, ...]
     staff_name: str | None  # only when the landlord shows staff names
+    request_ref: str | None = None
 
     @property
     def role_label(self) -> Any:
@@ -130,7 +159,7 @@ class Consultation:
 
     @property
     def purpose_label(self) -> Any:
-        return PURPOSES[self.purpose_key] if self.purpose_key in PURPOSES else self.purpose
+        return purpose_label(self.purpose_key, self.purpose, self.request_ref)
 
 
 @dataclass(frozen=True)
@@ -160,7 +189,7 @@ _READS_COUNT = select(func.count()).select_from(AuditEntry).where(*_READS_WHERE)
 # A page of reads, each row with the number of all of them (a subquery run once): one
 # statement instead of a count and a page.
 _READS_ROWS = (select(AuditEntry.at, AuditEntry.actor_role, AuditEntry.purpose, AuditEntry.detail,
-                      AuditEntry.categories, User.display_name, _READS_COUNT.scalar_subquery().label("total"))
+                      AuditEntry.request_ref, AuditEntry.categories, User.display_name, _READS_COUNT.scalar_subquery().label("total"))
                .outerjoin(User, User.id == AuditEntry.actor_id).where(*_READS_WHERE)
                .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
                .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer)))
@@ -173,7 +202,7 @@ def reads_of(session: Session, tenant_id: int, page: int = 1, page_size: int = 2
     params = {"tenant_id": tenant_id, "limit": page_size + 1, "offset": (page - 1) * page_size}
     rows = session.execute(_READS_ROWS, params).all()
     items = tuple(Consultation(r.at, r.actor_role, r.purpose, _purpose_key(r.detail), _split(r.categories),
-                               r.display_name if show_names else None)
+                               r.display_name if show_names else None, r.request_ref)
                   for r in rows[:page_size])
     total = rows[0].total if rows else 0
     if not rows and page > 1:  # past the last page there is no row to carry the total
@@ -215,6 +244,16 @@ class LogLine:
     @property
     def action_label(self) -> Any:
         return ACTION_LABELS.get(self.action, self.action)
+
+    @property
+    def purpose_label(self) -> Any:
+        """The purpose in the reader's language (the DPO's; None when none was stated)."""
+        key = _purpose_key(self.detail)
+        if key is None and self.request_ref is None:
+            return self.purpose
+        if key in (None, REQUEST_PURPOSE):
+            return _l("Handling of request %(ref)s", ref=self.request_ref)
+        return purpose_label(key, self.purpose, self.request_ref)
 
 
 def _utc_bound(day: date) -> datetime:
@@ -283,17 +322,6 @@ class ReadGroup:
         return [t.strftime("%H:%M") for t in sorted(self.times)]
 
 
-# Purposes the services write in French (audit.record's purpose), said in the reader's language.
-_REQUEST_PURPOSE = re.compile(r"^Traitement de la demande (DPR-[A-Z0-9-]+)$")
-
-
-def _purpose(label: Any) -> Any:
-    found = _REQUEST_PURPOSE.match(str(label or ""))
-    if found:
-        return _l("Handling of your request %(ref)s", ref=found.group(1))
-    return label or _l("not stated")
-
-
 def group_reads(items: Iterable[Any]) -> list[ReadGroup]:
     """Reads of the same person, purpose and day as one entry (a manager opening a file ten
     times in a morning is one consultation to the tenant, with its times and all it saw)."""
@@ -301,7 +329,7 @@ def group_reads(items: Iterable[Any]) -> list[ReadGroup]:
     for c in items:
         at = c.at if c.at.tzinfo else c.at.replace(tzinfo=timezone.utc)
         local = at.astimezone(PARIS)
-        purpose = _purpose(c.purpose_label)
+        purpose = c.purpose_label
         key = (local.date(), c.role, c.staff_name, str(purpose))
         group = groups.get(key)
         if group is None:

@@ -8,11 +8,12 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal import request_kinds
 from portal.db import Base
 from portal.models._base import utcnow
 from portal.models.people import Tenant
 
-REQUEST_KINDS = ("access", "rectification", "erasure", "restriction", "portability", "objection")
+REQUEST_KINDS = request_kinds.KEYS  # defined once, in portal/request_kinds.py
 REQUEST_STATUSES = ("received", "in_progress", "waiting_info", "answered", "closed", "withdrawn")
 OUTCOMES = ("granted", "partly_granted", "refused")
 

@@ -15,14 +15,14 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping
 
+from portal import request_kinds
 from portal.deadlines import add_months
 
-KINDS = ("access", "rectification", "erasure", "restriction", "portability", "objection")
+# The kinds are defined once, in portal/request_kinds.py.
+KINDS = request_kinds.KEYS
 STATUSES = ("received", "in_progress", "waiting_info", "answered", "closed", "withdrawn")
 OPEN_STATUSES = ("received", "in_progress", "waiting_info")
-# Kinds whose request may name records or categories (erasure: what to remove;
-# restriction: what to freeze; objection: what to stop using).
-TARGETED_KINDS = ("erasure", "restriction", "objection")
+TARGETED_KINDS = request_kinds.TARGETED
 
 _ANSWERABLE = {"received": "answered", "in_progress": "answered", "waiting_info": "answered"}
 _SAME = {s: s for s in OPEN_STATUSES}
@@ -70,14 +70,7 @@ REFUSAL_REASONS = ("manifestly_unfounded", "manifestly_excessive", "identity_not
 _ANY_KIND = ("manifestly_unfounded", "manifestly_excessive", "identity_not_established")  # Art. 12(2), 12(5)
 #: The reasons each kind of request may be refused for: the exceptions its own article
 #: provides, and nothing else (an access request cannot be refused "for legal claims").
-REASONS_BY_KIND: dict[str, tuple[str, ...]] = {
-    "access": (*_ANY_KIND, "rights_of_others"),  # Art. 15(4)
-    "rectification": (*_ANY_KIND, "data_accurate"),  # Art. 16
-    "erasure": (*_ANY_KIND, "legal_obligation", "legal_claims"),  # Art. 17(3)(b), (e)
-    "restriction": (*_ANY_KIND, "restriction_not_applicable"),  # Art. 18(1)
-    "portability": (*_ANY_KIND, "not_portable", "rights_of_others"),  # Art. 20(1), 20(4)
-    "objection": (*_ANY_KIND, "objection_not_applicable", "compelling_grounds", "legal_claims"),  # Art. 21(1)
-}
+REASONS_BY_KIND: dict[str, tuple[str, ...]] = {k.key: (*_ANY_KIND, *k.refusal_reasons) for k in request_kinds.KINDS}
 
 
 def reasons_for(kind: str) -> tuple[str, ...]:

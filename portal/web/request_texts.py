@@ -8,18 +8,11 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from portal import request_kinds
 from portal.requests import types as request_types
 
-# What each kind means, in plain words (PRODUCT.md §4).
-KIND_HELP = {
-    "access": _l("Get a copy of everything we hold about you, why we hold it and who receives it (Art. 15)."),
-    "rectification": _l("Ask us to correct a piece of data that is wrong or incomplete (Art. 16)."),
-    "erasure": _l("Ask us to delete data we no longer need or should not hold (Art. 17). "
-                  "Some data must be kept by law: we will tell you which."),
-    "restriction": _l("Ask us to stop using some data while a question about it is settled (Art. 18)."),
-    "portability": _l("Get the data you gave us in a file you can reuse elsewhere (Art. 20)."),
-    "objection": _l("Object to a use of your data, for reasons relating to your situation (Art. 21)."),
-}
+# What each kind means, in plain words (defined with the kind in portal/request_kinds.py).
+KIND_HELP = {k.key: k.help for k in request_kinds.KINDS}
 
 ERRORS: dict[str, Any] = {
     "kind": _l("Choose the kind of request from the list."),

@@ -5,6 +5,7 @@ logged. The done-when scenario of issue 5 is the first test."""
 from __future__ import annotations
 
 from tests.access.helpers import db_session, entries_after, last_entry, tenant_id, text_of
+from tests import builders
 from tests.conftest import login
 
 CARETAKER, MANAGER, DPO = "gardien.lilas@example.org", "gestion@example.org", "dpo@example.org"
@@ -70,26 +71,37 @@ def test_caretaker_search_finds_only_their_buildings_and_logs_searches_outside(a
     assert entries[2].detail == {"what": "search", "asked": "Benali"}
 
 
-def test_caretaker_home_lists_only_their_tenants(app):
+def _caretaker_of_one_building(session):
+    """A caretaker (builders) looking after one building of two tenants, and a tenant elsewhere."""
+    home = builders.building(session)
+    inside = (builders.tenant(session, home, first_name="Lucie", last_name="Garnier"),
+              builders.tenant(session, home, first_name="Paul", last_name="Moreau"))
+    outside = builders.tenant(session, first_name="Inès", last_name="Fabre")
+    caretaker = builders.account(session, "caretaker", buildings=(home,))
+    return caretaker, inside, outside
+
+
+def test_caretaker_home_lists_only_their_tenants(app, session):
+    caretaker, _inside, _outside = _caretaker_of_one_building(session)
     client = app.test_client()
-    login(client, CARETAKER)
+    login(client, caretaker.email, builders.PASSWORD)
     text = text_of(client.get("/staff/tenants?lang=fr"))
-    assert "Martin Camille" in text and "Durand Sophie" in text
-    assert "Benali" not in text and "Diallo" not in text and "Smith" not in text
+    assert "Garnier Lucie" in text and "Moreau Paul" in text
+    assert "Fabre" not in text and "Martin Camille" not in text
 
 
-def test_guessed_ids_are_not_found_and_logged(app):
+def test_guessed_ids_are_not_found_and_logged(app, session):
+    caretaker, _inside, outside = _caretaker_of_one_building(session)
     client = app.test_client()
-    login(client, CARETAKER)
+    login(client, caretaker.email, builders.PASSWORD)
     before = last_entry(app).id
-    amina = tenant_id(app, "LOC-000305")
-    for guess in (amina, 99999):
+    for guess in (outside.id, 99999999):
         response = client.get(f"/staff/tenants/{guess}?lang=en")
         assert response.status_code == 404
-        assert "Amina" not in response.get_data(as_text=True)
+        assert "Inès" not in response.get_data(as_text=True)
     entries = entries_after(app, before)
-    assert [(e.action, e.tenant_id) for e in entries] == [("denied", amina), ("denied", None)]
-    assert entries[1].detail["asked"] == "99999"
+    assert [(e.action, e.tenant_id) for e in entries] == [("denied", outside.id), ("denied", None)]
+    assert entries[1].detail["asked"] == "99999999"
 
 
 def test_manager_reads_the_full_file_of_the_portfolio_and_nothing_outside(app):

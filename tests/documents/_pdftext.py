@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pypdf import PdfReader
 
@@ -23,18 +24,29 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+_PARIS = ZoneInfo("Europe/Paris")
+
+
 def displayed(value: Any, f: catalogue.Field, lang: str) -> str:
-    """A JSON export value → the text the PDF shows for it."""
+    """A JSON export value → the text the PDF shows for it. Amounts and dates are written
+    here the way a French or English reader writes them, not with portal.formatting (a
+    test that formats its expectation with the code's own function proves nothing about
+    that function). Compare after `squash`: spaces are not part of the check."""
     if value is None or value == "":
         return ""
     if f.type == "money":
+        sign = "-" if str(value).startswith("-") else ""
         euros, _, cents = str(value).lstrip("-").partition(".")
-        amount = int(euros) * 100 + int(cents)
-        return formatting.money(-amount if str(value).startswith("-") else amount, lang)
+        if lang == "fr":
+            return f"{sign}{int(euros):,}".replace(",", " ") + f",{cents} €"
+        return f"{sign}€{int(euros):,}.{cents}"
     if f.type == "datetime":
-        return formatting.fmt_datetime(datetime.fromisoformat(str(value).rstrip("Z")), lang)
+        moment = datetime.fromisoformat(str(value).rstrip("Z"))
+        local = (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(_PARIS)
+        return local.strftime("%d/%m/%Y %H:%M") if lang == "fr" else f"{local:%b} {local.day}, {local:%Y, %H:%M}"
     if f.type == "date":
-        return formatting.fmt_date(date.fromisoformat(value), lang)
+        day = date.fromisoformat(value)
+        return day.strftime("%d/%m/%Y") if lang == "fr" else f"{day:%b} {day.day}, {day.year}"
     with in_locale(lang):
         return formatting.format_value(value, f.type, lang, f.choices)
 

@@ -9,12 +9,15 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from datetime import date
+
 from portal.models import PrivacyRequest
 from portal.requests import letters
+from tests import builders
 from tests.conftest import login
 from tests.documents._pdftext import pdf_text, squash
 
-CAMILLE, KARIM = "camille.martin@example.org", "karim.benali@example.org"
+CAMILLE = "camille.martin@example.org"
 
 
 def _req(session, ref):
@@ -26,30 +29,33 @@ def _req(session, ref):
     ("en", "Your request is refused", "CNIL", "judicial remedy", "manifestly excessive"),
 ])
 def test_refusal_letter_states_reasons_cnil_and_court(app, session, lang, outcome, cnil, court, reason):
-    req = _req(session, "DPR-DEMO-0007")
+    req = builders.request(session, builders.tenant(session), status="answered", outcome="refused",
+                           refusal_reason="manifestly_excessive", ref="DPR-TEST-LREF")
     with app.test_request_context():
         text = squash(pdf_text(letters.render(req, "refused", lang, app.config)))
-    for expected in ("DPR-DEMO-0007", outcome, cnil, court, reason, "12(4)", "12(5)",
+    for expected in ("DPR-TEST-LREF", outcome, cnil, court, reason, "12(4)", "12(5)",
                      "Office Public de l'Habitat Exemple"):
         assert squash(expected) in text, expected
 
 
 @pytest.mark.parametrize("lang, words", [
-    ("fr", ["Prolongation du délai de réponse", "Demande complexe", "12(3)", "au plus tard le"]),
-    ("en", ["Extension of the time to answer", "Demande complexe", "12(3)", "at the latest"]),
+    ("fr", ["Prolongation du délai de réponse", "Demande complexe", "12(3)", "au plus tard le", "28/04/2026"]),
+    ("en", ["Extension of the time to answer", "Demande complexe", "12(3)", "at the latest", "Apr 28, 2026"]),
 ])
 def test_extension_letter_gives_reason_and_new_due_date(app, session, lang, words):
-    req = _req(session, "DPR-DEMO-0006")
+    # Received 30 January 2026: first month to Monday 2 March, two more to 28 April.
+    req = builders.request(session, builders.tenant(session), kind="restriction", status="in_progress",
+                           received_on=date(2026, 1, 30), due_on=date(2026, 4, 28), extended=True,
+                           extension_reason="Demande complexe : plusieurs services concernés.", ref="DPR-TEST-LEXT")
     with app.test_request_context():
         text = squash(pdf_text(letters.render(req, "extension", lang, app.config)))
-        due = letters.context(req, "extension", lang, app.config).due_on
-    for expected in words + [due, "DPR-DEMO-0006", "CNIL"]:
+    for expected in words + ["DPR-TEST-LEXT", "CNIL"]:
         assert squash(expected) in text, expected
 
 
 def test_partial_grant_always_states_reasons_and_remedies(app, session):
-    req = _req(session, "DPR-DEMO-0005")
-    req.refusal_reason = "rights_of_others"
+    req = builders.request(session, builders.tenant(session, preferred_language="en"), kind="portability",
+                           status="answered", outcome="partly_granted", refusal_reason="rights_of_others")
     with app.test_request_context():
         text = squash(pdf_text(letters.render(req, "partly_granted", "en", app.config,
                                               answer="Two notes name your neighbours.")))
@@ -76,7 +82,8 @@ def test_granted_access_letter_comes_with_the_copy_of_the_file(app, session):
 
 
 def test_issued_letter_is_archived_with_its_hash_and_downloaded_by_its_tenant(app, client, session):
-    req = _req(session, "DPR-DEMO-0002")
+    someone, account = builders.tenant_with_account(session)
+    req = builders.request(session, someone, kind="rectification", status="in_progress")
     with app.test_request_context():
         letter = letters.issue(session, req, "granted", None, "fr", app.config)
     session.commit()
@@ -86,26 +93,29 @@ def test_issued_letter_is_archived_with_its_hash_and_downloaded_by_its_tenant(ap
     # file identifier of the former PDF/A-3b; the XMP says which standard it follows.
     assert "/OutputIntents" in root and "/StructTreeRoot" in root
     assert b'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data()
-    login(client, CAMILLE)
-    response = client.get("/me/requests/DPR-DEMO-0002/letter.pdf")
+    login(client, account.email, builders.PASSWORD)
+    response = client.get(f"/me/requests/{req.ref}/letter.pdf")
     assert response.status_code == 200 and response.data == letter.pdf
 
 
 def test_another_tenants_letter_is_404(app, client, session):
-    req = _req(session, "DPR-DEMO-0002")
+    req = builders.request(session, builders.tenant(session), kind="rectification", status="in_progress")
     with app.test_request_context():
         letters.issue(session, req, "granted", None, "fr", app.config)
+    _stranger, account = builders.tenant_with_account(session)
     session.commit()
-    login(client, KARIM)
-    assert client.get("/me/requests/DPR-DEMO-0002/letter.pdf").status_code == 404
+    login(client, account.email, builders.PASSWORD)
+    assert client.get(f"/me/requests/{req.ref}/letter.pdf").status_code == 404
     assert client.get("/me/requests/DPR-NOPE/letter.pdf").status_code == 404
 
 
-def test_no_letter_yet_gives_a_clear_404_page(client):
-    login(client, KARIM)
-    response = client.get("/me/requests/DPR-DEMO-0003/letter.pdf?lang=fr")
+def test_no_letter_yet_gives_a_clear_404_page(client, session):
+    someone, account = builders.tenant_with_account(session)
+    builders.request(session, someone, kind="erasure", status="waiting_info", ref="DPR-TEST-LNONE")
+    login(client, account.email, builders.PASSWORD)
+    response = client.get("/me/requests/DPR-TEST-LNONE/letter.pdf?lang=fr")
     assert response.status_code == 404
-    assert "Aucun courrier n'a encore été émis pour la demande DPR-DEMO-0003" in response.get_data(as_text=True)
+    assert "Aucun courrier n'a encore été émis pour la demande DPR-TEST-LNONE" in response.get_data(as_text=True)
 
 
 def test_dpo_previews_a_letter_before_issuing_it(client):

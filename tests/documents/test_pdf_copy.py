@@ -145,3 +145,19 @@ def test_the_fetcher_refuses_everything_but_our_assets(url):
 def test_another_role_cannot_download_a_copy(client):
     login(client, "gestion@example.org")
     assert client.get("/me/export.pdf").status_code in (403, 404)
+
+
+@pytest.mark.parametrize("lang,rent,born", [("fr", "520,00 €", "17/05/1980"), ("en", "€520.00", "May 17, 1980")])
+def test_the_pdf_copy_shows_a_built_tenants_values_as_a_reader_writes_them(client, session, lang, rent, born):
+    from datetime import date
+
+    from tests import builders
+
+    someone, account = builders.tenant_with_account(session, first_name="Odile", last_name="Perrin",
+                                                    birth_date=date(1980, 5, 17), phone="01 98 76 54 32")
+    builders.note(session, someone, "Clés du local vélos remises à la locataire.")
+    login(client, account.email, builders.PASSWORD)
+    text = squash(pdf_text(client.get(f"/me/export.pdf?lang={lang}").data))
+    for shown in ("Odile Perrin", someone.tenant_number, born, rent, "01 98 76 54 32",
+                  "Clés du local vélos remises à la locataire."):
+        assert squash(shown) in text, shown

@@ -43,3 +43,22 @@ def count_notes(session, tenant_id: int) -> int:
 
 def count_incidents(session, tenant_id: int) -> int:
     return session.scalar(select(func.count()).select_from(Incident).where(Incident.tenant_id == tenant_id))
+
+
+class Cast:
+    """People built for a notes test (tests/builders.py), instead of the demo's: a manager
+    of one portfolio of two buildings, the caretaker of the first, a DPO, a tenant in each
+    of those buildings, one outside the portfolio and one who reads English."""
+
+    def __init__(self, session) -> None:
+        from tests import builders
+
+        mine = builders.portfolio(session)
+        first, second = builders.building(session, portfolio_id=mine.id), builders.building(session, portfolio_id=mine.id)
+        self.tenant = builders.tenant(session, first)
+        self.neighbour = builders.tenant(session, second)  # same manager, not the caretaker's building
+        self.outsider = builders.tenant(session)  # a building of no portfolio of the manager
+        self.english = builders.tenant(session, first, preferred_language="en")
+        users = (builders.account(session, "manager", portfolios=(mine,)),
+                 builders.account(session, "caretaker", buildings=(first,)), builders.account(session, "dpo"))
+        self.manager, self.caretaker, self.dpo = (access.actor_for(session, u) for u in users)

@@ -6,9 +6,24 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from portal.models import PrivacyRequest, Tenant
+from portal.models import HouseholdMember, PrivacyRequest, Tenant
+from tests import builders
 from tests.conftest import login
-from tests.requests.helpers import CAMILLE, DPO, file_request, load, switch, text
+from tests.requests.helpers import DPO, file_request, load, text
+
+
+def _tenant_logged_in(client, dbs, **values) -> Tenant:
+    """A new tenant (builders) whose phone is 01 43 56 78 90, logged in."""
+    someone, account = builders.tenant_with_account(dbs, **{"phone": "01 43 56 78 90", **values})
+    dbs.commit()
+    login(client, account.email, builders.PASSWORD)
+    return someone
+
+
+def _dpo_logged_in(client, dbs) -> None:
+    dpo = builders.account(dbs, "dpo")
+    dbs.commit()
+    login(client, dpo.email, builders.PASSWORD)
 
 
 def _count(dbs) -> int:
@@ -45,7 +60,7 @@ def _count(dbs) -> int:
 ])
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_bad_request_form_gets_a_clear_message_and_saves_nothing(client, dbs, data, fr, en, lang):
-    login(client, CAMILLE)
+    _tenant_logged_in(client, dbs)
     before = _count(dbs)
     response = client.post(f"/me/requests/new?lang={lang}", data=data)
     assert response.status_code == 400
@@ -60,23 +75,20 @@ def test_bad_request_form_gets_a_clear_message_and_saves_nothing(client, dbs, da
 
 
 def test_another_tenants_note_cannot_be_named(client, dbs):
-    karim = dbs.scalar(select(Tenant).where(Tenant.tenant_number == "LOC-000202"))
-    from portal.models import Note
-
-    note = dbs.scalar(select(Note.id).where(Note.tenant_id == karim.id))
-    login(client, CAMILLE)
-    response = client.post("/me/requests/new?lang=en", data={"kind": "erasure", "targets": [f"notes:{note}"]})
+    note = builders.note(dbs, builders.tenant(dbs), "Note sur un autre locataire.")
+    _tenant_logged_in(client, dbs)
+    response = client.post("/me/requests/new?lang=en", data={"kind": "erasure", "targets": [f"notes:{note.id}"]})
     assert response.status_code == 400 and "is not part of your file" in text(response)
 
 
 def test_rectification_of_another_tenants_household_member_is_refused(client, dbs):
-    from portal.models import HouseholdMember
-
-    karim = dbs.scalar(select(Tenant).where(Tenant.tenant_number == "LOC-000202"))
-    member = dbs.scalar(select(HouseholdMember.id).where(HouseholdMember.tenant_id == karim.id))
-    login(client, CAMILLE)
+    other = builders.tenant(dbs)
+    member = HouseholdMember(tenant_id=other.id, first_name="Nadia", last_name=other.last_name, relation="spouse")
+    dbs.add(member)
+    dbs.flush()
+    _tenant_logged_in(client, dbs)
     response = client.post("/me/requests/new?lang=en", data={
-        "kind": "rectification", "field": "household.first_name", "proposed_value": "Léa", "record": str(member)})
+        "kind": "rectification", "field": "household.first_name", "proposed_value": "Léa", "record": str(member.id)})
     assert response.status_code == 400 and "This record is not part of your file" in text(response)
 
 
@@ -96,16 +108,17 @@ def test_refuse_without_a_legal_reason_is_a_form_error_not_a_crash(client, dbs):
     assert load(dbs, ref).outcome is None
 
 
-@pytest.mark.parametrize(("ref", "action"), [
-    ("DPR-DEMO-0001", "grant"),      # closed
-    ("DPR-DEMO-0008", "assign"),     # withdrawn
-    ("DPR-DEMO-0004", "close"),      # received, not answered
-    ("DPR-DEMO-0005", "refuse"),     # already answered
+@pytest.mark.parametrize(("status", "action"), [
+    ("closed", "grant"),
+    ("withdrawn", "assign"),
+    ("received", "close"),  # not answered yet
+    ("answered", "refuse"),
 ])
-def test_action_the_state_does_not_allow_is_refused_with_a_message(client, dbs, ref, action):
-    before = load(dbs, ref)
-    status, version = before.status, before.version
-    login(client, DPO)
+def test_action_the_state_does_not_allow_is_refused_with_a_message(client, dbs, status, action):
+    outcome = "granted" if status in ("answered", "closed") else None
+    ref = builders.request(dbs, builders.tenant(dbs), status=status, outcome=outcome).ref
+    version = load(dbs, ref).version
+    _dpo_logged_in(client, dbs)
     response = client.post(f"/staff/requests/{ref}?lang=en", data={
         "action": action, "message": "x", "refusal_reason": "manifestly_unfounded"})
     assert response.status_code == 409
@@ -115,8 +128,9 @@ def test_action_the_state_does_not_allow_is_refused_with_a_message(client, dbs, 
 
 
 def test_unknown_action_is_refused(client, dbs):
-    login(client, DPO)
-    response = client.post("/staff/requests/DPR-DEMO-0004?lang=en", data={"action": "delete_everything"})
+    ref = builders.request(dbs, builders.tenant(dbs)).ref
+    _dpo_logged_in(client, dbs)
+    response = client.post(f"/staff/requests/{ref}?lang=en", data={"action": "delete_everything"})
     assert response.status_code == 400 and "Choose an action from the list." in text(response)
 
 
@@ -136,23 +150,26 @@ def test_stale_form_version_changes_nothing(client, dbs):
 
 
 def test_tenant_must_write_the_information_asked_for(client, dbs):
-    login(client, DPO)
-    client.post("/staff/requests/DPR-DEMO-0003")  # no action posted: no crash
-    switch(client, "karim.benali@example.org")
-    response = client.post("/me/requests/DPR-DEMO-0003?lang=en", data={"action": "provide_info", "message": " "})
+    someone, account = builders.tenant_with_account(dbs)
+    ref = builders.request(dbs, someone, status="waiting_info", info_kind="identity").ref
+    _dpo_logged_in(client, dbs)
+    client.post(f"/staff/requests/{ref}")  # no action posted: no crash
+    client.post("/logout")
+    login(client, account.email, builders.PASSWORD)
+    response = client.post(f"/me/requests/{ref}?lang=en", data={"action": "provide_info", "message": " "})
     assert response.status_code == 400 and "Write the information we asked for." in text(response)
-    assert load(dbs, "DPR-DEMO-0003").status == "waiting_info"
+    assert load(dbs, ref).status == "waiting_info"
 
 
 def test_proposed_value_longer_than_the_column_is_refused(client, dbs):
-    login(client, CAMILLE)
+    _tenant_logged_in(client, dbs)
     response = client.post("/me/requests/new?lang=en", data={
         "kind": "rectification", "field": "contact.phone", "proposed_value": "+33 (0)1 - 45 - 67 - 89 - 10 - 11"})
     assert response.status_code == 400 and "at most" in text(response)
 
 
 def test_a_double_click_files_one_request_but_a_different_one_is_filed(client, dbs):
-    login(client, CAMILLE)
+    _tenant_logged_in(client, dbs)
     before = _count(dbs)
     data = {"kind": "access", "details": "Une copie, s'il vous plaît."}
     first = client.post("/me/requests/new", data=data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from portal import access
 from portal.models import PrivacyRequest, Tenant, User
 from portal.file import dossier, home
+from tests import builders
 from tests.conftest import login
 
 
@@ -21,24 +22,32 @@ def _camille(session):
     return tenant, access.actor_for(session, user)
 
 
-def test_summary_counts_match_the_file_and_open_requests_come_first(session, today):
-    tenant, actor = _camille(session)
-    page = home.home_page(session, tenant.id, actor, "fr", today=today)
-    snap, summary = page.dossier, page.summary
-    assert [c.count for c in summary.categories] == [c.count for c in snap.categories]
-    assert summary.requests[0].ref == "DPR-DEMO-0002" and summary.requests[0].open
-    assert summary.requests[0].days_left == (summary.requests[0].due_on - today).days
-    assert not summary.requests[-1].open
+def _built(session):
+    """A tenant of our own with two notes, an open and a closed request."""
+    tenant, user = builders.tenant_with_account(session)
+    builders.note(session, tenant, "Visite annuelle de la chaudière effectuée.", created_at=datetime(2025, 6, 1, 9, 30))
+    builders.note(session, tenant, "Rappel du contrat d'entretien envoyé.", created_at=datetime(2025, 11, 20, 16, 5))
+    builders.request(session, tenant, kind="erasure", status="closed", received_on=date(2025, 10, 1),
+                     ref="DPR-TEST-HOME0")
+    builders.request(session, tenant, kind="access", status="in_progress", received_on=date(2026, 1, 30),
+                     ref="DPR-TEST-HOME1")  # due Monday 2 March 2026
+    return tenant, access.actor_for(session, user)
 
 
-def test_latest_change_of_notes_is_the_newest_note(session, today):
-    tenant, actor = _camille(session)
-    summary = home.home_page(session, tenant.id, actor, "fr", today=today).summary
+def test_summary_counts_the_files_records_and_open_requests_come_first(session):
+    tenant, actor = _built(session)
+    summary = home.home_page(session, tenant.id, actor, "fr", today=date(2026, 2, 20)).summary
+    counts = {c.key: c.count for c in summary.categories}
+    assert counts["notes"] == 2 and counts["identity"] == 1 and counts["requests"] == 2
+    assert [(r.ref, r.open) for r in summary.requests] == [("DPR-TEST-HOME1", True), ("DPR-TEST-HOME0", False)]
+    assert summary.requests[0].due_on == date(2026, 3, 2) and summary.requests[0].days_left == 10
+
+
+def test_latest_change_of_notes_is_the_newest_note(session):
+    tenant, actor = _built(session)
+    summary = home.home_page(session, tenant.id, actor, "fr", today=date(2026, 2, 20)).summary
     notes = next(c for c in summary.categories if c.key == "notes")
-    from portal.models import Note
-    newest = session.scalar(select(Note.created_at).where(Note.tenant_id == tenant.id)
-                            .order_by(Note.created_at.desc()).limit(1))
-    assert notes.latest == newest.date()
+    assert notes.latest == date(2025, 11, 20)
 
 
 def test_reads_show_role_and_purpose_never_a_tenant(session, today):

@@ -20,7 +20,7 @@ from portal.formatting import PARIS, fmt_date
 from portal.web.forms import accepted, keeps_input, refused
 from portal.web.guards import requires
 from portal.models import PrivacyRequest
-from portal.audit import chain as audit
+from portal.audit import access_log
 from portal.requests import letters, queue as request_queue
 from portal.file import dossier as dossier_service
 from portal.requests import service as requests_service
@@ -216,9 +216,8 @@ def _context(req: PrivacyRequest, form: forms.ActionForm, error: dict[str, str] 
     # Opening a request shows the tenant's file: that read is logged and shown to the tenant
     # (not when a refused submission is shown again: a forged or expired form writes nothing).
     if not refused():
-        audit.record(db.session, actor.user_id, actor.role, "read", tenant_id=tenant.id,
-                     categories=[c.key for c in snapshot.categories], request_ref=req.ref,
-                     purpose=f"Traitement de la demande {req.ref}")
+        access_log.record_read(db.session, actor, tenant, [c.key for c in snapshot.categories],
+                               access_log.request_purpose(req.ref, tenant.preferred_language), request_ref=req.ref)
         db.session.commit()
     events = list(req.events)
     ids = {e.actor_id for e in events if e.actor_id} | {req.assigned_to_id or 0, req.registered_by_id or 0}
