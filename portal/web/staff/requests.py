@@ -50,7 +50,15 @@ def requests() -> Any:
     actor = current_actor()
     filters = request_queue.Filters.parse(request.args)
     queue = request_queue.build(db.session, actor, today(), filters)
+    # The labels translated once per page, not twice per row (a lazy string is translated
+    # again each time it is read).
+    kind_labels = {k: str(v) for k, v in catalogue.REQUEST_KIND_LABELS.items()}
+    status_labels = {k: str(v) for k, v in catalogue.REQUEST_STATUS_LABELS.items()}
+    # Likewise the deadline badges: translated here with their placeholder left in, filled
+    # per row by the template (`format`).
+    badges = {"overdue": _("Overdue by %(num)s days"), "left": _("Days left: %(num)s")}
     return render_template("staff/requests.html", queue=queue, filters=filters, today=today(),
+                           kind_labels=kind_labels, status_labels=status_labels, badges=badges,
                            staff=request_queue.staff_choices(db.session, actor), workflow=workflow,
                            kinds=sorted(access.PROCESSABLE_KINDS.get(actor.role, ())),
                            may_register=access.can(actor, "register_request"))
