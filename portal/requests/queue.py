@@ -208,3 +208,14 @@ _STAFF = union_all(*(select(User.id, User.display_name).where(User.role == role)
 def staff_choices(session: Session, actor: access.Actor) -> list[tuple[int, str]]:
     """Staff who process requests, for the assignee filter."""
     return [(uid, name) for uid, name in session.execute(_STAFF)]
+
+
+_STAFF_MARK = select(func.count(), func.max(User.id)).where(User.role.in_(sorted(access.PROCESSABLE_KINDS)))
+
+
+def staff_mark(session: Session) -> str:
+    """A cheap mark of that list (how many, the newest id), read from the (role,
+    display_name, id) index: it changes as soon as someone joins or leaves the roles that
+    process requests, so that a kept copy of the list is redone at once."""
+    count, newest = session.execute(_STAFF_MARK).one()
+    return f"{count}-{newest}"

@@ -6,6 +6,7 @@ tenant's file as this staff member may see it and the actions of §8
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -50,16 +51,10 @@ def requests() -> Any:
     actor = current_actor()
     filters = request_queue.Filters.parse(request.args)
     queue = request_queue.build(db.session, actor, today(), filters)
-    # The labels translated once per page, not twice per row (a lazy string is translated
-    # again each time it is read).
-    kind_labels = {k: str(v) for k, v in catalogue.REQUEST_KIND_LABELS.items()}
-    status_labels = {k: str(v) for k, v in catalogue.REQUEST_STATUS_LABELS.items()}
-    # Likewise the deadline badges: translated here with their placeholder left in, filled
-    # per row by the template (`format`).
-    badges = {"overdue": _("Overdue by %(num)s days"), "left": _("Days left: %(num)s")}
     return render_template("staff/requests.html", queue=queue, filters=filters, today=today(),
-                           kind_labels=kind_labels, status_labels=status_labels, badges=badges,
-                           staff=request_queue.staff_choices(db.session, actor), workflow=workflow,
+                           labels=texts.queue_labels(current_lang()),
+                           workflow=workflow, staff_mark=request_queue.staff_mark(db.session),
+                           staff=partial(request_queue.staff_choices, db.session, actor),
                            kinds=sorted(access.PROCESSABLE_KINDS.get(actor.role, ())),
                            may_register=access.can(actor, "register_request"))
 
