@@ -31,6 +31,18 @@ def stop_postgres(workdir: Path) -> None:
     subprocess.run([str(ROOT / "scripts/pg-throwaway"), "stop", str(workdir)], check=False)
 
 
+def pause_postgres(workdir: Path) -> None:
+    """Stop the server, keep its data (bench_pages --keep)."""
+    subprocess.run([str(ROOT / "scripts/pg-throwaway"), "pause", str(workdir)], check=False)
+
+
+def resume_postgres(workdir: Path) -> str:
+    """Start a paused server again on its port; its URL."""
+    subprocess.run([str(ROOT / "scripts/pg-throwaway"), "resume", str(workdir)], check=True)
+    port = (workdir / "port").read_text().strip()
+    return f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+
+
 def create_pg_database(server_url: str, name: str) -> str:
     from sqlalchemy import create_engine, text
 

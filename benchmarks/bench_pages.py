@@ -11,6 +11,13 @@ timed in turn with the baseline; the growth judged is that of its ratio to the b
 
     python benchmarks/bench_pages.py                       # 1000 and 300000, both databases
     python benchmarks/bench_pages.py --sizes 1000 --dbs sqlite --repeat 20
+    python benchmarks/bench_pages.py --keep /tmp/bench --pages requests   # seed once, reuse
+
+With --keep DIR the seeded databases (SQLite files, the PostgreSQL cluster, their instance
+folders) stay in DIR and later runs with the same DIR reuse them instead of seeding again
+(300,000 tenants take minutes to seed); the PostgreSQL server is stopped, not removed, at
+the end. --pages keeps the pages whose label contains one of its comma-separated words.
+--clock cpu times this process's CPU instead of the wall clock (SQLite only).
 """
 
 from __future__ import annotations
@@ -24,7 +31,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._common import (  # noqa: E402
-    create_pg_database, median, percentile, prepare, print_table, start_postgres, stop_postgres, tmpdir,
+    create_pg_database, median, percentile, pause_postgres, prepare, print_table, resume_postgres, start_postgres,
+    stop_postgres, tmpdir,
 )
 
 # (label, who, url or callable(ids) -> url, target ratio to baseline)
@@ -48,18 +56,25 @@ def _login(client, user) -> None:
         s["lang"] = "fr"
 
 
+# Wall-clock time by default. --clock cpu times the CPU of this process instead: less
+# sensitive to a machine shared with other work, and complete for SQLite (the database
+# runs in the process) but not for PostgreSQL (its work is done by the server).
+CLOCK = time.perf_counter
+
+
 def _time(client, url: str, repeat: int) -> list[float]:
     out = []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0 = CLOCK()
         response = client.get(url)
-        out.append((time.perf_counter() - t0) * 1000)
+        out.append((CLOCK() - t0) * 1000)
         if response.status_code != 200:
             raise SystemExit(f"{url}: HTTP {response.status_code}")
     return out
 
 
-def measure(url_db: str, instance: Path, repeat: int) -> dict[str, tuple[float, float, float]]:
+def measure(url_db: str, instance: Path, repeat: int, pages: list[tuple[str, str, str, float]]
+            ) -> dict[str, tuple[float, float, float]]:
     """label -> (median ms, p95 ms, ratio to the baseline timed alongside)."""
     from sqlalchemy import func, select
 
@@ -93,7 +108,7 @@ def measure(url_db: str, instance: Path, repeat: int) -> dict[str, tuple[float, 
     # Each page is timed in turn with the baseline (page, baseline, page, baseline…), and
     # its ratio is to the baseline timed alongside it: the machine's speed drifts over a
     # run of several minutes (other work on the host), and both see the same drift.
-    for label, who, url, _target in PAGES:
+    for label, who, url, _target in pages:
         _login(client, users[who])
         _time(client, url, 3)  # warm-up (template compilation, caches)
         _time(client, "/_bench/baseline", 3)
@@ -109,37 +124,76 @@ def measure(url_db: str, instance: Path, repeat: int) -> dict[str, tuple[float, 
     return results
 
 
+def _selected(words: str) -> list[tuple[str, str, str, float]]:
+    if not words:
+        return PAGES
+    return [page for page in PAGES if any(w in page[0] for w in words.split(","))]
+
+
+def _database(db: str, n: int, work: Path, pg_server: str | None, keep: bool) -> tuple[str, Path, float | None]:
+    """(URL, instance folder, seconds of seeding or None when a kept database is reused)."""
+    instance = work / f"inst-{db}-{n}"
+    url = (f"sqlite:///{work}/{db}-{n}.db" if db == "sqlite"
+           else pg_server.rsplit("/", 1)[0] + f"/bench_{n}")
+    seeded = work / f"seeded-{db}-{n}"  # written once the seeding finished
+    if keep and seeded.exists():
+        return url, instance, None
+    instance.mkdir(exist_ok=True)
+    if db == "sqlite":
+        Path(f"{work}/{db}-{n}.db").unlink(missing_ok=True)
+    else:
+        url = create_pg_database(pg_server, f"bench_{n}")
+    seconds = prepare(url, instance, n)
+    seeded.write_text(f"{seconds:.1f}\n")
+    return url, instance, seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,300000")
     parser.add_argument("--dbs", default="sqlite,postgresql")
     parser.add_argument("--repeat", type=int, default=60)
+    parser.add_argument("--keep", metavar="DIR", help="seed into DIR once and reuse it in later runs")
+    parser.add_argument("--pages", default="", help="only the pages whose label contains one of these words")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="wall-clock time, or this process's CPU time (SQLite only: see CLOCK)")
     args = parser.parse_args()
+    global CLOCK
+    CLOCK = time.process_time if args.clock == "cpu" else time.perf_counter
     sizes = [int(x) for x in args.sizes.split(",")]
     dbs = args.dbs.split(",")
-    work = tmpdir("bench-pages-")
-    pg_server = start_postgres(work / "pg") if "postgresql" in dbs else None
+    pages = _selected(args.pages)
+    if args.keep:
+        work = Path(args.keep)
+        work.mkdir(parents=True, exist_ok=True)
+        work.chmod(0o755)  # the postgres user must reach a cluster inside it
+    else:
+        work = tmpdir("bench-pages-")
+    pg_server = None
+    if "postgresql" in dbs:
+        pg_server = (resume_postgres(work / "pg") if args.keep and (work / "pg" / "port").exists()
+                     else start_postgres(work / "pg"))
     table = []
     seeding = []
+    load = []
     try:
         for db in dbs:
-            per_size: dict[int, dict[str, tuple[float, float]]] = {}
+            per_size: dict[int, dict[str, tuple[float, float, float]]] = {}
             for n in sizes:
                 print(f"{db}, {n:,} tenants: preparing…", flush=True)
-                instance = work / f"inst-{db}-{n}"
-                instance.mkdir()
-                url = (f"sqlite:///{work}/{db}-{n}.db" if db == "sqlite"
-                       else create_pg_database(pg_server, f"bench_{n}"))
-                seeding.append((db, f"{n:,}", f"{prepare(url, instance, n):.1f}"))
+                url, instance, seconds = _database(db, n, work, pg_server, bool(args.keep))
+                seeding.append((db, f"{n:,}", "reused" if seconds is None else f"{seconds:.1f}"))
                 print(f"{db}, {n:,} tenants: measuring…", flush=True)
-                per_size[n] = measure(url, instance, args.repeat)
+                before = os.getloadavg()[0]
+                per_size[n] = measure(url, instance, args.repeat, pages)
+                load.append((db, f"{n:,}", f"{before:.1f}", f"{os.getloadavg()[0]:.1f}"))
             small = per_size[sizes[0]]
             for n in sizes:
                 res = per_size[n]
-                ordered = ["baseline (50-row table)"] + [label for label, *_rest in PAGES]
+                ordered = ["baseline (50-row table)"] + [label for label, *_rest in pages]
                 for label in ordered:
                     med, p95, ratio = res[label]
-                    target = next((t for lbl, _w, _u, t in PAGES if lbl == label), None)
+                    target = next((t for lbl, _w, _u, t in pages if lbl == label), None)
                     first = n == sizes[0]
                     growth = med / small[label][0] if not first else 1.0
                     # The growth judged is that of the cost relative to the baseline (ratio
@@ -151,12 +205,14 @@ def main() -> None:
                                   f"{growth:.2f}", f"{relative:.2f}", ok))
     finally:
         if pg_server:
-            stop_postgres(work / "pg")
+            (pause_postgres if args.keep else stop_postgres)(work / "pg")
     print()
     print_table(["database", "tenants", "page", "median ms", "p95 ms", "× baseline",
                  f"ms × at {sizes[0]:,}", f"× baseline, × at {sizes[0]:,}", "target"], table)
     print()
     print_table(["database", "tenants", "seed-scale seconds"], seeding)
+    print()
+    print_table(["database", "tenants", "load average before", "after"], load)
 
 
 if __name__ == "__main__":

@@ -70,11 +70,16 @@ class PrivacyRequest(Base):
     )
 
 
-# The queue (services/request_queue.py) lists requests by deadline and counts them by
-# status: each walks its own index in order and finds there every column it needs, without
-# reading the table.
-Index("ix_privacy_requests_queue", PrivacyRequest.due_on, PrivacyRequest.status, PrivacyRequest.kind)
+# The queue (requests/queue.py) lists requests by deadline and counts them by status: each
+# walks its own index in order and finds there every column it needs, without reading the
+# table. The list's index holds the id after the deadline, in the queue's order (due_on,
+# id), so that a page is read in order without sorting; the clock index counts the
+# requests waiting for a clarification, whose clock runs (EDPB 01/2022).
+Index("ix_privacy_requests_queue", PrivacyRequest.due_on, PrivacyRequest.id, PrivacyRequest.status,
+      PrivacyRequest.kind)
 Index("ix_privacy_requests_counts", PrivacyRequest.status, PrivacyRequest.kind, PrivacyRequest.due_on)
+Index("ix_privacy_requests_clock", PrivacyRequest.status, PrivacyRequest.info_kind, PrivacyRequest.kind,
+      PrivacyRequest.due_on)
 
 
 class RequestEvent(Base):

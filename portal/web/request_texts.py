@@ -4,11 +4,13 @@ service reports (requests.service.Invalid codes)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
-from portal import request_kinds
+from portal import catalogue, formatting, request_kinds
 from portal.requests import types as request_types
 
 # What each kind means, in plain words (defined with the kind in portal/request_kinds.py).
@@ -80,3 +82,21 @@ ROLE_LABELS: dict[str, Any] = {
     "tenant": _l("Tenant"), "manager": _l("Rental manager"), "dpo": _l("Data-protection officer"),
     "caretaker": _l("Building caretaker"), "admin": _l("IT administrator"),
 }
+
+
+# The staff queue's deadline badges, their %(num)s placeholder left in: the template fills
+# it for each row (its `format` filter).
+QUEUE_BADGES = {"overdue": _l("Overdue by %(num)s days"), "left": _l("Days left: %(num)s")}
+
+
+def queue_labels(lang: str) -> dict[str, Any]:
+    """The queue's kind and status labels, deadline badges and date format in `lang`,
+    chosen once for a page: a lazy string is translated again each time it is read, and a
+    page of the queue read four of them, and looked the language up twice, on each of its
+    fifty rows."""
+    def translated(labels: dict[str, Any]) -> dict[str, Markup]:
+        # Markup, as a lazy string prints itself in a template (a translation is not escaped).
+        return {key: Markup(str(label)) for key, label in labels.items()}
+
+    return {"kinds": translated(catalogue.REQUEST_KIND_LABELS), "statuses": translated(catalogue.REQUEST_STATUS_LABELS),
+            "badges": translated(QUEUE_BADGES), "date": partial(formatting.fmt_date, lang=lang)}

@@ -9,10 +9,10 @@ import pytest
 from flask import render_template_string
 from flask_babel import force_locale
 
-from portal import catalogue
 from portal.i18n import in_locale
 from portal.requests.queue import Row
 from portal.tenancy.search import TenantHit
+from portal.web.request_texts import queue_labels
 
 TODAY = date(2026, 3, 10)
 
@@ -27,12 +27,10 @@ def _request(ref: str = "DPR-T-1", status: str = "in_progress", days_left: int =
 
 
 def _render(lang: str, source: str, **context) -> str:
-    with force_locale(lang), in_locale(lang):  # the page's words, and the catalogue's labels
-        return render_template_string('{% import "_tables.html" as t %}' + source, **context)
+from portal.i18n import in_locale
 
 
-QUEUE = "{{ t.queue_rows(rows, '/staff/requests/', kinds, statuses) }}"
-LABELS = dict(kinds=catalogue.REQUEST_KIND_LABELS, statuses=catalogue.REQUEST_STATUS_LABELS)
+QUEUE = "{{ t.queue_rows(rows, '/staff/requests/', labels) }}"
 
 
 @pytest.mark.parametrize("lang, overdue, nobody, identity", [
@@ -41,7 +39,7 @@ LABELS = dict(kinds=catalogue.REQUEST_KIND_LABELS, statuses=catalogue.REQUEST_ST
 ])
 def test_a_late_request_reads_as_overdue_in_the_staff_language(app, lang, overdue, nobody, identity):
     with app.test_request_context():
-        html = _render(lang, QUEUE, rows=[_request(identity_verified=False)], **LABELS)
+        html = _render(lang, QUEUE, rows=[_request(identity_verified=False)])
     assert '<tr class="overdue">' in html and overdue in html
     assert nobody in html and identity in html
     assert '<a class="ref" href="/staff/requests/DPR-T-1">DPR-T-1</a>' in html
@@ -49,17 +47,16 @@ def test_a_late_request_reads_as_overdue_in_the_staff_language(app, lang, overdu
 
 def test_days_left_show_only_while_the_clock_runs(app):
     with app.test_request_context():
-        running = _render("en", QUEUE, rows=[_request(days_left=20, assignee="Dominique")], **LABELS)
+        running = _render("en", QUEUE, rows=[_request(days_left=20, assignee="Dominique")])
         # Waiting for the information that identifies the tenant: the clock stops (EDPB 01/2022).
-        waiting = _render("en", QUEUE, rows=[_request(status="waiting_info", days_left=20, clock_runs=False)],
-                          **LABELS)
+        waiting = _render("en", QUEUE, rows=[_request(status="waiting_info", days_left=20, clock_runs=False)])
     assert "Days left: 20" in running and "Dominique" in running and 'class="overdue"' not in running
     assert "Days left" not in waiting
 
 
 def test_what_staff_typed_is_escaped_and_a_reference_is_quoted_in_its_link(app):
     with app.test_request_context():
-        html = _render("en", QUEUE, rows=[_request(ref="A B<i>", tenant_name="<b>Eve</b>")], **LABELS)
+        html = _render("en", QUEUE, rows=[_request(ref="A B<i>", tenant_name="<b>Eve</b>")])
     assert "<b>Eve</b>" not in html and "&lt;b&gt;Eve&lt;/b&gt;" in html
     assert 'href="/staff/requests/A%20B%3Ci%3E"' in html
 

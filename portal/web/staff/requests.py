@@ -6,6 +6,7 @@ tenant's file as this staff member may see it and the actions of §8
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -51,7 +52,9 @@ def requests() -> Any:
     filters = request_queue.Filters.parse(request.args)
     queue = request_queue.build(db.session, actor, today(), filters)
     return render_template("staff/requests.html", queue=queue, filters=filters, today=today(),
-                           staff=request_queue.staff_choices(db.session, actor), workflow=workflow,
+                           labels=texts.queue_labels(current_lang()),
+                           workflow=workflow, staff_mark=request_queue.staff_mark(db.session),
+                           staff=partial(request_queue.staff_choices, db.session, actor),
                            kinds=sorted(access.PROCESSABLE_KINDS.get(actor.role, ())),
                            may_register=access.can(actor, "register_request"))
 
