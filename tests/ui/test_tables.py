@@ -27,7 +27,8 @@ def _request(ref: str = "DPR-T-1", status: str = "in_progress", days_left: int =
 
 
 def _render(lang: str, source: str, **context) -> str:
-from portal.i18n import in_locale
+    with force_locale(lang), in_locale(lang):  # the page's words, and the catalogue's labels
+        return render_template_string('{% import "_tables.html" as t %}' + source, labels=queue_labels(lang), **context)
 
 
 QUEUE = "{{ t.queue_rows(rows, '/staff/requests/', labels) }}"
