@@ -44,7 +44,7 @@ def staff_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i}
     if not wanted:
         return {}
-    return dict(session.execute(select(User.id, User.display_name).where(User.id.in_(wanted))).tuples().all())
+    return dict(session.execute(select(User.id, User.display_name).where(User.id.in_(wanted))).all())
 
 
 def restrictions_in_force(session: Session, tenant_id: int) -> list[Restriction]:
