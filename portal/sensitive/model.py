@@ -96,13 +96,16 @@ class Model:
         return "guard-" + hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     # -- scoring -------------------------------------------------------------
-    def fast_scores(self, text: str) -> np.ndarray:
-        idx, values = self.featurizer.sparse(text)
+    def fast_scores(self, text: str, features: tuple | None = None) -> np.ndarray:
+        """The fast heads' score per category (``features``: ``featurizer.sparse(text)``
+        when the caller has it already)."""
+        idx, values = features if features is not None else self.featurizer.sparse(text)
         z = values @ self.fast_coef[idx] + self.fast_bias if len(idx) else self.fast_bias.astype(np.float64)
         return _sigmoid(z)
 
-    def any_score(self, text: str) -> float:
-        idx, values = self.featurizer.sparse(text)
+    def any_score(self, text: str, features: tuple | None = None) -> float:
+        """The gate: the fast binary head's "sensitive at all" score."""
+        idx, values = features if features is not None else self.featurizer.sparse(text)
         z = float(values @ self.any_coef[idx, 0]) + float(self.any_bias[0]) if len(idx) else float(self.any_bias[0])
         return float(_sigmoid(np.array(z)))
 
@@ -110,12 +113,13 @@ class Model:
         """The full head's score per category (CATEGORIES order)."""
         return self.full_all(text)[:len(CATEGORIES)]
 
-    def full_all(self, text: str) -> np.ndarray:
+    def full_all(self, text: str, features: tuple | None = None) -> np.ndarray:
         """The full head's scores: per category, then "sensitive at all" (K + 1 values)."""
+        features = features if features is not None else self.featurizer.sparse(text)
         embedding = ENCODER(text)
         if embedding is None:  # no sentence encoder installed: the fast heads alone
-            return np.append(self.fast_scores(text), self.any_score(text))
-        idx, values = self.featurizer.sparse(text)
+            return np.append(self.fast_scores(text, features), self.any_score(text, features))
+        idx, values = features
         n = len(self.featurizer.names)
         z = self.full_bias.astype(np.float64) + (embedding.astype(np.float64) * self.params["use_weight"]) @ self.full_coef[n:]
         if len(idx):
@@ -138,8 +142,9 @@ class Model:
         k = len(CATEGORIES)
         if not spans:
             return Judgement(np.zeros(k), False, [], np.zeros((0, k)), cleared=True, sensitive=0.0)
-        fast = np.array([self.fast_scores(text[s:e]) for s, e in spans])
-        gated = np.array([self.any_score(text[s:e]) for s, e in spans])
+        features = [self.featurizer.sparse(text[s:e]) for s, e in spans]  # once per unit
+        fast = np.array([self.fast_scores("", f) for f in features])
+        gated = np.array([self.any_score("", f) for f in features])
         kinds = unit_kinds(text, spans)
         fast_thresholds = self.thresholds_for(False)
         # a unit passes when the gate head or any category's fast head finds it worth a look
@@ -163,7 +168,7 @@ class Model:
         full = np.zeros((len(spans), k + 1))
         for i in chosen:
             s, e = spans[i]
-            full[i] = self.full_all(text[s:e])
+            full[i] = self.full_all(text[s:e], features[i])
         return Judgement(full[:, :k].max(axis=0), True, spans, full[:, :k], sensitive=float(full[chosen, k].max()))
 
     def thresholds_for(self, full: bool) -> np.ndarray:
