@@ -73,6 +73,8 @@ class Model:
     veto: dict = field(default_factory=lambda: {c: 0.0 for c in CATEGORIES})
     # full binary head ("sensitive at all") score a model-only flag needs (0: none)
     sensitive_threshold: float = 0.0
+    # full binary head score under which an ambiguous term is vetoed whatever its category's
+    veto_note: float = 0.0
     # vocabulary terms (normalised) seen flagging a training note *not* labelled with
     # their category: only those can be vetoed by the model ("fou", "malade", "mosquée")
     ambiguous: dict = field(default_factory=dict)
@@ -91,7 +93,7 @@ class Model:
         blob = json.dumps({"format": FORMAT, "params": self.params, "data": self.data_hash,
                            "thresholds": self.thresholds, "fast": self.fast_thresholds,
                            "gate": self.gate, "sure": self.sure, "veto": self.veto,
-                           "sensitive": self.sensitive_threshold,
+                           "sensitive": self.sensitive_threshold, "veto_note": self.veto_note,
                            "ambiguous": self.ambiguous}, sort_keys=True)
         return "guard-" + hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -163,13 +165,22 @@ class Model:
             return Judgement(top, False, spans, fast)
         order = [int(i) for i in np.argsort(-gated, kind="stable") if passing[i]]
         wholes = [i for i in order if kinds[i] == 0]
-        sentences = [i for i in order if kinds[i] == 1][:1]
+        sentences = [i for i in order if kinds[i] == 1][:FULL_SENTENCES]
         chosen = sorted((wholes + sentences)[:MAX_FULL_UNITS])
         full = np.zeros((len(spans), k + 1))
         for i in chosen:
             s, e = spans[i]
             full[i] = self.full_all(text[s:e], features[i])
         return Judgement(full[:, :k].max(axis=0), True, spans, full[:, :k], sensitive=float(full[chosen, k].max()))
+
+    def vetoes(self, judgement: "Judgement", category: str) -> bool:
+        """True when an ambiguous term of ``category`` is to be dropped from this note:
+        the gate cleared it, or the full head is sure the note is not about the category
+        (its score under ``veto``) or not sensitive at all (under ``veto_note``)."""
+        if judgement.cleared:
+            return True
+        score = judgement.scores[CATEGORIES.index(category)]
+        return judgement.full and (score < self.veto[category] or judgement.sensitive < self.veto_note)
 
     def thresholds_for(self, full: bool) -> np.ndarray:
         source = self.thresholds if full else self.fast_thresholds
@@ -202,7 +213,8 @@ def decide(model: "Model", judgement: Judgement, strong: set, weak: set) -> tupl
     findings.
 
     * An unambiguous term always stands (the DPO's own words); an ambiguous one is dropped
-      when the note is cleared or the full head scores its category under ``veto``.
+      when the note is cleared or the full head is sure it is not about that
+      (:meth:`Model.vetoes`).
     * A category the vocabulary does not name is flagged by the model when its score
       reaches the category's threshold and, when the full head decided, the full binary
       head ("sensitive at all") reaches ``sensitive_threshold`` (a note judged innocent
@@ -211,7 +223,7 @@ def decide(model: "Model", judgement: Judgement, strong: set, weak: set) -> tupl
     for k, c in enumerate(CATEGORIES):
         if c in strong:
             kept.add(c)
-        elif c in weak and not (judgement.cleared or (judgement.full and scores[k] < model.veto[c])):
+        elif c in weak and not model.vetoes(judgement, c):
             kept.add(c)
     if judgement.cleared or (judgement.full and judgement.sensitive < model.sensitive_threshold):
         return kept, set()
@@ -220,7 +232,9 @@ def decide(model: "Model", judgement: Judgement, strong: set, weak: set) -> tupl
 
 
 MAX_FULL_UNITS = 12
-BETA = 1.0
+# sentences of a multi-sentence note the full head reads (the best-gated ones)
+FULL_SENTENCES = 1
+BETA = 2.0  # recall weighs more than precision (a missed note is false comfort, issue #20)
 SURE_GRID = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 SURE_TOLERANCE = 1.05
 VETO_CAP = 0.3
@@ -248,7 +262,7 @@ def vocab_hit_sets(model: Model, findings) -> tuple[set, set]:
 
 def with_thresholds(model: Model, settings: dict) -> Model:
     """A copy of ``model`` with the decision settings of another (``thresholds``, ``gate``…)."""
-    keys = ("thresholds", "fast_thresholds", "gate", "sure", "veto", "sensitive_threshold")
+    keys = ("thresholds", "fast_thresholds", "gate", "sure", "veto", "sensitive_threshold", "veto_note")
     return replace(model, **{k: (dict(settings[k]) if isinstance(settings[k], dict) else settings[k])
                              for k in keys if k in settings})
 
@@ -256,7 +270,7 @@ def with_thresholds(model: Model, settings: dict) -> Model:
 def settings(model: Model) -> dict:
     return {"thresholds": dict(model.thresholds), "fast_thresholds": dict(model.fast_thresholds),
             "gate": model.gate, "sure": model.sure, "veto": dict(model.veto),
-            "sensitive_threshold": model.sensitive_threshold}
+            "sensitive_threshold": model.sensitive_threshold, "veto_note": model.veto_note}
 
 
 # --------------------------------------------------------------------------- file format
@@ -266,7 +280,7 @@ def save(model: Model, path: str | Path) -> None:
         "format": FORMAT, "version": model.version, "params": model.params, "data_hash": model.data_hash,
         "n_examples": model.n_examples, "categories": list(CATEGORIES), "thresholds": model.thresholds,
         "fast_thresholds": model.fast_thresholds, "gate": model.gate, "sure": model.sure, "veto": model.veto,
-        "sensitive_threshold": model.sensitive_threshold, "ambiguous": model.ambiguous,
+        "sensitive_threshold": model.sensitive_threshold, "veto_note": model.veto_note, "ambiguous": model.ambiguous,
         "features": model.featurizer.names, "n_features": len(model.featurizer.names),
     }
     arrays = [np.asarray(model.featurizer.idf, dtype=np.float32), model.fast_coef, model.fast_bias,
@@ -282,7 +296,15 @@ def save(model: Model, path: str | Path) -> None:
 
 
 def load(path: str | Path) -> Model:
-    """Read a model written by :func:`save`."""
+    """Read a model written by :func:`save`; ``ValueError`` for anything else (a truncated
+    or foreign file, an older format), so the caller can fall back on the shipped model."""
+    try:
+        return _load(path)
+    except (KeyError, TypeError, IndexError, struct.error, zlib.error, UnicodeDecodeError) as error:
+        raise ValueError(f"{path}: unreadable guard model ({error!r})") from error
+
+
+def _load(path: str | Path) -> Model:
     raw = Path(path).read_bytes()
     if not raw.startswith(MAGIC):
         raise ValueError(f"{path}: not a guard model file")
@@ -305,7 +327,7 @@ def load(path: str | Path) -> Model:
                   full_coef.reshape(n + USE_DIM, k + 1), full_bias, any_coef.reshape(n, 1), any_bias,
                   header["params"], header["data_hash"],
                   header["thresholds"], header["fast_thresholds"], header["gate"], header["sure"],
-                  header["veto"], header["sensitive_threshold"],
+                  header["veto"], header["sensitive_threshold"], header["veto_note"],
                   header.get("ambiguous", {}), header.get("n_examples", 0))
     if model.version != header["version"]:
         raise ValueError(f"{path}: version mismatch (corrupt file?)")

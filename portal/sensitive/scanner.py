@@ -134,8 +134,8 @@ def _hybrid(text: str, vocab_findings: list[Finding], model: "Model") -> list[Fi
         score = float(scores[index[f.category]])
         # an ambiguous term next to an unambiguous one of its category is still judged
         # on its own: only the words that carry the category are highlighted
-        vetoed = judgement.cleared or (judgement.full and score < model.veto[f.category])
-        if f.category in kept and not (vetoed and term_key(f.term) in ambiguous.get(f.category, ())):
+        if f.category in kept and not (term_key(f.term) in ambiguous.get(f.category, ())
+                                       and model.vetoes(judgement, f.category)):
             out.append(Finding(f.category, f.start, f.end, f.term, "vocabulary", round(score, 4)))
     for k, category in enumerate(CATEGORIES):
         if category not in by_model:

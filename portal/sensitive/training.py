@@ -122,7 +122,7 @@ def tune(model: Model, dev: Sequence[dict], tune_sure: bool = True) -> Model:
     vocab = default_vocabulary_scanner()
     model = replace(model, thresholds={c: 0.5 for c in CATEGORIES}, fast_thresholds={c: 0.5 for c in CATEGORIES},
                     gate=0.05, sure=1.01, veto={c: 0.0 for c in CATEGORIES},
-                    sensitive_threshold=0.0)  # tune from scratch
+                    sensitive_threshold=0.0, veto_note=0.0)  # tune from scratch
     y = _targets(dev)
     vocab_found = [vocab.scan(ex["text"]) for ex in dev]
     vocab_hits = [{f.category for f in found} for found in vocab_found]
@@ -185,9 +185,14 @@ def tune(model: Model, dev: Sequence[dict], tune_sure: bool = True) -> Model:
 
 
 def _tune_sensitive(model: Model, judgements: list, y: np.ndarray, strong_weak: list) -> Model:
-    """The note-level check of :func:`model.decide`, chosen on dev: the level of the full
-    binary head ("sensitive at all") that a model-only flag needs, the one that maximises
-    dev F-beta of "sensitive at all" (ties: the lower level)."""
+    """The note-level checks of :func:`model.decide`, chosen on dev, with the full binary
+    head ("sensitive at all"): ``veto_note``, under which an ambiguous term is dropped
+    (80 % of the lowest score of a dev note it rightly flags, at most ``VETO_CAP``: no
+    such dev note is lost), then the level a model-only flag needs, the one that
+    maximises dev F-beta of "sensitive at all" (ties: the lower level)."""
+    rightly = [j.sensitive for j, truth, (_, weak) in zip(judgements, y, strong_weak)
+               if j.full and any(truth[k] and c in weak for k, c in enumerate(CATEGORIES))]
+    model = replace(model, veto_note=round(min(VETO_CAP, min(rightly, default=VETO_CAP) * 0.8), 4))
     truth = y.max(axis=1) == 1
     best = (-1.0, 0.0)
     for level in SENSITIVE_GRID:

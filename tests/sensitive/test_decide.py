@@ -19,7 +19,7 @@ HEALTH = CATEGORIES.index("health")
 @pytest.fixture(scope="module")
 def model():
     return replace(load(SHIPPED_MODEL), sensitive_threshold=0.4, thresholds={c: 0.5 for c in CATEGORIES},
-                   veto={c: 0.3 for c in CATEGORIES})
+                   veto={c: 0.3 for c in CATEGORIES}, veto_note=0.05)
 
 
 def _judgement(health: float, sensitive: float, full: bool = True, cleared: bool = False) -> Judgement:
@@ -52,3 +52,11 @@ def test_an_ambiguous_term_is_vetoed_when_the_model_is_sure_it_is_not_about_its_
     assert decide(model, _judgement(0.1, sensitive=0.9), set(), {"health"}) == (set(), set())
     assert decide(model, _judgement(0.35, sensitive=0.9), set(), {"health"}) == ({"health"}, set())
     assert decide(model, _judgement(0.9, sensitive=0.9, cleared=True), set(), {"health"}) == (set(), set())
+
+
+def test_an_ambiguous_term_in_a_note_judged_innocent_as_a_whole_is_vetoed(model) -> None:
+    # "infirmière de nuit à l'hôpital": the health head leans, the note as a whole is innocent
+    assert decide(model, _judgement(0.6, sensitive=0.03), set(), {"health"}) == (set(), set())
+    assert decide(model, _judgement(0.6, sensitive=0.5), set(), {"health"}) == ({"health"}, set())
+    # an unambiguous term is not touched by it
+    assert decide(model, _judgement(0.6, sensitive=0.03), {"health"}, set()) == ({"health"}, set())
