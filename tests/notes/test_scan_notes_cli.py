@@ -57,3 +57,7 @@ def test_flag_puts_newly_found_notes_in_the_review_queue(runner, session, tmp_pa
     assert "Newly put in the DPO's review queue: 1" in result.output
     session.refresh(note)
     assert note.review_status == "pending" and note.findings[0]["category"] == "health"
+    from portal.models import AuditEntry
+    from portal.sensitive import model_version
+    entry = session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
+    assert entry.detail["note_id"] == note.id and entry.detail["model"] == model_version()

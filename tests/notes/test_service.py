@@ -288,3 +288,30 @@ def test_two_reviewers_at_once_the_second_is_told_and_nothing_is_overwritten(app
     session.expire_all()
     note = session.get(Note, saved.record_id)
     assert note.review_status == "kept" and note.body == "Locataire cardiaque."
+
+
+def test_audit_entry_of_a_flag_names_the_model_that_raised_it(session):
+    """The audit log says which guard flagged what: the active model's version, and the
+    categories only the learned model found (here no listed word carries the meaning)."""
+    from portal import sensitive
+
+    text = "Voit des choses qui n'existent pas, parle seul dans l'escalier."
+    assert {f.source for f in sensitive.scan(text)} == {"model"}
+    result = notes.write_note(session, actor(session, MANAGER), camille(session).id, text,
+                              justification="Signalement au CCAS demandé par la famille.", legal_ground="9_2_a")
+    entry = session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
+    assert entry.detail["note_id"] == result.record_id and entry.detail["flagged"] is True
+    assert entry.detail["model"].startswith("guard-") and entry.detail["model"] == sensitive.model_version()
+    assert entry.detail["model_categories"] == ["health"]
+    assert "escalier" not in json.dumps(entry.detail, ensure_ascii=False)
+
+
+def test_audit_of_a_vocabulary_flag_lists_no_model_only_category(session):
+    result = notes.write_note(session, actor(session, MANAGER), camille(session).id,
+                              "Locataire cardiaque, voir avec lui.",
+                              justification="Demande de mutation au rez-de-chaussée.", legal_ground="9_2_a")
+    entry = session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
+    assert entry.detail["note_id"] == result.record_id
+    assert entry.detail["categories"] == ["health"] and entry.detail["model_categories"] == []
+    from portal.sensitive import model_version
+    assert entry.detail["model"] == model_version()

@@ -46,6 +46,10 @@ NOT_FLAGGED = [
     "Fuite au 3e, plombier appelé.",
     "The boiler is dead, engineer booked.",
     "Tenant asked for a copy of her tenancy agreement.",
+    # very short file keeping (the model once read "Dossier complet." as subjective)
+    "Dossier reçu.",
+    "Appel fait.",
+    "Noise reported by the neighbour at no. 5, Mr Green, on Monday.",
 ]
 
 

@@ -54,6 +54,9 @@ def test_a_missing_or_broken_model_file_falls_back_to_the_shipped_one(tmp_path) 
         assert use_model(tmp_path / "missing.model") == shipped
         (tmp_path / "broken.model").write_bytes(b"not a model")
         assert use_model(tmp_path / "broken.model") == shipped
+        # the right magic, then a truncated body: still the shipped model, no crash
+        (tmp_path / "truncated.model").write_bytes(SHIPPED_MODEL.read_bytes()[:5000])
+        assert use_model(tmp_path / "truncated.model") == shipped
         assert scan("Locataire séropositif.") != []
     finally:
         use_model(None)
