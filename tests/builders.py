@@ -6,12 +6,15 @@ rolled back afterwards (tests/conftest.py)."""
 from __future__ import annotations
 
 import itertools
+from contextlib import contextmanager
 from datetime import date
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, Iterator
 
 from sqlalchemy.orm import Session
 
 from portal.accounts import passwords
+from portal.db import Database
 from portal.deadlines import due_date
 from portal.models import (Building, BuildingAssignment, Dwelling, Lease, Note, Portfolio, PortfolioAssignment,
                            PrivacyRequest, RequestEvent, Tenant, User)
@@ -134,3 +137,34 @@ def request(session: Session, tenant_row: Tenant, kind: str = "access", status: 
                                  to_status=row.status, message=asked))
         session.flush()
     return row
+
+
+def estate(session: Session) -> SimpleNamespace:
+    """Who is who for a scope test: a portfolio of two buildings; a tenant (with an
+    account) in `building`, a neighbour (with an account) in `other_building`; the
+    caretaker of `building` only, the manager of the portfolio, the DPO and the
+    administrator (all enabled accounts that log in with PASSWORD)."""
+    group = portfolio(session)
+    home = building(session, portfolio_id=group.id)
+    other = building(session, portfolio_id=group.id)
+    someone, someone_account = tenant_with_account(session, home)
+    neighbour, neighbour_account = tenant_with_account(session, other)
+    return SimpleNamespace(
+        portfolio=group, building=home, other_building=other, tenant=someone, tenant_account=someone_account,
+        neighbour=neighbour, neighbour_account=neighbour_account,
+        caretaker=account(session, "caretaker", buildings=(home,)),
+        manager=account(session, "manager", portfolios=(group,)),
+        dpo=account(session, "dpo"), admin=account(session, "admin"))
+
+
+@contextmanager
+def committed(app: Any) -> Iterator[Session]:
+    """A session on the database of an app a test built for itself (tests.conftest.build_app),
+    in its own short app context; what the builders add is committed at the end."""
+    with app.app_context():
+        session = Database.state(app).factory(expire_on_commit=False)
+        try:
+            yield session
+            session.commit()
+        finally:
+            session.close()
