@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from portal.accounts import passwords
 from portal.db import Database
 from portal.deadlines import due_date
-from portal.models import (Building, BuildingAssignment, Dwelling, Lease, Note, Portfolio, PortfolioAssignment,
-                           PrivacyRequest, RequestEvent, Tenant, User)
+from portal.models import (Building, BuildingAssignment, Correspondence, Dwelling, HouseholdMember, Incident, Lease,
+                           Note, Payment, Portfolio, PortfolioAssignment, PrivacyRequest, RequestEvent,
+                           ResourceDeclaration, Tenant, User)
 
 PASSWORD = "builder-pass-2026"
 
@@ -168,3 +169,29 @@ def committed(app: Any) -> Iterator[Session]:
             session.commit()
         finally:
             session.close()
+
+
+def full_file(session: Session, tenant_row: Tenant) -> SimpleNamespace:
+    """Fill `tenant_row`'s file with one record of each kind, each with a value found
+    nowhere else: contact details, a household member, a resource declaration, a payment,
+    a technical and a neighbourhood incident, a note, a letter and a privacy request."""
+    tenant_row.birth_date, tenant_row.phone, tenant_row.mobile_phone = date(1979, 6, 3), "01 40 00 12 34", "06 00 98 76 54"
+    lease = session.get(Lease, tenant_row.lease_id)
+    home = session.get(Dwelling, lease.dwelling_id)
+    member = HouseholdMember(tenant_id=tenant_row.id, first_name="Séraphin", last_name=tenant_row.last_name,
+                             relation="son", birth_year=2011)
+    resources = ResourceDeclaration(tenant_id=tenant_row.id, survey_year=2025, declared_income_cents=2_345_600,
+                                    household_size=2)
+    payment = Payment(lease_id=lease.id, paid_on=date(2026, 2, 5), amount_cents=61_240, method="transfer")
+    technical = Incident(building_id=home.building_id, dwelling_id=home.id, tenant_id=tenant_row.id, kind="technical",
+                         reported_on=date(2026, 2, 9), title="Radiateur froid dans la chambre", description="Purge.")
+    neighbourhood = Incident(building_id=home.building_id, tenant_id=tenant_row.id, kind="neighbourhood",
+                             reported_on=date(2026, 2, 10), title="Tapage au troisième", description="Signalé.")
+    letter = Correspondence(tenant_id=tenant_row.id, sent_on=date(2026, 1, 12), direction="out", channel="letter",
+                            subject="Régularisation des charges 2025", body="Madame, …")
+    session.add_all([member, resources, payment, technical, neighbourhood, letter])
+    session.flush()
+    return SimpleNamespace(member=member, resources=resources, payment=payment, technical=technical,
+                           neighbourhood=neighbourhood, letter=letter, dwelling=home,
+                           note=note(session, tenant_row, "Relance loyer de janvier faite par téléphone."),
+                           request=request(session, tenant_row, kind="erasure"))
