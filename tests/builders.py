@@ -6,15 +6,19 @@ rolled back afterwards (tests/conftest.py)."""
 from __future__ import annotations
 
 import itertools
+from contextlib import contextmanager
 from datetime import date
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, Iterator
 
 from sqlalchemy.orm import Session
 
 from portal.accounts import passwords
+from portal.db import Database
 from portal.deadlines import due_date
-from portal.models import (Building, BuildingAssignment, Dwelling, Lease, Note, Portfolio, PortfolioAssignment,
-                           PrivacyRequest, RequestEvent, Tenant, User)
+from portal.models import (Building, BuildingAssignment, Correspondence, Dwelling, HouseholdMember, Incident, Lease,
+                           Note, Payment, Portfolio, PortfolioAssignment, PrivacyRequest, RequestEvent,
+                           ResourceDeclaration, Tenant, User)
 
 PASSWORD = "builder-pass-2026"
 
@@ -134,3 +138,60 @@ def request(session: Session, tenant_row: Tenant, kind: str = "access", status: 
                                  to_status=row.status, message=asked))
         session.flush()
     return row
+
+
+def estate(session: Session) -> SimpleNamespace:
+    """Who is who for a scope test: a portfolio of two buildings; a tenant (with an
+    account) in `building`, a neighbour (with an account) in `other_building`; the
+    caretaker of `building` only, the manager of the portfolio, the DPO and the
+    administrator (all enabled accounts that log in with PASSWORD)."""
+    group = portfolio(session)
+    home = building(session, portfolio_id=group.id)
+    other = building(session, portfolio_id=group.id)
+    someone, someone_account = tenant_with_account(session, home)
+    neighbour, neighbour_account = tenant_with_account(session, other)
+    return SimpleNamespace(
+        portfolio=group, building=home, other_building=other, tenant=someone, tenant_account=someone_account,
+        neighbour=neighbour, neighbour_account=neighbour_account,
+        caretaker=account(session, "caretaker", buildings=(home,)),
+        manager=account(session, "manager", portfolios=(group,)),
+        dpo=account(session, "dpo"), admin=account(session, "admin"))
+
+
+@contextmanager
+def committed(app: Any) -> Iterator[Session]:
+    """A session on the database of an app a test built for itself (tests.conftest.build_app),
+    in its own short app context; what the builders add is committed at the end."""
+    with app.app_context():
+        session = Database.state(app).factory(expire_on_commit=False)
+        try:
+            yield session
+            session.commit()
+        finally:
+            session.close()
+
+
+def full_file(session: Session, tenant_row: Tenant) -> SimpleNamespace:
+    """Fill `tenant_row`'s file with one record of each kind, each with a value found
+    nowhere else: contact details, a household member, a resource declaration, a payment,
+    a technical and a neighbourhood incident, a note, a letter and a privacy request."""
+    tenant_row.birth_date, tenant_row.phone, tenant_row.mobile_phone = date(1979, 6, 3), "01 40 00 12 34", "06 00 98 76 54"
+    lease = session.get(Lease, tenant_row.lease_id)
+    home = session.get(Dwelling, lease.dwelling_id)
+    member = HouseholdMember(tenant_id=tenant_row.id, first_name="Séraphin", last_name=tenant_row.last_name,
+                             relation="son", birth_year=2011)
+    resources = ResourceDeclaration(tenant_id=tenant_row.id, survey_year=2025, declared_income_cents=2_345_600,
+                                    household_size=2)
+    payment = Payment(lease_id=lease.id, paid_on=date(2026, 2, 5), amount_cents=61_240, method="transfer")
+    technical = Incident(building_id=home.building_id, dwelling_id=home.id, tenant_id=tenant_row.id, kind="technical",
+                         reported_on=date(2026, 2, 9), title="Radiateur froid dans la chambre", description="Purge.")
+    neighbourhood = Incident(building_id=home.building_id, tenant_id=tenant_row.id, kind="neighbourhood",
+                             reported_on=date(2026, 2, 10), title="Tapage au troisième", description="Signalé.")
+    letter = Correspondence(tenant_id=tenant_row.id, sent_on=date(2026, 1, 12), direction="out", channel="letter",
+                            subject="Régularisation des charges 2025", body="Madame, …")
+    session.add_all([member, resources, payment, technical, neighbourhood, letter])
+    session.flush()
+    return SimpleNamespace(member=member, resources=resources, payment=payment, technical=technical,
+                           neighbourhood=neighbourhood, letter=letter, dwelling=home,
+                           note=note(session, tenant_row, "Relance loyer de janvier faite par téléphone."),
+                           request=request(session, tenant_row, kind="erasure"))

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Callable
 
 
+from portal import request_kinds
 from portal.devdata import scale_data as V
 from portal.bulk import sql_date, sql_datetime, sql_json
 
@@ -236,9 +237,10 @@ class Generator:
     def _request(self, tid: int, n: int) -> None:
         """Requests in every state, rotating kinds and statuses."""
         w, rng = self.w, self.rng
-        kinds = ("access", "rectification", "erasure", "restriction", "portability", "objection")
+        kinds = request_kinds.KEYS  # the one list of kinds: a new kind is seeded too
         statuses = ("received", "in_progress", "waiting_info", "answered", "closed", "withdrawn")
-        kind, status = kinds[n % 6], statuses[(n // 6 + n) % 6]
+        # Shifted by one status per round of kinds, so that each kind meets every status.
+        kind, status = kinds[n % len(kinds)], statuses[(n // len(kinds) + n) % len(statuses)]
         received = self.today - timedelta(days=rng.randint(0, 75))
         extended = status == "in_progress" and rng.random() < 0.2
         outcome = ("granted", "partly_granted", "refused")[n % 3] if status in ("answered", "closed") else None

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import access, catalogue, deadlines
+from portal.audit import access_log
 from portal.audit import chain as audit
 from portal.formatting import PARIS
 from portal.models import PrivacyRequest, RequestEvent, Restriction, Tenant
@@ -99,9 +100,14 @@ def record_event(session: Session, req: PrivacyRequest, actor: access.Actor, act
 
 def audit_step(session: Session, actor: access.Actor, action: str, req: PrivacyRequest,
            categories: Iterable[str] = ("requests",), detail: dict | None = None) -> None:
+    """The audit entry of a staff step on a request: its purpose is stored as a key (with
+    the request's reference as parameter, in `request_ref`), as for a read of the file
+    (audit/access_log.request_purpose), so each reader sees it in their own language; the
+    text, in the tenant's language, is only for whoever reads the raw log."""
+    purpose = access_log.request_purpose(req.ref, req.tenant.preferred_language if req.tenant else None)
     audit.record(session, actor.user_id, actor.role, action, tenant_id=req.tenant_id,
                  categories=list(dict.fromkeys(categories)), request_ref=req.ref,
-                 purpose=f"Traitement de la demande {req.ref}", detail=detail)
+                 purpose=purpose.text, detail={**(detail or {}), "purpose_key": purpose.key})
 
 
 def _clean(text: str | None) -> str:

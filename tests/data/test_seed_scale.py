@@ -8,6 +8,7 @@ import hashlib
 import pytest
 from sqlalchemy import func, inspect, select
 
+from portal import request_kinds
 from portal.db import Database
 from portal.models import (Building, Dwelling, Incident, Note, Payment, PrivacyRequest, RentCall, Tenant,
                            User)
@@ -48,6 +49,8 @@ def test_seed_scale_adds_tenants_next_to_the_demo_data(seeded):
         assert s.scalar(select(func.count()).select_from(Payment)) > 30 * len(per_lease)
         statuses = set(s.scalars(select(PrivacyRequest.status).where(PrivacyRequest.ref.like("DPR-S3-%"))))
         assert statuses == set(REQUEST_STATUSES)
+        kinds = set(s.scalars(select(PrivacyRequest.kind).where(PrivacyRequest.ref.like("DPR-S3-%"))))
+        assert kinds == {k.key for k in request_kinds.KINDS}  # every kind the portal knows, none other
         assert s.scalar(select(func.count()).select_from(Note).where(Note.review_status == "pending",
                                                                      Note.ext_id.like("LOC-S3-%"))) > 0
         assert s.scalar(select(func.count()).select_from(Incident).where(Incident.ext_id.like("LOC-S3-%"))) > 0

@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from portal.db import Database
 from portal.models.audit import DocumentCache
+from tests import builders
+from tests.builders import PASSWORD
 from tests.conftest import build_app, login
 
 
@@ -21,16 +23,20 @@ def _text(pdf: bytes, tmp_path) -> str:
 
 
 def test_without_a_queue_the_large_copy_job_runs_in_the_request(tmp_path):
-    app = build_app(tmp_path, "background", PDF_BACKGROUND_SECONDS=0)
+    app = build_app(tmp_path, "background", demo=False, PDF_BACKGROUND_SECONDS=0)
     try:
+        with builders.committed(app) as s:
+            someone, account = builders.tenant_with_account(s)
+            builders.full_file(s, someone)
         client = app.test_client()
-        login(client, "camille.martin@example.org")
+        login(client, account.email, PASSWORD)
         response = client.get("/me/export.pdf?lang=fr")
         assert response.status_code == 200 and response.mimetype == "application/pdf"
-        assert "LOC-000101" in _text(response.data, tmp_path)
+        text = _text(response.data, tmp_path)
+        assert someone.tenant_number in text and "Radiateur froid dans la chambre" in text
         assert client.get("/me/export.pdf").data == response.data  # then from the cache
         with Database.state(app).factory() as session:
-            newest = session.scalars(select(DocumentCache.status).order_by(DocumentCache.id.desc())).first()
-        assert newest == "ready"  # (the demo also holds an old failed copy, for the retention purge)
+            copies = session.execute(select(DocumentCache.tenant_id, DocumentCache.status)).all()
+        assert copies == [(someone.id, "ready")]  # one job, done
     finally:
         Database.state(app).engine.dispose()

@@ -1,6 +1,7 @@
 """Every main page, in French and English, at desktop and phone width: screenshot, the
-`lang` attribute, and axe-core with no serious or critical violation. Pages join the
-list as soon as their route exists, so a new page is checked from its first commit."""
+`lang` attribute, and axe-core with no serious or critical violation. Each page names
+the endpoint it is served by: a renamed or removed route fails the test (it must be
+followed here), never drops the page from the check."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
-# (screenshot name, path, endpoint that must exist)
+# (screenshot name, path, endpoint that serves it)
 TENANT_PAGES = [
     ("tenant-home", "/me", "tenant.home"),
     ("tenant-home-notes-open", "/me?open=notes", "tenant.home"),
@@ -27,24 +28,25 @@ STAFF_PAGES = [
 ]
 
 
-def _existing(pages, endpoints):
-    return [p for p in pages if p[2] in endpoints]
+def test_every_checked_page_is_still_served_by_its_endpoint(live_server):
+    missing = [f"{name}: {endpoint}" for name, _path, endpoint in TENANT_PAGES + STAFF_PAGES
+               if endpoint not in live_server.endpoints()]
+    assert not missing, "pages checked by axe whose route is gone (follow the rename here):\n  " + "\n  ".join(missing)
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_main_pages_pass_axe(visit, live_server, viewport, lang):
-    endpoints = live_server.endpoints()
     v = visit(viewport, lang)
     v.goto("/login")
     v.check("login")
     v.login("camille.martin@example.org")
-    for name, path, _endpoint in _existing(TENANT_PAGES, endpoints):
+    for name, path, _endpoint in TENANT_PAGES:
         assert v.goto(path).status == 200, path
         v.check(name)
     v.logout()
     v.login("dpo@example.org", next_path="/staff")
-    for name, path, _endpoint in _existing(STAFF_PAGES, endpoints):
+    for name, path, _endpoint in STAFF_PAGES:
         assert v.goto(path).status == 200, path
         v.check(name)
     v.goto("/staff/requests/DPR-NOPE-0000")

@@ -20,10 +20,10 @@ def _outbox(app) -> list:
 def test_a_mail_waits_for_the_commit_and_is_dropped_by_a_rollback(app, session):
     before = len(_outbox(app))
     with app.app_context():
-        mail.send_later(session, "camille.martin@example.org", "Lien annulé", "Ce lien ne marche pas.")
+        mail.send_later(session, "locataire@essai.example.org", "Lien annulé", "Ce lien ne marche pas.")
         assert len(_outbox(app)) == before  # not before the commit
         session.rollback()
-        mail.send_later(session, "camille.martin@example.org", "Votre lien", "Bonjour Camille.")
+        mail.send_later(session, "locataire@essai.example.org", "Votre lien", "Bonjour Alix.")
         session.commit()
     subjects = [m["Subject"] for m in _outbox(app)[before:]]
     assert subjects == ["Votre lien"]
@@ -34,19 +34,25 @@ def test_a_mail_server_that_is_away_is_logged_and_the_caller_goes_on(app, caplog
         app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=9)  # discard port: refused
         try:
             with caplog.at_level(logging.ERROR, logger="portal.jobs"):
-                send_mails([Mail("camille.martin@example.org", "Sujet", "Corps")])
+                send_mails([Mail("locataire@essai.example.org", "Sujet", "Corps")])
         finally:
             app.config.update(MAIL_SERVER=None, MAIL_PORT=25)
     assert "job send_mail failed" in caplog.text and "ConnectionRefusedError" in caplog.text
 
 
-def test_scan_notes_as_a_job_writes_the_report_here_without_a_queue(runner, tmp_path):
+def test_scan_notes_as_a_job_writes_the_report_here_without_a_queue(runner, session, tmp_path):
+    from tests import builders
+
+    someone = builders.tenant(session)
+    builders.note(session, someone, "Locataire cardiaque, prévoir un relogement.")
+    session.commit()
     out = tmp_path / "report"
     result = runner.invoke(args=["scan-notes", "--queue", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "no queue configured" in result.output
     with (out / "flagged_notes.csv").open(encoding="utf-8", newline="") as handle:
-        assert any(row["term"] == "cardiaque" for row in csv.DictReader(handle))
+        rows = list(csv.DictReader(handle))
+    assert [row["term"] for row in rows if row["tenant"] == someone.tenant_number] == ["cardiaque"]
 
 
 def test_the_periodic_purge_says_so_when_the_purge_is_not_installed(app, caplog):

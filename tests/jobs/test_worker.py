@@ -19,6 +19,8 @@ from rq.registry import FailedJobRegistry
 
 from portal import create_app, jobs, mail
 from portal.db import Database
+from tests import builders
+from tests.builders import PASSWORD
 from tests.conftest import app_settings, build_app, login
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +51,7 @@ class Site:
         self.tmp, self.redis_url = tmp_path, redis_url
         self.settings = {"QUEUE_URL": redis_url, "QUEUE_NAME": f"test-{uuid.uuid4().hex}",
                          "PDF_BACKGROUND_SECONDS": 0, "SECRET_KEY": SECRET, **settings}
-        self.web = build_app(tmp_path, name, **self.settings)
+        self.web = build_app(tmp_path, name, demo=False, **self.settings)
         self.database_url = self.web.config["SQLALCHEMY_DATABASE_URI"]
         config = "".join(f"{key} = {value!r}\n" for key, value in self.settings.items() if key != "SECRET_KEY")
         (tmp_path / "instance" / "config.py").write_text(
@@ -86,19 +88,21 @@ def _pdf_text(content: bytes, tmp_path: Path) -> str:
 def test_queued_copy_and_mail_survive_a_web_restart_and_a_worker_does_them(tmp_path, redis_url):
     site = Site(tmp_path, "queued", redis_url)
     try:
+        with builders.committed(site.web) as s:
+            someone, account = builders.tenant_with_account(s, first_name="Alix", last_name="Rossignol")
         client = site.web.test_client()
-        login(client, "camille.martin@example.org")
+        login(client, account.email, PASSWORD)
         first = client.get("/me/export.pdf?lang=fr")
         page = first.get_data(as_text=True)
         assert first.status_code == 202 and "Votre copie PDF est en préparation" in page
         assert 'http-equiv="refresh"' in page
         assert client.get("/me/export.pdf?lang=fr").status_code == 202  # still waiting, not queued twice
-        client.post("/password/forgot", data={"email": "camille.martin@example.org"})
+        client.post("/password/forgot", data={"email": account.email})
         assert not (tmp_path / "outbox").exists()  # the mail waits on the queue too
         assert site.queue.count == 2
 
         fresh = site.restart_web().test_client()
-        login(fresh, "camille.martin@example.org")  # before the worker: a login is part of the file
+        login(fresh, account.email, PASSWORD)  # before the worker: a login is part of the file
         done = site.run_worker()
         assert done.returncode == 0, done.stderr[-3000:]
         assert site.queue.count == 0
@@ -107,9 +111,9 @@ def test_queued_copy_and_mail_survive_a_web_restart_and_a_worker_does_them(tmp_p
         assert response.status_code == 200, done.stderr[-3000:]
         assert response.mimetype == "application/pdf"
         text = _pdf_text(response.data, tmp_path)
-        assert "LOC-000101" in text and "Camille" in text
+        assert someone.tenant_number in text and "Rossignol" in text
         [message] = mail.read_outbox(tmp_path / "outbox")
-        assert message["To"] == "camille.martin@example.org"
+        assert message["To"] == account.email
         assert "/password/reset/" in message.get_content()
     finally:
         site.close()
@@ -120,7 +124,7 @@ def test_a_failing_job_is_retried_then_kept_with_the_failed_jobs(tmp_path, redis
                 JOB_RETRY_DELAYS=[0])
     try:
         with site.web.app_context():
-            job_id = jobs.enqueue("send_mail", to="camille.martin@example.org", subject="Test", body="Body")
+            job_id = jobs.enqueue("send_mail", to="locataire@essai.example.org", subject="Test", body="Body")
         site.restart_web()
         done = site.run_worker()
         assert done.returncode == 0, done.stderr[-3000:]

