@@ -297,7 +297,8 @@ def test_audit_entry_of_a_flag_names_the_model_that_raised_it(session):
 
     text = "Voit des choses qui n'existent pas, parle seul dans l'escalier."
     assert {f.source for f in sensitive.scan(text)} == {"model"}
-    result = notes.write_note(session, actor(session, MANAGER), camille(session).id, text,
+    cast = Cast(session)
+    result = notes.write_note(session, cast.manager, cast.tenant.id, text,
                               justification="Signalement au CCAS demandé par la famille.", legal_ground="9_2_a")
     entry = session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
     assert entry.detail["note_id"] == result.record_id and entry.detail["flagged"] is True
@@ -307,7 +308,8 @@ def test_audit_entry_of_a_flag_names_the_model_that_raised_it(session):
 
 
 def test_audit_of_a_vocabulary_flag_lists_no_model_only_category(session):
-    result = notes.write_note(session, actor(session, MANAGER), camille(session).id,
+    cast = Cast(session)
+    result = notes.write_note(session, cast.manager, cast.tenant.id,
                               "Locataire cardiaque, voir avec lui.",
                               justification="Demande de mutation au rez-de-chaussée.", legal_ground="9_2_a")
     entry = session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
