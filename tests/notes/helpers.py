@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from portal import access
 from portal.models import Incident, Note, Tenant, User
+from tests import builders
 from tests.conftest import login
 
 MANAGER = "gestion@example.org"
@@ -62,3 +63,15 @@ class Cast:
         users = (builders.account(session, "manager", portfolios=(mine,)),
                  builders.account(session, "caretaker", buildings=(first,)), builders.account(session, "dpo"))
         self.manager, self.caretaker, self.dpo = (access.actor_for(session, u) for u in users)
+
+
+def signed_in(client, user, password: str = builders.PASSWORD):
+    """The test client logged in as a built account."""
+    login(client, user.email, password)
+    return client
+
+
+def switch_to(client, user):
+    """Log out, then in as another built account."""
+    client.post("/logout")
+    return signed_in(client, user)

@@ -15,8 +15,7 @@ from sqlalchemy import select
 from portal.models import Letter, Note, PrivacyRequest, WithheldPassage
 from portal.notes import third_party
 from tests import builders
-from tests.builders import PASSWORD
-from tests.conftest import login
+from tests.notes.helpers import signed_in, switch_to
 from tests.documents._pdftext import pdf_text, squash
 
 PASSAGE = "par la voisine du 3e, Mme Dupont"
@@ -57,19 +56,10 @@ def people(session):
     return builders.estate(session)
 
 
-def _in(client, user):
-    login(client, user.email, PASSWORD)
-    return client
-
-
-def switch(client, user):
-    client.post("/logout")
-    return _in(client, user)
-
 
 def _write_and_mark(client, session, people, reason="Identité de la personne qui a signalé"):
     t = people.tenant
-    _in(client, people.manager)
+    signed_in(client, people.manager)
     saved = client.post(f"/staff/tenants/{t.id}/notes/new?lang=fr", data={"body": BODY, "action": "check"})
     assert saved.status_code == 302 and "/third-party" in saved.headers["Location"]  # the guard's suggestion
     page = client.get(saved.headers["Location"]).get_data(as_text=True)
@@ -86,7 +76,7 @@ def test_a_marked_passage_is_withheld_everywhere_the_tenant_reads_and_kept_for_s
     staff_page = client.get(f"/staff/tenants/{t.id}/third-party").get_data(as_text=True)
     assert "Mme Dupont" in staff_page and '<mark class="withheld">' in staff_page
     assert "Mme Dupont" in client.get(f"/staff/tenants/{t.id}").get_data(as_text=True)
-    switch(client, people.tenant_account)
+    switch_to(client, people.tenant_account)
     page = client.get("/me?lang=fr").get_data(as_text=True)
     assert "Mme Dupont" not in page and f"Bruit nocturne signalé {MARKER_FR}, le 2 mars." in page
     data = json.loads(client.get("/me/export.json").data)
@@ -102,10 +92,10 @@ def test_a_marked_passage_is_withheld_everywhere_the_tenant_reads_and_kept_for_s
 
 def test_an_access_answer_is_then_partly_granted_and_says_what_and_why(client, session, people):
     t, note = _write_and_mark(client, session, people)
-    switch(client, people.tenant_account)
+    switch_to(client, people.tenant_account)
     filed = client.post("/me/requests/new?lang=fr", data={"kind": "access", "details": "Copie de mon dossier."})
     ref = filed.headers["Location"].rsplit("/", 1)[-1]
-    switch(client, people.dpo)
+    switch_to(client, people.dpo)
     assert client.post(f"/staff/requests/{ref}", data={"action": "grant", "confirm": "1"}).status_code == 303
     session.expire_all()
     req = session.scalar(select(PrivacyRequest).where(PrivacyRequest.ref == ref))
@@ -115,7 +105,7 @@ def test_an_access_answer_is_then_partly_granted_and_says_what_and_why(client, s
     text = squash(pdf_text(letter))
     assert squash("partiellement") in text and "15(4)" in text
     assert squash("Identité de la personne qui a signalé") in text and "Dupont" not in text
-    switch(client, people.tenant_account)
+    switch_to(client, people.tenant_account)
     assert "Partiellement acceptée" in client.get(f"/me/requests/{ref}?lang=fr").get_data(as_text=True)
     assert "Partly granted" in client.get(f"/me/requests/{ref}?lang=en").get_data(as_text=True)
 
@@ -125,11 +115,11 @@ def test_an_english_tenant_reads_the_english_marker(client, session, people):
     # The note itself is arranged directly: this test is about the marker, not the guard.
     note = builders.note(session, john, "Noise reported by the neighbour at no. 5, Mr Green, on Monday.")
     session.commit()
-    _in(client, people.dpo)
+    signed_in(client, people.dpo)
     client.post(f"/staff/tenants/{john.id}/third-party", data={
         "kind": "note", "record_id": note.id, "field": "body", "passage": "the neighbour at no. 5, Mr Green",
         "reason": "Reporter's identity"})
-    switch(client, account)
+    switch_to(client, account)
     page = client.get("/me?lang=en").get_data(as_text=True)
     assert "Noise reported by [information about another person withheld], on Monday." in page
     assert "Mr Green" not in page
@@ -138,7 +128,7 @@ def test_an_english_tenant_reads_the_english_marker(client, session, people):
 def test_a_passage_not_in_the_text_or_without_reason_is_refused_and_nothing_is_saved(client, session, people):
     t = people.tenant
     note = builders.note(session, t, "Appel reçu au sujet du chauffage.")
-    _in(client, people.manager)
+    signed_in(client, people.manager)
     before = session.scalar(select(WithheldPassage.id).limit(1))
     for data, message in ((dict(passage="pas dans le texte", reason="x"), "Ce passage n&#39;est pas dans le texte"),
                           (dict(passage=note.body[:10], reason=" "), "Indiquez pourquoi")):
@@ -151,7 +141,7 @@ def test_a_passage_not_in_the_text_or_without_reason_is_refused_and_nothing_is_s
 def test_a_record_of_another_tenant_cannot_be_marked_through_this_tenants_url(client, session, people):
     t = people.tenant
     other = builders.note(session, people.neighbour, "Signalé par Mme Lenoir du 2e.")
-    _in(client, people.dpo)
+    signed_in(client, people.dpo)
     response = client.post(f"/staff/tenants/{t.id}/third-party", data={
         "kind": "note", "record_id": other.id, "field": "body", "passage": other.body[:5], "reason": "x"})
     assert response.status_code == 404

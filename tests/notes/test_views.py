@@ -12,8 +12,8 @@ from sqlalchemy import select
 from portal.models import AuditEntry, Incident, Note, Restriction
 from tests import builders
 from tests.builders import PASSWORD
-from tests.conftest import build_app, login
-from tests.notes.helpers import count_incidents, count_notes
+from tests.conftest import build_app
+from tests.notes.helpers import count_incidents, count_notes, signed_in, switch_to
 
 
 @pytest.fixture()
@@ -25,16 +25,6 @@ def people(session):
     session.flush()
     return cast
 
-
-def _in(client, user):
-    login(client, user.email, PASSWORD)
-    return client
-
-
-def switch(client, user):
-    """Log out, then in as someone else."""
-    client.post("/logout")
-    return _in(client, user)
 
 
 def _new_note(tid: int, lang: str = "fr") -> str:
@@ -54,7 +44,7 @@ def _latest_note(session, tenant_id: int) -> Note:
 def test_manager_is_warned_with_the_term_highlighted_and_nothing_is_saved(client, session, people, lang, warning,
                                                                           reminder):
     t = people.tenant
-    _in(client, people.manager)
+    signed_in(client, people.manager)
     page = client.get(_new_note(t.id, lang)).get_data(as_text=True)
     assert reminder in page and "CNIL, 2019" in page
     before = count_notes(session, t.id)
@@ -69,20 +59,20 @@ def test_manager_is_warned_with_the_term_highlighted_and_nothing_is_saved(client
 
 def test_clean_note_is_saved_and_shown_to_the_tenant(client, session, people):
     t = people.tenant
-    _in(client, people.manager)
+    signed_in(client, people.manager)
     response = client.post(_new_note(t.id), data={"body": "Rendez-vous pris le 3 décembre pour les clés.",
                                                   "action": "check"})
     assert response.status_code == 302
     assert _latest_note(session, t.id).review_status == "none"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Note enregistrée." in page
-    switch(client, people.tenant_account)
+    switch_to(client, people.tenant_account)
     assert "Rendez-vous pris le 3 décembre pour les clés." in client.get("/me").get_data(as_text=True)
 
 
 def test_justified_note_goes_to_the_dpo_who_redacts_it_and_the_tenant_sees_the_marker(client, session, people):
     t = people.tenant
-    _in(client, people.manager)
+    signed_in(client, people.manager)
     body = "Locataire cardiaque, dossier 4711 à suivre."
     response = client.post(_new_note(t.id), data={"body": body, "action": "justify",
                                                   "justification": "Demande de logement adapté.", "legal_ground": "9_2_a"})
@@ -90,7 +80,7 @@ def test_justified_note_goes_to_the_dpo_who_redacts_it_and_the_tenant_sees_the_m
     note = _latest_note(session, t.id)
     assert note.body == body and note.review_status == "pending"
 
-    switch(client, people.dpo)
+    switch_to(client, people.dpo)
     queue = client.get("/staff/notes/review?lang=en").get_data(as_text=True)
     assert "Locataire <mark>cardiaque</mark>" in queue and ", dossier 4711 à suivre." in queue
     assert "Alix Rossignol" in queue and t.tenant_number in queue and "Demande de logement adapté." in queue
@@ -102,7 +92,7 @@ def test_justified_note_goes_to_the_dpo_who_redacts_it_and_the_tenant_sees_the_m
     assert "The text was removed and replaced by a dated notice." in followed  # ?lang=en stuck
     assert "4711" not in followed
 
-    switch(client, people.tenant_account)
+    switch_to(client, people.tenant_account)
     me = client.get("/me?lang=fr").get_data(as_text=True)
     assert "4711" not in me
     assert re.search(r"\[Texte supprimé le \d\d/\d\d/\d{4} par le DPO : Donnée de santé inutile à la gestion\]", me)
@@ -116,11 +106,11 @@ def test_justified_note_goes_to_the_dpo_who_redacts_it_and_the_tenant_sees_the_m
 
 def test_dpo_keeps_a_note_with_a_reason(client, session, people):
     t = people.neighbour
-    _in(client, people.manager)
+    signed_in(client, people.manager)
     client.post(_new_note(t.id), data={"body": "Locataire désagréable au guichet, plainte écrite.",
                                        "action": "justify", "justification": "Plainte écrite reçue."})
     note = _latest_note(session, t.id)
-    switch(client, people.dpo)
+    switch_to(client, people.dpo)
     missing = client.post("/staff/notes/review?lang=en", data={"note_id": note.id, "action": "keep", "reason": ""})
     assert missing.status_code == 422 and "Give the reason for your decision." in missing.get_data(as_text=True)
     response = client.post("/staff/notes/review", data={"note_id": note.id, "action": "keep",
@@ -137,7 +127,7 @@ def test_dpo_keeps_a_note_with_a_reason(client, session, people):
 
 
 def test_review_rejects_unknown_items_and_actions(client, session, people):
-    _in(client, people.dpo)
+    signed_in(client, people.dpo)
     assert client.post("/staff/notes/review", data={"note_id": 10**7, "action": "keep", "reason": "x"}).status_code == 404
     assert client.post("/staff/notes/review", data={"note_id": 1, "action": "delete", "reason": "x"}).status_code == 400
     assert client.post("/staff/notes/review", data={"action": "keep", "reason": "x"}).status_code == 400
@@ -145,13 +135,13 @@ def test_review_rejects_unknown_items_and_actions(client, session, people):
 
 @pytest.mark.parametrize("who", ["manager", "caretaker", "tenant_account"])
 def test_only_the_dpo_reviews(client, people, who):
-    _in(client, getattr(people, who))
+    signed_in(client, getattr(people, who))
     assert client.get("/staff/notes/review").status_code == 403
 
 
 def test_caretaker_cannot_write_notes_but_logs_technical_incidents_in_their_building(client, session, people):
     t, other = people.tenant, people.neighbour
-    _in(client, people.caretaker)
+    signed_in(client, people.caretaker)
     assert client.get(_new_note(t.id)).status_code == 403
     assert client.post(_new_note(t.id), data={"body": "Appel reçu."}).status_code == 403
     form = client.get(f"/staff/tenants/{t.id}/incidents/new?lang=en").get_data(as_text=True)
@@ -171,7 +161,7 @@ def test_caretaker_cannot_write_notes_but_logs_technical_incidents_in_their_buil
 
 def test_flagged_incident_is_highlighted_then_saved_with_a_justification(client, session, people):
     t = people.neighbour
-    _in(client, people.manager)
+    signed_in(client, people.manager)
     url = f"/staff/tenants/{t.id}/incidents/new?lang=fr"
     data = {"kind": "neighbourhood", "title": "Dispute", "description": "Le voisin sort de détention, menaces.",
             "action": "check"}
@@ -187,25 +177,25 @@ def test_flagged_incident_is_highlighted_then_saved_with_a_justification(client,
     assert response.status_code == 302
     incident = session.scalar(select(Incident).where(Incident.tenant_id == t.id).order_by(Incident.id.desc()).limit(1))
     assert incident.review_status == "pending" and incident.kind == "neighbourhood"
-    switch(client, people.dpo)
+    switch_to(client, people.dpo)
     assert "<mark>sort de détention</mark>" in client.get("/staff/notes/review").get_data(as_text=True)
 
 
 def test_html_in_a_note_is_escaped_in_the_form_the_queue_and_the_tenant_file(client, session, people):
     t = people.tenant
     body = '<script>alert("x")</script> Locataire cardiaque <b>gras</b>'
-    _in(client, people.manager)
+    signed_in(client, people.manager)
     form = client.post(_new_note(t.id), data={"body": body, "action": "check"}).get_data(as_text=True)
     assert "<script>alert" not in form and "<b>gras" not in form
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Locataire <mark>cardiaque</mark>" in form
     assert "&lt;b&gt;gras&lt;/b&gt;" in form
     client.post(_new_note(t.id), data={"body": body, "action": "justify", "justification": "<i>raison</i>",
                                        "legal_ground": "9_2_a"})
-    switch(client, people.dpo)
+    switch_to(client, people.dpo)
     queue = client.get("/staff/notes/review").get_data(as_text=True)
     assert "<script>alert" not in queue and "<i>raison" not in queue and "&lt;i&gt;raison" in queue
     assert "&lt;/script&gt; Locataire <mark>cardiaque</mark>" in queue and "&lt;b&gt;gras&lt;/b&gt;" in queue
-    switch(client, people.tenant_account)
+    switch_to(client, people.tenant_account)
     me = client.get("/me").get_data(as_text=True)
     assert "<script>alert" not in me and "&lt;script&gt;" in me
 
@@ -213,7 +203,7 @@ def test_html_in_a_note_is_escaped_in_the_form_the_queue_and_the_tenant_file(cli
 @pytest.mark.parametrize("lang,message", [("fr", "Écrivez la note."), ("en", "Write the note.")])
 def test_empty_note_gets_a_form_error(client, session, people, lang, message):
     t = people.tenant
-    _in(client, people.manager)
+    signed_in(client, people.manager)
     before = count_notes(session, t.id)
     html = client.post(_new_note(t.id, lang), data={"body": "   ", "action": "check"}).get_data(as_text=True)
     assert message in html and 'aria-invalid="true"' in html
@@ -224,7 +214,7 @@ def test_empty_note_gets_a_form_error(client, session, people, lang, message):
                                           ("en", "This text is too long: 1000000 characters, 10000 at most.")])
 def test_a_megabyte_note_gets_a_clear_length_error_and_nothing_is_saved(client, session, people, lang, message):
     t = people.tenant
-    _in(client, people.manager)
+    signed_in(client, people.manager)
     before = count_notes(session, t.id)
     response = client.post(_new_note(t.id, lang), data={"body": "a" * 1_000_000, "action": "check"})
     assert response.status_code == 200 and message in response.get_data(as_text=True)
@@ -232,12 +222,12 @@ def test_a_megabyte_note_gets_a_clear_length_error_and_nothing_is_saved(client, 
 
 
 def test_unknown_or_out_of_scope_tenant_is_404(client, session, people):
-    _in(client, people.manager)
+    signed_in(client, people.manager)
     assert client.get(_new_note(10**7)).status_code == 404
     outsider = builders.tenant(session, builders.building(session, portfolio_id=builders.portfolio(session).id))
     assert client.get(_new_note(outsider.id)).status_code == 404
     assert client.get(_new_note(people.neighbour.id)).status_code == 200  # the other building of the portfolio
-    switch(client, people.tenant_account)
+    switch_to(client, people.tenant_account)
     assert client.get(_new_note(people.tenant.id)).status_code == 403
 
 
@@ -245,7 +235,7 @@ def test_restricted_notes_show_a_banner_and_refuse_the_write(client, session, pe
     t = people.tenant
     session.add(Restriction(tenant_id=t.id, category_key="notes", active=True))
     session.commit()
-    _in(client, people.manager)
+    signed_in(client, people.manager)
     page = client.get(_new_note(t.id, "en")).get_data(as_text=True)
     assert "restriction of use (GDPR Art. 18)" in page and 'name="body"' not in page
     before = count_notes(session, t.id)
