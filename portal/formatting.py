@@ -72,9 +72,20 @@ def format_value(value: Any, ftype: str, lang: str, choices: Any = None) -> str:
     if choices and isinstance(value, str) and value in choices:
         with in_locale(lang):
             return str(choices[value])
+    if choices and isinstance(value, str) and _several(value, choices):
+        with in_locale(lang):
+            return ", ".join(str(choices[part]) for part in value.split(","))
     if isinstance(value, list):
+        if choices and all(isinstance(v, str) and v in choices for v in value):
+            with in_locale(lang):
+                return ", ".join(str(choices[v]) for v in value)
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def _several(value: str, choices: Any) -> bool:
+    """A comma-separated list of choice keys (an audit entry's "identity,contact")."""
+    return "," in value and all(part in choices for part in value.split(","))
 
 
 # One formatter per catalogue field and language, built once: the choice labels and yes/no
@@ -97,6 +108,10 @@ def field_formatter(field: Any, lang: str) -> Callable[[Any], str]:
             return ""
         if isinstance(value, str) and value in labels:
             return labels[value]
+        if isinstance(value, str) and _several(value, labels):
+            return ", ".join(labels[part] for part in value.split(","))
+        if labels and isinstance(value, list) and all(isinstance(v, str) and v in labels for v in value):
+            return ", ".join(labels[v] for v in value)
         if ftype == "bool":
             return yes_no[bool(value)]
         return format_value(value, ftype, lang)

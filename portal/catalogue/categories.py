@@ -13,7 +13,8 @@ from portal.catalogue.entries import ALL, FULL_STAFF, Category, Field, Section
 from portal.catalogue.labels import (
     AUDIT_ACTIONS, CHANNELS, CIVILITIES, DIRECTIONS, INCIDENT_KINDS, INCIDENT_STATUSES, LANGS, METHODS,
     OUTCOME_LABELS, PLAN_STATUSES, RELATIONS, REPRESENTATIVE_KINDS, REQUEST_KIND_LABELS, REQUEST_STATUS_LABELS,
-    NOTE_REVIEW_STATUSES, INCIDENT_REVIEW_STATUSES, ROLE_LABELS, LEGAL_GROUNDS, PROCESSING_LABELS,
+    NOTE_REVIEW_STATUSES, INCIDENT_REVIEW_STATUSES, ROLE_LABELS, REQUEST_STEP_LABELS, LETTER_KIND_LABELS,
+    REFUSAL_REASON_LABELS, LEGAL_GROUNDS, PROCESSING_LABELS,
 )
 
 
@@ -32,6 +33,12 @@ def _review_fields(statuses: dict[str, Any]) -> tuple[Field, ...]:
 def _technical_incidents() -> Any:
     return m.Incident.kind == "technical"
 
+
+# Category key -> title, filled below once the table exists: an audit entry names the
+# categories it read by key ("identity,contact"); the tenant reads their titles.
+CATEGORY_TITLES: dict[str, Any] = {}
+# "category.field" -> the field's label, for the field a rectification request names.
+RECTIFIABLE_LABELS: dict[str, Any] = {}
 
 CATEGORIES: tuple[Category, ...] = (
     Category(
@@ -204,11 +211,11 @@ CATEGORIES: tuple[Category, ...] = (
                 Field("extended", _l("Deadline extended"), "bool"),
                 Field("extension_reason", _l("Reason for the extension"), "longtext"),
                 Field("details", _l("Details"), "longtext"),
-                Field("field_key", _l("Data to correct")),
+                Field("field_key", _l("Data to correct"), choices=RECTIFIABLE_LABELS),
                 Field("proposed_value", _l("Proposed value")),
-                Field("target_records", _l("Records concerned")),
+                Field("target_records", _l("Records concerned"), choices=PROCESSING_LABELS),
                 Field("outcome", _l("Outcome"), "choice", choices=OUTCOME_LABELS),
-                Field("refusal_reason", _l("Legal reason for refusal")),
+                Field("refusal_reason", _l("Legal reason for refusal"), choices=REFUSAL_REASON_LABELS),
                 Field("answer", _l("Answer"), "longtext"),
                 Field("identity_note", _l("Identity verification"), "longtext"),
                 Field("representative_kind", _l("Made on your behalf by"), "choice", choices=REPRESENTATIVE_KINDS),
@@ -226,13 +233,13 @@ CATEGORIES: tuple[Category, ...] = (
                 Field("request_ref", _l("Request"), column="request.ref"),
                 Field("at", _l("Date and time"), "datetime"),
                 Field("actor_role", _l("By"), "choice", choices=ROLE_LABELS),
-                Field("action", _l("Step")),
+                Field("action", _l("Step"), choices=REQUEST_STEP_LABELS),
                 Field("to_status", _l("New status"), "choice", choices=REQUEST_STATUS_LABELS),
                 Field("message", _l("Message"), "longtext"),
             ), order_by=("at", "id"), technical=("id", "request_id", "actor_id", "from_status")),
             Section("letters", _l("Letters sent"), m.Letter, "request", (
                 Field("issued_at", _l("Issued on"), "datetime"),
-                Field("kind", _l("Letter")),
+                Field("kind", _l("Letter"), choices=LETTER_KIND_LABELS),
                 Field("language", _l("Language"), "language", choices=LANGS),
                 Field("sha256", _l("SHA-256 fingerprint")),
                 Field("content_removed_at", _l("Copy removed on (reference and fingerprint kept)"), "datetime"),
@@ -271,7 +278,7 @@ CATEGORIES: tuple[Category, ...] = (
             Field("at", _l("Date and time"), "datetime"),
             Field("actor_role", _l("By (role)"), "choice", choices=ROLE_LABELS),
             Field("action", _l("Action"), "choice", choices=AUDIT_ACTIONS),
-            Field("categories", _l("Categories")),
+            Field("categories", _l("Categories"), choices=CATEGORY_TITLES),
             Field("purpose", _l("Purpose")),
             Field("request_ref", _l("Request")),
         ), order_by=("at", "id"), descending=True,
@@ -281,6 +288,9 @@ CATEGORIES: tuple[Category, ...] = (
 )
 
 BY_KEY: dict[str, Category] = {c.key: c for c in CATEGORIES}
+CATEGORY_TITLES.update({c.key: c.title for c in CATEGORIES})
+RECTIFIABLE_LABELS.update({f"{c.key}.{f.key}": f.label for c in CATEGORIES for s in c.sections for f in s.fields
+                           if f.rectifiable})
 
 # Tables that hold no data about a tenant, or only data already covered above; the
 # coverage test accepts them only with a stated reason.

@@ -74,4 +74,43 @@ LEGAL_GROUNDS = {
 PROCESSING_LABELS = {p.key: p.title for p in _processings.PROCESSINGS}
 OUTCOME_LABELS = {"granted": _l("Granted"), "partly_granted": _l("Partly granted"),
                   "refused": _l("Refused")}
-
+# The steps of a request's history, as people read them (the tenant's file, the request pages).
+REQUEST_STEP_LABELS = {
+    "submit": _l("Request filed on the portal"),
+    "register": _l("Request registered by our staff"),
+    "assign": _l("Handled by a member of staff"),
+    "request_info": _l("Information asked for"),
+    "provide_info": _l("Information sent"),
+    "record_info": _l("Information received by post or at the desk"),
+    "extend": _l("Time to answer extended"),
+    "grant": _l("Granted"),
+    "granted": _l("Granted"),
+    "partly_grant": _l("Partly granted"),
+    "partly_granted": _l("Partly granted"),
+    "refuse": _l("Refused"),
+    "refused": _l("Refused"),
+    "close": _l("Closed"),
+    "withdraw": _l("Withdrawn"),
+    "undo_withdraw": _l("Withdrawal undone: the request is open again"),
+    "recipient_told": _l("Recipient told of the change (Art. 19)"),
+    "lift_restriction": _l("Restriction lifted"),
+}
+#: The letters a request's answer produces (portal.requests.letters.LETTER_KINDS).
+LETTER_KIND_LABELS = {
+    "granted": _l("Granted"), "partly_granted": _l("Partly granted"), "refused": _l("Refused"),
+    "extension": _l("Time to answer extended"), "info_request": _l("Information asked for"),
+}
+#: Why a request was refused, in short (the letters explain each at length: requests/letters.py).
+REFUSAL_REASON_LABELS = {
+    "manifestly_unfounded": _l("Manifestly unfounded"),
+    "manifestly_excessive": _l("Manifestly excessive (e.g. repetitive)"),
+    "identity_not_established": _l("Identity not established"),
+    "rights_of_others": _l("Rights and freedoms of others"),
+    "legal_obligation": _l("Legal retention obligation"),
+    "legal_claims": _l("Needed for legal claims"),
+    "compelling_grounds": _l("Compelling legitimate grounds"),
+    "objection_not_applicable": _l("Art. 21 does not apply to this legal basis"),
+    "restriction_not_applicable": _l("None of the cases of Art. 18(1) applies"),
+    "data_accurate": _l("Data checked and accurate"),
+    "not_portable": _l("Data not covered by portability"),
+}

@@ -34,7 +34,7 @@ from portal.file.dossier import CategorySnapshot, Dossier, SectionSnapshot
 log = logging.getLogger(__name__)
 
 KIND = "pdf_copy"
-LAYOUT_VERSION = "copy-v6"  # bump when the templates change: cached copies are redone
+LAYOUT_VERSION = "copy-v7"  # bump when the templates change: cached copies are redone
 STALE_PENDING = timedelta(minutes=10)  # a pending render older than this is abandoned
 _EPOCH = datetime(2000, 1, 1)
 MAX_TABLE_COLUMNS = 7

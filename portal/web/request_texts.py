@@ -57,27 +57,8 @@ def error_text(exc: request_types.Invalid) -> str:
     text = FIELD_ERRORS.get((exc.field, exc.code)) or ERRORS.get(exc.code, ERRORS["required"])
     return str(text) % exc.params if exc.params else str(text)
 
-# The steps of a request's history, as people read them.
-ACTION_LABELS: dict[str, Any] = {
-    "submit": _l("Request filed on the portal"),
-    "register": _l("Request registered by our staff"),
-    "assign": _l("Handled by a member of staff"),
-    "request_info": _l("Information asked for"),
-    "provide_info": _l("Information sent"),
-    "record_info": _l("Information received by post or at the desk"),
-    "extend": _l("Time to answer extended"),
-    "grant": _l("Granted"),
-    "granted": _l("Granted"),
-    "partly_grant": _l("Partly granted"),
-    "partly_granted": _l("Partly granted"),
-    "refuse": _l("Refused"),
-    "refused": _l("Refused"),
-    "close": _l("Closed"),
-    "withdraw": _l("Withdrawn"),
-    "undo_withdraw": _l("Withdrawal undone: the request is open again"),
-    "recipient_told": _l("Recipient told of the change (Art. 19)"),
-    "lift_restriction": _l("Restriction lifted"),
-}
+# The steps of a request's history, as people read them (the catalogue's labels).
+ACTION_LABELS: dict[str, Any] = catalogue.REQUEST_STEP_LABELS
 ROLE_LABELS: dict[str, Any] = {
     "tenant": _l("Tenant"), "manager": _l("Rental manager"), "dpo": _l("Data-protection officer"),
     "caretaker": _l("Building caretaker"), "admin": _l("IT administrator"),

@@ -161,3 +161,28 @@ def test_the_pdf_copy_shows_a_built_tenants_values_as_a_reader_writes_them(clien
     for shown in ("Odile Perrin", someone.tenant_number, born, rent, "01 98 76 54 32",
                   "Clés du local vélos remises à la locataire."):
         assert squash(shown) in text, shown
+
+
+@pytest.mark.parametrize("lang, read, step, field, reason", [
+    ("fr", "Identité, Coordonnées", "Informations demandées", "Téléphone portable", "Données vérifiées et exactes"),
+    ("en", "Identity, Contact details", "Information asked for", "Mobile phone", "Data checked and accurate")])
+def test_the_copy_says_in_words_what_is_stored_as_codes(client, session, lang, read, step, field, reason):
+    """'Who consulted my file' shows the categories a manager read; a request, the data it
+    asked to correct, its steps and its refusal reason, in words: codes mean nothing to a tenant."""
+    from portal import access
+    from portal.audit import access_log
+    from tests import builders
+
+    someone, account = builders.tenant_with_account(session)
+    manager = builders.account(session, "manager")
+    access_log.record_read(session, access.actor_for(session, manager), someone, ["identity", "contact"],
+                           access_log.make_purpose(None, "Vérification du bail", "fr"))
+    builders.request(session, someone, status="waiting_info", asked="Merci de joindre une pièce d'identité.")
+    builders.request(session, someone, kind="rectification", status="answered", field_key="contact.mobile_phone",
+                     proposed_value="06 11 22 33 44", outcome="refused", refusal_reason="data_accurate")
+    login(client, account.email, builders.PASSWORD)
+    text = squash(pdf_text(client.get(f"/me/export.pdf?lang={lang}").data))
+    for words in (read, step, field, reason):
+        assert squash(words) in text, words
+    for code in ("identity,contact", "request_info", "contact.mobile_phone", "data_accurate"):
+        assert code not in text, code

@@ -24,19 +24,7 @@ ACTION_BUTTONS: dict[str, Any] = {
     "refuse": _l("Refuse"),
     "close": _l("Close the request"),
 }
-REASON_LABELS: dict[str, Any] = {
-    "manifestly_unfounded": _l("Manifestly unfounded"),
-    "manifestly_excessive": _l("Manifestly excessive (e.g. repetitive)"),
-    "identity_not_established": _l("Identity not established"),
-    "rights_of_others": _l("Rights and freedoms of others"),
-    "legal_obligation": _l("Legal retention obligation"),
-    "legal_claims": _l("Needed for legal claims"),
-    "compelling_grounds": _l("Compelling legitimate grounds"),
-    "objection_not_applicable": _l("Art. 21 does not apply to this legal basis"),
-    "restriction_not_applicable": _l("None of the cases of Art. 18(1) applies"),
-    "data_accurate": _l("Data checked and accurate"),
-    "not_portable": _l("Data not covered by portability"),
-}
+REASON_LABELS: dict[str, Any] = catalogue.REFUSAL_REASON_LABELS
 
 
 def reason_choices(kind: str | None = None) -> list[tuple[str, Any]]:
