@@ -73,16 +73,6 @@ def note(session: Session, tenant_row: Tenant, body: str, **values: Any) -> Note
     return row
 
 
-def tenant_account(session: Session, tenant_row: Tenant, email: str, password_hash: str, **values: Any) -> User:
-    """A tenant's confirmed login account (the password hashed by the caller, with the app's hasher)."""
-    row = User(**{"email": email, "password_hash": password_hash, "role": "tenant", "tenant_id": tenant_row.id,
-                  "display_name": f"{tenant_row.first_name} {tenant_row.last_name}", "email_confirmed": True,
-                  **values})
-    session.add(row)
-    session.flush()
-    return row
-
-
 _hashes: dict[str, str] = {}
 
 

@@ -11,8 +11,6 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from portal.accounts import passwords
-from portal.accounts import service as accounts
 from portal.db import db
 from portal.models import User
 from tests import builders
@@ -48,8 +46,7 @@ def _tenant_with_notes(app) -> str:
                       reviewed_at=datetime(2026, 11, 3, 10, 30), review_reason="Utile au contentieux en cours.")
         builders.note(session, tenant, "Appel reçu au sujet du chauffage.", review_status="redacted",
                       reviewed_at=datetime(2026, 11, 4, 9, 0))
-        builders.tenant_account(session, tenant, email,
-                                passwords.hash_password(accounts.hasher_for(app.config), DEMO_PASSWORD))
+        builders.account(session, "tenant", tenant, email=email, password=DEMO_PASSWORD)
         session.commit()
     return email
 

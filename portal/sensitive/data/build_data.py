@@ -19,6 +19,7 @@ import json
 import random
 import unicodedata
 from pathlib import Path
+from typing import Iterator
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "source"
@@ -34,22 +35,28 @@ def _strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+def _entries(path: Path) -> Iterator[tuple[int, str, str, str]]:
+    """(line number, language, register, text) of each entry of a source file: blank lines
+    and `#` comments skipped, `@lang` and `@register` apply to the lines after them."""
+    lang, register = "fr", "manager"
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("@lang "):
+            lang = line.split()[1]
+        elif line.startswith("@register "):
+            register = line.split()[1]
+        else:
+            yield number, lang, register, line
+
+
 def read_sources() -> list[dict]:
     notes = []
     for path in sorted(SOURCE.glob("*.txt")):
         if path.name == "operational.txt":
             continue
-        lang, register = "fr", "manager"
-        for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            line = raw.strip()
-            if not line or line.startswith("#"):
-                continue
-            if line.startswith("@lang "):
-                lang = line.split()[1]
-                continue
-            if line.startswith("@register "):
-                register = line.split()[1]
-                continue
+        for number, lang, register, line in _entries(path):
             codes, _, text = line.partition(" | ")
             cats = [] if codes.strip() == "-" else sorted({CODES[c] for c in codes.strip().split("+")})
             notes.append({"id": f"{path.stem}-{number:04d}", "lang": lang, "text": text.strip(),
@@ -59,14 +66,7 @@ def read_sources() -> list[dict]:
 
 def read_operational() -> dict[str, list[str]]:
     pools: dict[str, list[str]] = {"fr": [], "en": []}
-    lang = "fr"
-    for raw in (SOURCE / "operational.txt").read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("@lang "):
-            lang = line.split()[1]
-            continue
+    for _, lang, _, line in _entries(SOURCE / "operational.txt"):
         pools[lang].append(line)
     return pools
 
