@@ -78,7 +78,9 @@ def _init_login(app: Flask) -> None:
     def load_user(user_id: str) -> User | None:
         ident, _, version = user_id.partition(":")
         ident_id, version_no = parse_id(ident), parse_int(version)
-        if ident_id is None or version_no is None:
+        # The database-outage page (web/observability.py) sets this flag: the page is
+        # shown to an anonymous visitor rather than trying the unreachable database again.
+        if ident_id is None or version_no is None or g.get("database_unreachable"):
             return None
         user = db.session.get(User, ident_id)
         # A bumped session version (logout, password change) kills older cookies.

@@ -55,12 +55,11 @@ def init_app(app: Flask) -> None:
         return jsonify(status="ok", database="ok")
 
     def database_away(_err: Exception):
-        from portal.extensions import login_manager
-
         app.logger.warning("database unreachable: %s", type(_err).__name__)
-        # The page must not touch the database again: the user is shown as anonymous
-        # (loading them is what failed) and the broken session is thrown away.
-        g._login_user = login_manager.anonymous_user()
+        # The page must not touch the database again: the user loader (web/app.py) sees
+        # this flag and answers "nobody", so the page shows an anonymous visitor, and the
+        # broken session is thrown away.
+        g.database_unreachable = True
         session = g.pop("db_session", None)
         if session is not None:
             try:
