@@ -130,6 +130,13 @@ def request(session: Session, tenant_row: Tenant, kind: str = "access", status: 
     return row
 
 
+def outsider(session: Session, **values: Any) -> tuple[Tenant, User]:
+    """A tenant (with an account) in a building of a portfolio of their own: outside the
+    scope of every caretaker and manager of an `estate`, inside only the DPO's."""
+    home = building(session, portfolio_id=portfolio(session).id)
+    return tenant_with_account(session, home, **values)
+
+
 def estate(session: Session) -> SimpleNamespace:
     """Who is who for a scope test: a portfolio of two buildings; a tenant (with an
     account) in `building`, a neighbour (with an account) in `other_building`; the

@@ -70,9 +70,7 @@ def _populate(session) -> dict[str, str]:
     another portfolio; on a fresh database their ids are the small numbers the walk
     draws (1..12), so generated ids hit real rows. Returns each role's login e-mail."""
     people = builders.estate(session)
-    outsider = builders.tenant(session, builders.building(session, portfolio_id=builders.portfolio(session).id),
-                               tenant_number=OTHER_TENANT)
-    builders.account(session, "tenant", outsider)
+    outsider, _ = builders.outsider(session, tenant_number=OTHER_TENANT)
     for someone in (people.tenant, people.neighbour, outsider):
         builders.full_file(session, someone)
         builders.request(session, someone, kind="rectification", status="in_progress")
