@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal.models import PrivacyRequest
 from portal import mail
-from tests.conftest import login
+from tests.conftest import DEMO_PASSWORD, login
 
 CAMILLE = "camille.martin@example.org"
 KARIM = "karim.benali@example.org"
@@ -19,9 +19,9 @@ MANAGER = "gestion@example.org"
 CARETAKER = "gardien.lilas@example.org"
 
 
-def file_request(client, email: str = CAMILLE, lang: str = "fr", **data) -> str:
+def file_request(client, email: str = CAMILLE, lang: str = "fr", password: str = DEMO_PASSWORD, **data) -> str:
     """Log in as a tenant, file a request through the form, return its reference."""
-    login(client, email)
+    login(client, email, password)
     form = {"kind": "rectification", "field": "contact.phone", "proposed_value": "01 45 67 89 10",
             "details": "Nouveau numéro."}
     form.update(data)
