@@ -24,7 +24,7 @@ Each POST is sent empty: it must get the same access answer, or any non-refusal
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from portal.access import PERMISSIONS
