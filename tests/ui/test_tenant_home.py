@@ -7,7 +7,6 @@ import re
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
 
 from portal import access, deadlines
 from portal.audit import access_log
