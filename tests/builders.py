@@ -17,8 +17,8 @@ from portal.accounts import passwords
 from portal.db import Database
 from portal.deadlines import due_date
 from portal.models import (Building, BuildingAssignment, Correspondence, Dwelling, HouseholdMember, Incident, Lease,
-                           Note, Payment, Portfolio, PortfolioAssignment, PrivacyRequest, RequestEvent,
-                           ResourceDeclaration, Tenant, User)
+                           Note, Payment, PaymentPlan, Portfolio, PortfolioAssignment, PrivacyRequest, RentCall,
+                           RequestEvent, ResourceDeclaration, Tenant, User)
 
 PASSWORD = "builder-pass-2026"
 
@@ -130,6 +130,13 @@ def request(session: Session, tenant_row: Tenant, kind: str = "access", status: 
     return row
 
 
+def outsider(session: Session, **values: Any) -> tuple[Tenant, User]:
+    """A tenant (with an account) in a building of a portfolio of their own: outside the
+    scope of every caretaker and manager of an `estate`, inside only the DPO's."""
+    home = building(session, portfolio_id=portfolio(session).id)
+    return tenant_with_account(session, home, **values)
+
+
 def estate(session: Session) -> SimpleNamespace:
     """Who is who for a scope test: a portfolio of two buildings; a tenant (with an
     account) in `building`, a neighbour (with an account) in `other_building`; the
@@ -185,3 +192,42 @@ def full_file(session: Session, tenant_row: Tenant) -> SimpleNamespace:
                            neighbourhood=neighbourhood, letter=letter, dwelling=home,
                            note=note(session, tenant_row, "Relance loyer de janvier faite par téléphone."),
                            request=request(session, tenant_row, kind="erasure"))
+
+
+def rich_file(session: Session, tenant_row: Tenant, months: int = 72) -> SimpleNamespace:
+    """A file as full as a long-standing tenant's: `full_file`, plus `months` monthly rent
+    calls and payments (the newest for October 2026), five yearly resource declarations,
+    two more household members, six more incidents, letters, notes and a completed
+    payment plan. Values are fixed, so tests can name them."""
+    record = full_file(session, tenant_row)
+    lease = session.get(Lease, tenant_row.lease_id)
+    rows: list[Any] = []
+    for n in range(months):
+        year, month = divmod(2026 * 12 + 9 - n, 12)  # October 2026, September 2026, …
+        period = date(year, month + 1, 1)
+        rows.append(RentCall(lease_id=lease.id, period=period, rent_cents=lease.rent_cents,
+                             charges_cents=lease.charges_cents, issued_on=period.replace(day=1)))
+        rows.append(Payment(lease_id=lease.id, paid_on=period.replace(day=4), method=("direct_debit", "transfer",
+                            "caf")[n % 3], amount_cents=lease.rent_cents + lease.charges_cents,
+                            reference=f"VIR-{period:%Y%m}"))
+    rows.append(PaymentPlan(lease_id=lease.id, agreed_on=date(2024, 3, 15), monthly_cents=5_000, months=10,
+                            status="completed"))
+    for year in range(2021, 2025):
+        rows.append(ResourceDeclaration(tenant_id=tenant_row.id, survey_year=year, household_size=3,
+                                        declared_income_cents=2_400_000 + year, tax_notice_year=year - 1))
+    rows += [HouseholdMember(tenant_id=tenant_row.id, first_name=first, last_name=tenant_row.last_name,
+                             relation=relation, birth_year=born)
+             for first, relation, born in (("Hortense", "daughter", 2014), ("Gaspard", "spouse", 1978))]
+    for n in range(6):
+        rows.append(Incident(building_id=record.dwelling.building_id, dwelling_id=record.dwelling.id,
+                             tenant_id=tenant_row.id, kind="technical", reported_on=date(2025, 1 + n, 12),
+                             title=f"Fuite sous l'évier n° {n + 1}", description="Plombier passé.",
+                             status="closed", closed_on=date(2025, 1 + n, 20)))
+    for n in range(4):
+        rows.append(Correspondence(tenant_id=tenant_row.id, sent_on=date(2025, 2 + n, 3), direction="out",
+                                   channel="letter", subject=f"Avis d'échéance n° {n + 1}", body="Madame, …"))
+    session.add_all(rows)
+    session.flush()
+    for n in range(3):
+        note(session, tenant_row, f"Passage pour le relevé des compteurs n° {n + 1}.")
+    return record

@@ -9,11 +9,11 @@ from portal import mail
 
 
 def test_outbox_receives_a_readable_message(tmp_path):
-    path = mail.send("camille.martin@example.org", "Votre demande", "Bonjour Camille, é à ç.",
+    path = mail.send("ines.roux@example.org", "Votre demande", "Bonjour Inès, é à ç.",
                      config={"MAIL_OUTBOX": str(tmp_path)})
     assert path is not None and path.exists()
     [msg] = mail.read_outbox(tmp_path)
-    assert msg["To"] == "camille.martin@example.org" and msg["Subject"] == "Votre demande"
+    assert msg["To"] == "ines.roux@example.org" and msg["Subject"] == "Votre demande"
     assert "é à ç" in msg.get_content()
 
 
@@ -50,7 +50,7 @@ def test_smtp_delivery_to_a_real_socket():
 
     t = threading.Thread(target=smtp_peer, daemon=True)
     t.start()
-    assert mail.send("karim.benali@example.org", "Subject", "Body text",
+    assert mail.send("basile.morel@example.org", "Subject", "Body text",
                      config={"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port}) is None
     t.join(5)
     server.close()

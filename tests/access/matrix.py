@@ -14,15 +14,17 @@ names one tenant's object (scoped=True), for a visitor outside that tenant's sco
 Give `overrides={case: answer}` where a route deliberately answers otherwise, and
 `params` when the URL needs values other than the defaults below.
 
-Visitors (CASES): anonymous; a tenant on their own object and on another tenant's; the
-caretaker of Les Lilas on a Lilas tenant (in) and on Les Tilleuls (out); the manager of
-portfolio P-EST on Lilas/Tilleuls (in) and on P-NORD (out); the DPO; the administrator.
+Visitors (CASES), built by tests/access/test_matrix.py (tests/builders.estate and
+outsider): anonymous; a tenant on their own object and on their neighbour's; the
+caretaker of the tenant's building on the tenant (in) and on the neighbour, who lives in
+the other building of the portfolio (out); the manager of that portfolio on the tenant
+(in) and on an outsider of another portfolio (out); the DPO; the administrator.
 Each POST is sent empty: it must get the same access answer, or any non-refusal
 (form errors included) where GET gets its `ok`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from portal.access import PERMISSIONS
@@ -36,18 +38,13 @@ ROLE_OF = {"anonymous": None, "tenant_own": "tenant", "tenant_other": "tenant", 
            "caretaker_out": "caretaker", "manager_in": "manager", "manager_out": "manager", "dpo": "dpo",
            "admin": "admin"}
 OUT_OF_SCOPE = frozenset({"tenant_other", "caretaker_out", "manager_out"})
-EMAILS = {"tenant": "camille.martin@example.org", "caretaker": "gardien.lilas@example.org",
-          "manager": "gestion@example.org", "dpo": "dpo@example.org", "admin": "admin@example.org"}
-# Whose object each visitor asks for (demo data: Camille and Sophie live at Les Lilas,
-# Karim and John at Les Tilleuls, both in portfolio P-EST; Amina at Les Acacias, P-NORD).
-TARGET = {"anonymous": "camille", "tenant_own": "camille", "tenant_other": "karim",
-          "caretaker_in": "camille", "caretaker_out": "karim", "manager_in": "camille",
-          "manager_out": "amina", "dpo": "amina", "admin": "camille"}
-TENANT_NUMBERS = {"camille": "LOC-000101", "karim": "LOC-000202", "amina": "LOC-000305"}
-# A request of each target tenant. Camille's is a rectification (the manager processes
-# those); Karim's an erasure waiting for information; Amina's a restriction in progress.
-REQUEST_OF = {"camille": "DPR-DEMO-0002", "karim": "DPR-DEMO-0003", "amina": "DPR-DEMO-0006"}
-LETTER_REQUEST_OF = {"camille": "DPR-DEMO-0001", "karim": "DPR-DEMO-0007", "amina": "DPR-DEMO-0006"}
+# Whose object each visitor asks for: the tenant ("own"), the neighbour ("other") or the
+# outsider. Each has one request (tests/access/test_matrix.py builds them): the tenant's
+# is a rectification (the manager processes those), the neighbour's an erasure waiting
+# for information, the outsider's a restriction in progress.
+TARGET = {"anonymous": "own", "tenant_own": "own", "tenant_other": "other",
+          "caretaker_in": "own", "caretaker_out": "other", "manager_in": "own",
+          "manager_out": "outsider", "dpo": "outsider", "admin": "own"}
 
 Answer = Any  # int, a frozenset of ints, LOGIN or ALLOWED
 
@@ -110,11 +107,7 @@ def _tenant(ids: Any, target: str) -> dict[str, Any]:
 
 
 def _request(ids: Any, target: str) -> dict[str, Any]:
-    return {"ref": REQUEST_OF[target]}
-
-
-def _letter(ids: Any, target: str) -> dict[str, Any]:
-    return {"ref": LETTER_REQUEST_OF[target]}
+    return {"ref": ids.request[target]}
 
 
 def _staff_user(ids: Any, target: str) -> dict[str, Any]:
@@ -156,9 +149,9 @@ EXPECT: dict[str, Route] = {
     "tenant.new_request": guarded("file_request"),
     "tenant.request_detail": guarded("file_request", scoped=True, params=_request),
     "tenant.withdraw_request": guarded("file_request", scoped=True, params=_request),
-    # The demo issues no letter: the owner gets the "no letter yet" page (404 too), the
+    # No letter issued yet: the owner gets the "no letter yet" page (404 too), the
     # documents tests cover a real download.
-    "documents.request_letter": guarded("read_own_file", scoped=True, params=_letter, overrides={"tenant_own": 404}),
+    "documents.request_letter": guarded("read_own_file", scoped=True, params=_request, overrides={"tenant_own": 404}),
     # Back office.
     "staff.dashboard": guarded("staff_dashboard"),
     "staff.tenants": guarded("search_tenants"),

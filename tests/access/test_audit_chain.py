@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from portal.db import Database
 from portal.models import AuditEntry
 from portal.audit import chain as audit
-from tests.access.helpers import tenant_id
+from tests import builders
 from tests.conftest import build_app, login
 
 COLUMNS = ("at", "actor_id", "actor_role", "action", "tenant_id", "request_ref", "categories", "purpose",
@@ -112,11 +112,14 @@ def test_verify_names_the_first_of_two_swapped_entries(chain_app):
 
 
 def test_done_when_the_caretakers_visit_altered_in_the_database_is_named(tmp_path):
-    app = build_app(tmp_path, f"visit_{tmp_path.name}", demo=True)
+    app = build_app(tmp_path, f"visit_{tmp_path.name}", demo=False)
     try:
+        with builders.committed(app) as s:
+            people = builders.estate(s)
         client = app.test_client()
-        login(client, "gardien.lilas@example.org")
-        assert client.get(f"/staff/tenants/{tenant_id(app, 'LOC-000101')}").status_code == 200
+        login(client, people.caretaker.email, builders.PASSWORD)
+        client.get(f"/staff/tenants?q={people.tenant.last_name}")  # a search, then the visit
+        assert client.get(f"/staff/tenants/{people.tenant.id}").status_code == 200
         assert _verify(app).exit_code == 0
         with _engine(app).connect() as conn:
             visit = conn.execute(select(AuditEntry.id).where(AuditEntry.action == "read")

@@ -9,12 +9,11 @@ from types import SimpleNamespace
 
 import pytest
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from portal.db import Database
-from portal.models import Tenant, User
-from tests.access.matrix import (ALLOWED, CASES, EMAILS, EXPECT, LOGIN, ROLE_OF, TARGET, TENANT_NUMBERS,
-                                 Route)
+from tests import builders
+from tests.access.matrix import ALLOWED, CASES, EXPECT, LOGIN, ROLE_OF, TARGET, Route
+from tests.builders import PASSWORD
 from tests.conftest import build_app, login
 
 CHECKED_METHODS = ("GET", "POST")
@@ -31,21 +30,34 @@ def _endpoints(app) -> list[str]:
     return sorted({r.endpoint for r in _rules(app)})
 
 
+def _cast(session: Session) -> SimpleNamespace:
+    """The visitors of tests/access/matrix.py and what they ask for: the tenant ("own"),
+    the neighbour ("other") and the outsider, with a request each; each role's e-mail."""
+    people = builders.estate(session)
+    outsider, _ = builders.outsider(session)
+    requests = {"own": builders.request(session, people.tenant, kind="rectification"),
+                "other": builders.request(session, people.neighbour, kind="erasure", status="waiting_info",
+                                          asked="Pouvez-vous préciser ce que vous souhaitez effacer ?"),
+                "outsider": builders.request(session, outsider, kind="restriction", status="in_progress")}
+    emails = {"tenant": people.tenant_account.email, "caretaker": people.caretaker.email,
+              "manager": people.manager.email, "dpo": people.dpo.email, "admin": people.admin.email}
+    return SimpleNamespace(tenant={"own": people.tenant.id, "other": people.neighbour.id, "outsider": outsider.id},
+                           request={key: row.ref for key, row in requests.items()},
+                           caretaker_user=people.caretaker.id, emails=emails)
+
+
 def _ids(app) -> SimpleNamespace:
-    # Its own short app context: a context held open during the requests would be shared
-    # by them (flask.g, the database session) and blur who is asking.
-    with app.app_context():
-        session = Database.state(app).factory()
-        tenants = {key: session.scalar(select(Tenant.id).where(Tenant.tenant_number == number))
-                   for key, number in TENANT_NUMBERS.items()}
-        caretaker = session.scalar(select(User.id).where(User.email == EMAILS["caretaker"]))
-        session.close()
-    return SimpleNamespace(tenant=tenants, caretaker_user=caretaker)
+    """The cast, committed into an app built for its own tests (with_settings)."""
+    with builders.committed(app) as s:
+        return _cast(s)
 
 
 @pytest.fixture()
-def ids(app):
-    return _ids(app)
+def ids(session):
+    """The cast, in the test's rolled-back transaction."""
+    cast = _cast(session)
+    session.commit()
+    return cast
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +67,8 @@ def with_settings(tmp_path_factory):
 
     def _app(setting: str):
         if setting not in apps:
-            apps[setting] = build_app(tmp_path_factory.mktemp("setting"), setting.lower(), **{setting: True})
+            apps[setting] = build_app(tmp_path_factory.mktemp("setting"), setting.lower(), demo=False,
+                                      **{setting: True})
         return apps[setting]
     return _app
 
@@ -122,7 +135,7 @@ def _run(app, endpoint: str, ids) -> list[str]:
                 if client is None:
                     client = app.test_client()
                     if role is not None:
-                        login(client, EMAILS[role])
+                        login(client, ids.emails[role], PASSWORD)
                 answer = client.open(url, method=method, data={} if method == "POST" else None)
                 seen[key] = (answer.status_code, answer.headers.get("Location", ""))
             response = _Answer(*seen[key])

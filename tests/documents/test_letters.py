@@ -5,23 +5,15 @@ from __future__ import annotations
 import hashlib
 import io
 
-import pytest
-from pypdf import PdfReader
-from sqlalchemy import select
-
 from datetime import date
 
-from portal.models import PrivacyRequest
+import pytest
+from pypdf import PdfReader
+
 from portal.requests import letters
 from tests import builders
 from tests.conftest import login
 from tests.documents._pdftext import pdf_text, squash
-
-CAMILLE = "camille.martin@example.org"
-
-
-def _req(session, ref):
-    return session.scalar(select(PrivacyRequest).where(PrivacyRequest.ref == ref))
 
 
 @pytest.mark.parametrize("lang, outcome, cnil, court, reason", [
@@ -64,7 +56,8 @@ def test_partial_grant_always_states_reasons_and_remedies(app, session):
 
 
 def test_info_request_letter_carries_the_question(app, session):
-    req = _req(session, "DPR-DEMO-0003")
+    req = builders.request(session, builders.tenant(session), kind="erasure", status="waiting_info",
+                           asked="Merci de préciser quelles notes sont concernées.")
     with app.test_request_context():
         text = squash(pdf_text(letters.render(req, "info_request", "fr", app.config)))
     assert squash("Merci de préciser quelles notes sont concernées.") in text
@@ -72,13 +65,16 @@ def test_info_request_letter_carries_the_question(app, session):
 
 
 def test_granted_access_letter_comes_with_the_copy_of_the_file(app, session):
-    req = _req(session, "DPR-DEMO-0001")
+    someone = builders.tenant(session, first_name="Léonie", last_name="Brassac")
+    builders.full_file(session, someone)
+    req = builders.request(session, someone, kind="access", status="answered", outcome="granted")
     with app.test_request_context():
         text = squash(pdf_text(letters.render(req, "granted", "fr", app.config)))
     assert squash("Votre demande est acceptée") in text
     assert squash("la copie complète des données que nous détenons sur vous suit ce courrier") in text
     assert squash("Copie de votre dossier de données personnelles") in text
     assert squash("Qui a consulté mon dossier") in text
+    assert squash("Léonie Brassac") in text and squash("Radiateur froid dans la chambre") in text  # her file
 
 
 def test_issued_letter_is_archived_with_its_hash_and_downloaded_by_its_tenant(app, client, session):
@@ -118,18 +114,27 @@ def test_no_letter_yet_gives_a_clear_404_page(client, session):
     assert "Aucun courrier n'a encore été émis pour la demande DPR-TEST-LNONE" in response.get_data(as_text=True)
 
 
-def test_dpo_previews_a_letter_before_issuing_it(client):
-    login(client, "dpo@example.org")
-    response = client.get("/staff/requests/DPR-DEMO-0007/letter-preview.pdf?kind=refused&letter_lang=en")
+def test_dpo_previews_a_letter_before_issuing_it(client, session):
+    ref = builders.request(session, builders.tenant(session), kind="access").ref
+    dpo = builders.account(session, "dpo")
+    session.commit()
+    login(client, dpo.email, builders.PASSWORD)
+    response = client.get(f"/staff/requests/{ref}/letter-preview.pdf?kind=refused&letter_lang=en")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert "Your request is refused" in pdf_text(response.data)
-    assert client.get("/staff/requests/DPR-DEMO-0007/letter-preview.pdf?kind=bogus").status_code == 400
+    assert client.get(f"/staff/requests/{ref}/letter-preview.pdf?kind=bogus").status_code == 400
     assert client.get("/staff/requests/DPR-NOPE/letter-preview.pdf?kind=refused").status_code == 404
 
 
-def test_manager_may_not_preview_an_access_letter_nor_a_tenant_may(client):
-    login(client, "gestion@example.org")
-    assert client.get("/staff/requests/DPR-DEMO-0001/letter-preview.pdf?kind=granted").status_code in (403, 404)
-    client.get("/logout")
-    login(client, CAMILLE)
-    assert client.get("/staff/requests/DPR-DEMO-0001/letter-preview.pdf?kind=granted").status_code == 403
+def test_manager_may_not_preview_an_access_letter_nor_a_tenant_may(client, session):
+    people = builders.estate(session)
+    ref = builders.request(session, people.tenant, kind="access").ref  # in the manager's portfolio
+    session.commit()
+    url = f"/staff/requests/{ref}/letter-preview.pdf?kind=granted"
+    login(client, people.dpo.email, builders.PASSWORD)
+    assert client.get(url).status_code == 200  # the letter exists: the refusals below are about who asks
+    for user, refused in ((people.manager, 404), (people.tenant_account, 403)):
+        client.post("/logout")
+        login(client, user.email, builders.PASSWORD)
+        response = client.get(url)
+        assert response.status_code == refused and response.mimetype != "application/pdf", user.role

@@ -6,18 +6,16 @@ import pytest
 from sqlalchemy import func, select
 
 from portal import catalogue, pdf
-from portal.models import Note, Tenant
+from portal.models import Note
 from portal.models.audit import DocumentCache
 from portal.file import pdf_copy as documents
+from tests import builders
 from tests.conftest import login
 from tests.documents._pdftext import displayed, pdf_text, squash
 
-CAMILLE = "camille.martin@example.org"
-
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_every_value_of_the_json_export_is_in_the_pdf_copy(app, client, lang):
-    login(client, CAMILLE)
+def test_every_value_of_the_json_export_is_in_the_pdf_copy(app, client, copy_reader, lang):
     exported = client.get(f"/me/export.json?lang={lang}").get_json()
     response = client.get(f"/me/export.pdf?lang={lang}")
     assert response.status_code == 200
@@ -40,30 +38,28 @@ def test_every_value_of_the_json_export_is_in_the_pdf_copy(app, client, lang):
                     if squash(shown) not in text:
                         missing.append((cat["key"], f.key, shown))
     ctx.pop()
-    assert checked > 300  # Camille's file is rich: years of rent calls and payments
+    assert checked > 300  # a rich file (tests/builders.rich_file): years of rent calls and payments
     assert missing == []
 
 
-def test_pdf_copy_has_cover_contents_and_page_numbers_in_french(client):
-    login(client, CAMILLE)
+def test_pdf_copy_has_cover_contents_and_page_numbers_in_french(client, copy_reader):
     text = pdf_text(client.get("/me/export.pdf?lang=fr").data)
     assert squash("Copie de votre dossier de données personnelles") in squash(text)
-    assert "Camille Martin" in text and "LOC-000101" in text
+    assert "Capucine Lefort" in text and "COPY-000101" in text
     assert "Sommaire" in text
     assert "Page 2 sur" in text
     assert "Qui a consulté mon dossier" in text  # the access log
-    assert "DPR-DEMO-0001" in text  # the requests
+    assert "DPR-TEST-COPY" in text  # the requests
+    assert squash("Fuite sous l'évier n° 6") in squash(text) and "Hortense" in text  # records of the file
 
 
-def test_pdf_copy_in_english(client):
-    login(client, CAMILLE)
+def test_pdf_copy_in_english(client, copy_reader):
     text = pdf_text(client.get("/me/export.pdf?lang=en").data)
     assert "Copy of your personal data file" in text
     assert "Contents" in text and "Page 2 of" in text
 
 
-def test_unchanged_file_is_served_from_the_cache(client, monkeypatch):
-    login(client, CAMILLE)
+def test_unchanged_file_is_served_from_the_cache(client, copy_reader, monkeypatch):
     first = client.get("/me/export.pdf?lang=fr").data
 
     def boom(*a, **k):
@@ -74,10 +70,9 @@ def test_unchanged_file_is_served_from_the_cache(client, monkeypatch):
     assert again.status_code == 200 and again.data == first
 
 
-def test_changed_file_is_rendered_again(client, session, monkeypatch):
-    login(client, CAMILLE)
+def test_changed_file_is_rendered_again(client, session, copy_reader, monkeypatch):
     client.get("/me/export.pdf?lang=fr")
-    tenant = session.scalar(select(Tenant).where(Tenant.tenant_number == "LOC-000101"))
+    tenant = copy_reader.tenant
     session.add(Note(tenant_id=tenant.id, body="Nouveau rendez-vous fixé pour l'état des lieux."))
     session.commit()
     text = pdf_text(client.get("/me/export.pdf?lang=fr").data)
@@ -87,8 +82,10 @@ def test_changed_file_is_rendered_again(client, session, monkeypatch):
     assert count == 1  # one copy kept per tenant and language
 
 
-def test_a_pdf_that_cannot_be_produced_gives_a_clear_page(client, monkeypatch):
-    login(client, CAMILLE)
+def test_a_pdf_that_cannot_be_produced_gives_a_clear_page(client, session, monkeypatch):
+    _, account = builders.tenant_with_account(session)
+    session.commit()
+    login(client, account.email, builders.PASSWORD)
 
     def broken(*a, **k):
         raise pdf.PdfError("layout failed: simulated")
@@ -114,7 +111,8 @@ PAYLOADS = [
 
 
 def test_markup_in_notes_comes_out_as_text_and_fetches_nothing(app, session):
-    tenant = session.scalar(select(Tenant).where(Tenant.tenant_number == "LOC-000101"))
+    tenant = builders.tenant(session)
+    builders.full_file(session, tenant)
     for body in PAYLOADS:
         session.add(Note(tenant_id=tenant.id, body=body))
     session.flush()
@@ -142,16 +140,18 @@ def test_the_fetcher_refuses_everything_but_our_assets(url):
     assert fetcher.fetch(pdf.BASE_URL + "copy.css").read().startswith(b"/*")
 
 
-def test_another_role_cannot_download_a_copy(client):
-    login(client, "gestion@example.org")
-    assert client.get("/me/export.pdf").status_code in (403, 404)
+def test_another_role_cannot_download_a_copy(client, session):
+    manager = builders.account(session, "manager", portfolios=(builders.portfolio(session),))
+    session.commit()
+    login(client, manager.email, builders.PASSWORD)
+    response = client.get("/me/export.pdf")
+    assert response.status_code == 403 and response.mimetype != "application/pdf"
 
 
 @pytest.mark.parametrize("lang,rent,born", [("fr", "520,00 €", "17/05/1980"), ("en", "€520.00", "May 17, 1980")])
 def test_the_pdf_copy_shows_a_built_tenants_values_as_a_reader_writes_them(client, session, lang, rent, born):
     from datetime import date
 
-    from tests import builders
 
     someone, account = builders.tenant_with_account(session, first_name="Odile", last_name="Perrin",
                                                     birth_date=date(1980, 5, 17), phone="01 98 76 54 32")
@@ -171,7 +171,6 @@ def test_the_copy_says_in_words_what_is_stored_as_codes(client, session, lang, r
     asked to correct, its steps and its refusal reason, in words: codes mean nothing to a tenant."""
     from portal import access
     from portal.audit import access_log
-    from tests import builders
 
     someone, account = builders.tenant_with_account(session)
     manager = builders.account(session, "manager")

@@ -12,6 +12,7 @@ import tempfile
 
 from pypdf import PdfReader
 
+from tests import builders
 from tests.conftest import login
 
 
@@ -26,14 +27,14 @@ def _word_heights(content: bytes) -> list[int]:
     return [round(h) for h in heights]
 
 
-def test_pdf_copy_is_tagged_large_and_flows_on(client):
-    login(client, "camille.martin@example.org")
+def test_pdf_copy_is_tagged_large_and_flows_on(client, copy_reader):
     response = client.get("/me/export.pdf?lang=fr")
     assert response.status_code == 200
-    assert parse_options_header(response.headers["Content-Disposition"])[1]["filename"] == "mon-dossier-LOC-000101.pdf"
+    assert parse_options_header(response.headers["Content-Disposition"])[1]["filename"] == "mon-dossier-COPY-000101.pdf"
     reader = PdfReader(io.BytesIO(response.data))
     assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged: a structure for screen readers
-    # Categories flow on: 12 categories, no page each (18 pages at 8.5 pt, then 17 at 11 pt).
+    # Categories flow on: 12 categories, no page each (a long-standing tenant's file took 18
+    # pages at 8.5 pt, then 17 at 11 pt, with a page per category).
     assert len(reader.pages) <= 10
     # Word boxes of 11 pt text are about 13 pt high; 8 pt text was 9 to 10.
     # (the running header and footer, 9 pt, are the only smaller words).
@@ -41,12 +42,21 @@ def test_pdf_copy_is_tagged_large_and_flows_on(client):
     small = [h for h in heights if h < 12]
     assert len(small) < 0.1 * len(heights), (len(small), len(heights))
     en = client.get("/me/export.pdf?lang=en")
-    assert parse_options_header(en.headers["Content-Disposition"])[1]["filename"] == "my-file-LOC-000101.pdf"
+    assert parse_options_header(en.headers["Content-Disposition"])[1]["filename"] == "my-file-COPY-000101.pdf"
 
 
-def test_refusal_letter_fits_one_page_left_aligned_with_a_labelled_address(client):
-    login(client, "dpo@example.org")
-    response = client.get("/staff/requests/DPR-DEMO-0007/letter-preview.pdf?kind=refused"
+def _dpo_on_a_request(client, session) -> str:
+    """A built DPO logged in on `client`; the reference of a built tenant's access request."""
+    ref = builders.request(session, builders.tenant(session), kind="access").ref
+    dpo = builders.account(session, "dpo")
+    session.commit()
+    login(client, dpo.email, builders.PASSWORD)
+    return ref
+
+
+def test_refusal_letter_fits_one_page_left_aligned_with_a_labelled_address(client, session):
+    ref = _dpo_on_a_request(client, session)
+    response = client.get(f"/staff/requests/{ref}/letter-preview.pdf?kind=refused"
                           "&reason=manifestly_excessive&answer=Demande%20identique.")
     assert response.status_code == 200
     reader = PdfReader(io.BytesIO(response.data))
@@ -80,13 +90,12 @@ def _pdftotext(content: bytes) -> str:
         return subprocess.run(["pdftotext", fh.name, "-"], capture_output=True, text=True, check=True).stdout
 
 
-def test_pdf_copy_is_pdf_ua_and_reads_in_order(client):
-    login(client, "camille.martin@example.org")
+def test_pdf_copy_is_pdf_ua_and_reads_in_order(client, copy_reader):
     for lang, title, order in (
-            ("fr", "Copie du dossier de données personnelles de Camille Martin",
+            ("fr", "Copie du dossier de données personnelles de Capucine Lefort",
              ("Copie de votre dossier", "Sommaire", "Identité", "Loyers et paiements", "Mes demandes",
               "Vos droits et comment les exercer", "Fin du document.")),
-            ("en", "Copy of the personal data file of Camille Martin",
+            ("en", "Copy of the personal data file of Capucine Lefort",
              ("Copy of your personal data file", "Contents", "Identity", "Rent and payments", "My privacy requests",
               "Your rights and how to use them", "End of the document."))):
         content = client.get(f"/me/export.pdf?lang={lang}").data
@@ -100,9 +109,9 @@ def test_pdf_copy_is_pdf_ua_and_reads_in_order(client):
             at = text.index(heading, at) + 1
 
 
-def test_letter_is_pdf_ua(client):
-    login(client, "dpo@example.org")
-    content = client.get("/staff/requests/DPR-DEMO-0007/letter-preview.pdf?kind=refused"
+def test_letter_is_pdf_ua(client, session):
+    ref = _dpo_on_a_request(client, session)
+    content = client.get(f"/staff/requests/{ref}/letter-preview.pdf?kind=refused"
                          "&reason=manifestly_excessive&answer=Demande%20identique.").data
     reader, root = _pdf_ua(content)
     assert "/StructTreeRoot" in root and bool(root["/MarkInfo"]["/Marked"]) and root["/Lang"] == "fr"

@@ -127,10 +127,10 @@ class Visit:
         assert response is not None
         return response
 
-    def login(self, email: str, next_path: str | None = None) -> None:
+    def login(self, email: str, next_path: str | None = None, password: str = DEMO_PASSWORD) -> None:
         self.goto("/login" + (f"?next={next_path}" if next_path else ""))
         self.page.fill("input[name=email]", email)
-        self.page.fill("input[name=password]", DEMO_PASSWORD)
+        self.page.fill("input[name=password]", password)
         with self.page.expect_navigation():
             self.page.click("main button[type=submit]")
         assert "/login" not in self.page.url, f"login failed for {email}"

@@ -1,25 +1,41 @@
 """Issue 23 in a real browser (both languages, phone and desktop, axe-core on each page):
-Karim sees the landlord's question first; withdrawing asks first and can be undone;
-filing a correction is one question per page."""
+a tenant asked for information sees the landlord's question first; withdrawing asks
+first and can be undone; filing a correction is one question per page. Each test builds
+its tenant in the live server's database (tests/builders)."""
 
 from __future__ import annotations
 
 import pytest
 
+from portal.db import db
+from tests import builders
+from tests.builders import PASSWORD
+
 pytestmark = pytest.mark.e2e
 
-KARIM = "karim.benali@example.org"
-CAMILLE = "camille.martin@example.org"
-SOPHIE = "sophie.petit@example.org"
-WAITING = "DPR-DEMO-0003"
 CASES = [("phone", "fr"), ("desktop", "en")]
 
 
+@pytest.fixture()
+def tenant_in(live_server):
+    """tenant_in(fill): a tenant with an account, built in the live server's database and
+    passed to fill(session, tenant) for the rest of their file; returns their e-mail."""
+    def build(fill=lambda session, tenant: None) -> str:
+        with live_server.app.app_context():
+            tenant, account = builders.tenant_with_account(db.session, phone="01 43 11 22 33")
+            fill(db.session, tenant)
+            db.session.commit()
+            return account.email
+    return build
+
+
 @pytest.mark.parametrize(("viewport", "lang"), CASES)
-def test_karim_sees_the_question_first_and_an_empty_answer_is_caught(visit, viewport, lang):
+def test_the_tenant_sees_the_question_first_and_an_empty_answer_is_caught(visit, tenant_in, viewport, lang):
+    asked = "Merci de préciser quelles notes sont concernées."
+    email = tenant_in(lambda s, t: builders.request(s, t, kind="erasure", status="waiting_info", asked=asked))
     v = visit(viewport, lang)
     page = v.page
-    v.login(KARIM)
+    v.login(email, password=PASSWORD)
     banner = page.locator(".action-needed")
     assert banner.count() == 1
     # The banner is on the first phone screen.
@@ -28,7 +44,7 @@ def test_karim_sees_the_question_first_and_an_empty_answer_is_caught(visit, view
     with page.expect_navigation():
         banner.get_by_role("link").first.click()
     question = page.locator("blockquote.question")
-    assert question.count() == 1
+    assert question.count() == 1 and asked in question.inner_text()
     assert question.bounding_box()["y"] < page.locator("textarea[name=message]").bounding_box()["y"]
     v.check("i23-karim-request")
     with page.expect_navigation():
@@ -39,10 +55,12 @@ def test_karim_sees_the_question_first_and_an_empty_answer_is_caught(visit, view
 
 @pytest.mark.parametrize(("viewport", "lang", "phone"), [("phone", "fr", "06 11 22 33 44"),
                                                         ("desktop", "en", "06 11 22 33 55")])
-def test_sophie_corrects_her_phone_one_question_per_page_then_withdraws_and_undoes(visit, viewport, lang, phone):
+def test_a_tenant_corrects_her_phone_one_question_per_page_then_withdraws_and_undoes(visit, tenant_in, viewport,
+                                                                                    lang, phone):
+    email = tenant_in()
     v = visit(viewport, lang)
     page = v.page
-    v.login("sophie.durand@example.org")
+    v.login(email, password=PASSWORD)
     v.goto("/me/requests/new")
     v.check("i23-new-kind")
     page.check("input[name=kind][value=rectification]")
@@ -109,10 +127,11 @@ def test_getting_started_help_line_show_password_and_passphrase(visit, viewport,
 
 
 @pytest.mark.parametrize(("viewport", "lang"), [("phone390", "fr"), ("phone390", "en"), ("desktop", "fr")])
-def test_camille_home_has_one_main_action_and_one_list_of_categories(visit, viewport, lang):
+def test_a_full_home_has_one_main_action_and_one_list_of_categories(visit, tenant_in, viewport, lang):
+    email = tenant_in(builders.rich_file)
     v = visit(viewport, lang)
     page = v.page
-    v.login(CAMILLE)
+    v.login(email, password=PASSWORD)
     main = page.locator("main")
     assert main.locator("a.button.primary").count() == 1  # the PDF copy
     assert main.locator("#h-formats").count() == 1

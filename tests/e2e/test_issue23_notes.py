@@ -102,7 +102,12 @@ WARNING = {"fr": "Un gardien sans immeuble ne voit aucun locataire",
 
 
 def _admin_form(v, path: str) -> None:
-    v.login("admin@example.org")
+    """A built administrator (in the live server's database) opens `path`."""
+    with v.server.app.app_context():
+        admin = builders.account(db.session, "admin", email=f"admin.{next(_accounts)}@essai.example.org")
+        db.session.commit()
+        email = admin.email
+    v.login(email, password=builders.PASSWORD)
     v.goto(path)
 
 

@@ -5,27 +5,54 @@ followed here), never drops the page from the check."""
 
 from __future__ import annotations
 
+import itertools
+from types import SimpleNamespace
+
 import pytest
 
-pytestmark = pytest.mark.e2e
+from portal.db import db
+from tests import builders
+from tests.builders import PASSWORD
 
-# (screenshot name, path, endpoint that serves it)
+pytestmark = pytest.mark.e2e
+_casts = itertools.count(1)
+
+# (screenshot name, path, endpoint that serves it); {ref}: the built tenant's request.
 TENANT_PAGES = [
     ("tenant-home", "/me", "tenant.home"),
     ("tenant-home-notes-open", "/me?open=notes", "tenant.home"),
     ("tenant-requests", "/me/requests", "tenant.requests"),
     ("tenant-request-form", "/me/requests/new?kind=rectification&field=contact.phone", "tenant.new_request"),
-    ("tenant-request", "/me/requests/DPR-DEMO-0002", "tenant.request_detail"),
+    ("tenant-request", "/me/requests/{ref}", "tenant.request_detail"),
     ("tenant-access-log", "/me/access-log", "tenant.access_log"),
 ]
 STAFF_PAGES = [
     ("staff-dashboard", "/staff", "staff.dashboard"),
     ("staff-queue", "/staff/requests", "staff.requests"),
-    ("staff-request", "/staff/requests/DPR-DEMO-0002", "staff.request_detail"),
-    ("staff-tenants", "/staff/tenants?q=Martin", "staff.tenants"),
+    ("staff-request", "/staff/requests/{ref}", "staff.request_detail"),
+    ("staff-tenants", "/staff/tenants?q=Aubertin", "staff.tenants"),
     ("staff-notes-review", "/staff/notes/review", "staff.notes_review"),
     ("staff-audit", "/staff/audit", "staff.audit"),
 ]
+
+
+@pytest.fixture(scope="module")
+def cast(live_server) -> SimpleNamespace:
+    """Built into the live server's database: Mme Rosalie Aubertin, a tenant with a
+    long-standing tenant's file (tests/builders.rich_file), a note about her health and a
+    rectification request, and a DPO (password: builders.PASSWORD)."""
+    n = next(_casts)
+    with live_server.app.app_context():
+        session = db.session
+        tenant = builders.tenant(session, first_name="Rosalie", last_name="Aubertin")
+        builders.rich_file(session, tenant)
+        builders.note(session, tenant, "Madame est sous chimiothérapie, éviter les rendez-vous le lundi.",
+                      review_status="kept")
+        ref = builders.request(session, tenant, kind="rectification", ref=f"DPR-TEST-A11Y{n}").ref
+        account = builders.account(session, "tenant", tenant, email=f"rosalie.{n}@essai.example.org")
+        dpo = builders.account(session, "dpo", email=f"dpo.a11y.{n}@essai.example.org")
+        session.commit()
+        return SimpleNamespace(tenant=account.email, dpo=dpo.email, ref=ref)
 
 
 def test_every_checked_page_is_still_served_by_its_endpoint(live_server):
@@ -36,18 +63,18 @@ def test_every_checked_page_is_still_served_by_its_endpoint(live_server):
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_main_pages_pass_axe(visit, live_server, viewport, lang):
+def test_main_pages_pass_axe(visit, live_server, cast, viewport, lang):
     v = visit(viewport, lang)
     v.goto("/login")
     v.check("login")
-    v.login("camille.martin@example.org")
+    v.login(cast.tenant, password=PASSWORD)
     for name, path, _endpoint in TENANT_PAGES:
-        assert v.goto(path).status == 200, path
+        assert v.goto(path.format(ref=cast.ref)).status == 200, path
         v.check(name)
     v.logout()
-    v.login("dpo@example.org", next_path="/staff")
+    v.login(cast.dpo, next_path="/staff", password=PASSWORD)
     for name, path, _endpoint in STAFF_PAGES:
-        assert v.goto(path).status == 200, path
+        assert v.goto(path.format(ref=cast.ref)).status == 200, path
         v.check(name)
     v.goto("/staff/requests/DPR-NOPE-0000")
     v.check("not-found")
@@ -65,9 +92,9 @@ def test_skip_link_is_the_first_stop_and_moves_focus_to_main(visit):
     assert v.page.evaluate("document.activeElement.name") == "email"
 
 
-def test_language_switch_keeps_the_page_and_sticks(visit):
+def test_language_switch_keeps_the_page_and_sticks(visit, cast):
     v = visit("phone", "fr")
-    v.login("camille.martin@example.org")
+    v.login(cast.tenant, password=PASSWORD)
     v.goto("/me")
     assert v.page.locator("h1").inner_text() == "Tout ce que nous détenons sur vous"
     v.page.click(".lang-switch a[hreflang=en]")
@@ -89,9 +116,9 @@ def test_login_errors_are_tied_to_their_fields(visit):
     v.check("login-errors")
 
 
-def test_categories_expand_to_their_data_and_why_we_hold_it(visit):
+def test_categories_expand_to_their_data_and_why_we_hold_it(visit, cast):
     v = visit("phone", "en")
-    v.login("camille.martin@example.org")
+    v.login(cast.tenant, password=PASSWORD)
     v.goto("/me")
     notes = v.page.locator("#notes details.category-details")
     assert notes.get_attribute("open") is None

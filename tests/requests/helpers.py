@@ -9,19 +9,14 @@ from sqlalchemy import select
 
 from portal.models import PrivacyRequest
 from portal import mail
+from tests.builders import PASSWORD
 from tests.conftest import login
 
-CAMILLE = "camille.martin@example.org"
-KARIM = "karim.benali@example.org"
-JOHN = "john.smith@example.org"
-DPO = "dpo@example.org"
-MANAGER = "gestion@example.org"
-CARETAKER = "gardien.lilas@example.org"
 
-
-def file_request(client, email: str = CAMILLE, lang: str = "fr", **data) -> str:
-    """Log in as a tenant, file a request through the form, return its reference."""
-    login(client, email)
+def file_request(client, email: str, lang: str = "fr", password: str = PASSWORD, **data) -> str:
+    """Log in as a tenant (a built account by default: tests/builders), file a request
+    through the form, return its reference."""
+    login(client, email, password)
     form = {"kind": "rectification", "field": "contact.phone", "proposed_value": "01 45 67 89 10",
             "details": "Nouveau numéro."}
     form.update(data)

@@ -6,11 +6,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import select
-
-from portal.models import Tenant
+from portal.models import User
+from tests.builders import PASSWORD
 from tests.conftest import login
-from tests.requests.helpers import DPO, file_request
+from tests.requests.helpers import file_request
 
 
 def pdftotext(content: bytes) -> str:
@@ -22,16 +21,13 @@ def pdftotext(content: bytes) -> str:
     return " ".join(out.stdout.decode("utf-8").split())
 
 
-def tenant_by_email(session, email: str) -> Tenant:
-    return session.scalar(select(Tenant).where(Tenant.email == email))
-
-
-def answered(client, who: str, kind: str, action: str = "grant", targets=(), lang: str = "fr",
+def answered(client, who: User, kind: str, dpo: User, action: str = "grant", targets=(), lang: str = "fr",
              details: str = "Merci.", **extra):
-    """The tenant files a request from the form; the DPO answers it with `action` naming
-    `targets`. Returns (ref, the staff response)."""
-    ref = file_request(client, who, lang=lang, kind=kind, details=details, **extra)
-    login(client, DPO)
+    """The tenant `who` files a request from the form; the DPO `dpo` answers it with
+    `action` naming `targets` (both built accounts: tests/builders). Returns (ref, the
+    staff response)."""
+    ref = file_request(client, who.email, lang=lang, kind=kind, details=details, **extra)
+    login(client, dpo.email, PASSWORD)
     data = {"action": action, "message": extra.get("message", ""), "confirm": "1", "targets": list(targets)}
     if action == "partly_grant":
         data.update(message="En partie.", refusal_reason="legal_obligation")
@@ -40,9 +36,9 @@ def answered(client, who: str, kind: str, action: str = "grant", targets=(), lan
     return ref, response
 
 
-def letter_text(client, who: str, ref: str, lang: str = "fr") -> str:
-    """The tenant downloads the letter of their request; its text."""
-    login(client, who)
+def letter_text(client, who: User, ref: str, lang: str = "fr") -> str:
+    """The tenant (a built account) downloads the letter of their request; its text."""
+    login(client, who.email, PASSWORD)
     response = client.get(f"/me/requests/{ref}/letter.pdf?lang={lang}")
     client.post("/logout")
     assert response.status_code == 200, response.status_code

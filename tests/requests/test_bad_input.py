@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from portal.models import HouseholdMember, PrivacyRequest, Tenant
 from tests import builders
 from tests.conftest import login
-from tests.requests.helpers import DPO, file_request, load, text
+from tests.requests.helpers import file_request, load, text
 
 
 def _tenant_logged_in(client, dbs, **values) -> Tenant:
@@ -24,6 +24,16 @@ def _dpo_logged_in(client, dbs) -> None:
     dpo = builders.account(dbs, "dpo")
     dbs.commit()
     login(client, dpo.email, builders.PASSWORD)
+
+
+def _filed_then_dpo(client, dbs) -> str:
+    """A new tenant (phone 01 43 56 78 90) files a phone correction through the form; a
+    built DPO is then logged in. Returns the request's reference."""
+    _someone, account = builders.tenant_with_account(dbs, phone="01 43 56 78 90")
+    dbs.commit()
+    ref = file_request(client, account.email, password=builders.PASSWORD)
+    _dpo_logged_in(client, dbs)
+    return ref
 
 
 def _count(dbs) -> int:
@@ -93,8 +103,7 @@ def test_rectification_of_another_tenants_household_member_is_refused(client, db
 
 
 def test_refuse_without_a_legal_reason_is_a_form_error_not_a_crash(client, dbs):
-    ref = file_request(client)
-    login(client, DPO)
+    ref = _filed_then_dpo(client, dbs)
     response = client.post(f"/staff/requests/{ref}?lang=en", data={"action": "refuse", "message": "Non."})
     assert response.status_code == 400
     assert "Choose the legal reason for the refusal." in text(response)
@@ -135,8 +144,7 @@ def test_unknown_action_is_refused(client, dbs):
 
 
 def test_stale_form_version_changes_nothing(client, dbs):
-    ref = file_request(client)
-    login(client, DPO)
+    ref = _filed_then_dpo(client, dbs)
     assert client.post(f"/staff/requests/{ref}", data={"action": "assign", "version": "1"}).status_code == 303
     # A form drawn at version 1 is now stale: the grant is refused, nothing is overwritten.
     response = client.post(f"/staff/requests/{ref}?lang=en", data={"action": "grant", "message": "ok",

@@ -1,7 +1,7 @@
-"""Done when (issue 3): Camille asks to correct her phone number; the DPO finds it in the
-queue with its due date and grants it; Camille's file shows the new number and the
-request shows its history (the old value kept); Karim gets 404 on Camille's request; a
-request left unanswered shows as overdue on the right day."""
+"""Done when (issue 3): a tenant asks to correct her phone number; the DPO finds it in the
+queue with its due date and grants it; her file shows the new number and the request
+shows its history (the old value kept); her neighbour gets 404 on her request; a request
+left unanswered shows as overdue on the right day. Everyone is built (tests/builders)."""
 
 from __future__ import annotations
 
@@ -11,22 +11,31 @@ from datetime import date
 from sqlalchemy import select
 
 from portal import access, deadlines
-from portal.models import FieldChange, PrivacyRequest, Tenant, User
+from portal.models import FieldChange, PrivacyRequest, Tenant
 from portal.requests import queue as request_queue
 from tests import builders
 from tests.conftest import login
-from tests.requests.helpers import CAMILLE, DPO, KARIM, file_request, load, mails_about, switch, text
+from tests.builders import PASSWORD
+from tests.requests.helpers import file_request, load, mails_about, text
 
 NEW_PHONE = "01 45 67 89 10"
 OLD_PHONE = "01 43 56 78 90"
 
 
-def test_camille_corrects_her_phone_and_the_dpo_grants_it(app, client, dbs, today):
+def _as(client, user) -> None:
+    client.post("/logout")
+    login(client, user.email, PASSWORD)
+
+
+def test_a_tenant_corrects_her_phone_and_the_dpo_grants_it(app, client, dbs, today):
     session = dbs
-    camille = session.scalar(select(Tenant).where(Tenant.tenant_number == "LOC-000101"))
+    people = builders.estate(session)
+    tenant = people.tenant
+    tenant.phone = OLD_PHONE
+    session.commit()
     # The "correct this" link of /me opens the form pre-filled.
-    login(client, CAMILLE)
-    form = text(client.get(f"/me/requests/new?kind=rectification&field=contact.phone&record={camille.id}"))
+    login(client, people.tenant_account.email, PASSWORD)
+    form = text(client.get(f"/me/requests/new?kind=rectification&field=contact.phone&record={tenant.id}"))
     # One question per page (issue 23): the field and the kind are carried, the question asked.
     assert '<input type="hidden" name="field" value="contact.phone">' in form
     assert '<input type="hidden" name="kind" value="rectification">' in form
@@ -34,11 +43,11 @@ def test_camille_corrects_her_phone_and_the_dpo_grants_it(app, client, dbs, toda
     assert OLD_PHONE in form  # the value held now is shown beside the form
     client.post("/logout")
 
-    ref = file_request(client, CAMILLE, proposed_value=NEW_PHONE)
+    ref = file_request(client, people.tenant_account.email, password=PASSWORD, proposed_value=NEW_PHONE)
 
     # The DPO finds it in the queue with its due date: a month from today (Art. 12(3)),
     # moved on to a working day at most.
-    login(client, DPO)
+    login(client, people.dpo.email, PASSWORD)
     queue = text(client.get("/staff/requests?lang=fr"))
     row = queue[queue.index(ref) - 600: queue.index(ref) + 900]
     shown = [date(int(y), int(m), int(d)) for d, m, y in re.findall(r"\b(\d\d)/(\d\d)/(\d{4})\b", row)]
@@ -51,8 +60,8 @@ def test_camille_corrects_her_phone_and_the_dpo_grants_it(app, client, dbs, toda
     assert done.status_code == 303
     assert "Acceptée" in text(client.get(done.headers["Location"]))
 
-    # Camille's file shows the new number; the request its history, with the old value.
-    switch(client, CAMILLE)
+    # Her file shows the new number; the request its history, with the old value.
+    _as(client, people.tenant_account)
     home = text(client.get("/me"))
     contact = home[home.index('id="contact"'):]
     contact = contact[:contact.index("</section>")]
@@ -62,25 +71,25 @@ def test_camille_corrects_her_phone_and_the_dpo_grants_it(app, client, dbs, toda
     assert OLD_PHONE in detail and NEW_PHONE in detail
     change = session.scalar(select(FieldChange).where(FieldChange.request_id == load(session, ref).id))
     assert (change.field_key, change.old_value, change.new_value) == ("contact.phone", OLD_PHONE, NEW_PHONE)
-    assert session.get(Tenant, camille.id).phone == NEW_PHONE
+    assert session.get(Tenant, tenant.id).phone == NEW_PHONE
 
-    # Camille was told in French at each step.
+    # She was told in French at each step.
     subjects_bodies = [(str(m["Subject"]), m.get_content()) for m in mails_about(app, ref)]
     assert len(subjects_bodies) >= 2
     assert all("Votre demande" in s for s, _ in subjects_bodies)
     assert any("Votre demande est acceptée." in b for _, b in subjects_bodies)
 
-    # Karim gets 404 on Camille's request and its letter.
-    switch(client, KARIM)
+    # Her neighbour gets 404 on her request and its letter.
+    _as(client, people.neighbour_account)
     assert client.get(f"/me/requests/{ref}").status_code == 404
     assert client.get(f"/me/requests/{ref}/letter.pdf").status_code == 404
     assert client.post(f"/me/requests/{ref}", data={"action": "withdraw"}).status_code == 404
-    assert session.get(Tenant, camille.id).phone == NEW_PHONE
+    assert session.get(Tenant, tenant.id).phone == NEW_PHONE
 
 
 def _unanswered(session, received: date, ref: str) -> PrivacyRequest:
-    karim = session.scalar(select(Tenant).where(Tenant.tenant_number == "LOC-000202"))
-    req = PrivacyRequest(ref=ref, tenant_id=karim.id, kind="access", status="received", received_on=received,
+    someone = builders.tenant(session)
+    req = PrivacyRequest(ref=ref, tenant_id=someone.id, kind="access", status="received", received_on=received,
                          clock_start=received, due_on=deadlines.due_date(received))
     session.add(req)
     session.commit()
@@ -93,8 +102,7 @@ def test_unanswered_request_is_overdue_the_day_after_its_due_date(app, session):
     received = date(2026, 1, 30)
     _unanswered(session, received, "DPR-TEST-LATE1")
     assert deadlines.due_date(received) == date(2026, 3, 2)
-    dpo = session.scalar(select(User).where(User.email == DPO))
-    actor = access.actor_for(session, dpo)
+    actor = access.actor_for(session, builders.account(session, "dpo"))
 
     def row(today: date):
         queue = request_queue.build(session, actor, today, request_queue.Filters(status="all"))

@@ -15,26 +15,42 @@ from portal import access
 from portal.db import Database
 from portal.models import PrivacyRequest, RequestEvent, User
 from portal.requests import answering
-from tests.conftest import DEMO_PASSWORD, build_app
+from tests import builders
+from tests.builders import PASSWORD
+from tests.conftest import build_app
 
 
 @pytest.fixture(scope="module")
 def own_app(tmp_path_factory):
-    app = build_app(tmp_path_factory.mktemp("locking"), "locking")
+    app = build_app(tmp_path_factory.mktemp("locking"), "locking", demo=False)
     yield app
     Database.state(app).engine.dispose()
 
 
-def _client(app, email):
+@pytest.fixture(scope="module")
+def people(own_app):
+    """Who is who (tests/builders.estate) and two requests, committed into own_app."""
+    with builders.committed(own_app) as s:
+        people = builders.estate(s)
+        people.tenant.email = "adresse.actuelle@essai.example.org"
+        # A rectification of the e-mail (both the DPO and the manager may process it), and
+        # an access request nobody has taken yet.
+        builders.request(s, people.tenant, kind="rectification", ref="DPR-TEST-LOCK1", field_key="contact.email",
+                         proposed_value="nouvelle.adresse@essai.example.org")
+        builders.request(s, people.neighbour, kind="access", ref="DPR-TEST-LOCK2")
+    return people
+
+
+def _client(app, user):
     c = app.test_client()
-    assert c.post("/login", data={"email": email, "password": DEMO_PASSWORD}).status_code == 302
+    assert c.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
     return c
 
 
-def test_second_of_two_staff_members_gets_changed_meanwhile(own_app):
-    dpo = _client(own_app, "dpo@example.org")
-    manager = _client(own_app, "gestion@example.org")
-    ref = "DPR-DEMO-0009"  # John's rectification: both the DPO and the manager may process it
+def test_second_of_two_staff_members_gets_changed_meanwhile(own_app, people):
+    dpo = _client(own_app, people.dpo)
+    manager = _client(own_app, people.manager)
+    ref = "DPR-TEST-LOCK1"
     page_a = dpo.get(f"/staff/requests/{ref}").get_data(as_text=True)
     page_b = manager.get(f"/staff/requests/{ref}").get_data(as_text=True)
     version_a = re.search(r'name="version" value="(\d+)"', page_a).group(1)
@@ -56,23 +72,23 @@ def test_second_of_two_staff_members_gets_changed_meanwhile(own_app):
         s = Database.state(own_app).factory()
         req = s.scalar(select(PrivacyRequest).where(PrivacyRequest.ref == ref))
         assert req.outcome == "refused" and req.refusal_reason == "data_accurate"
-        assert req.tenant.email == "john.smith@example.org"  # the grant did not apply the new e-mail
+        assert req.tenant.email == "adresse.actuelle@essai.example.org"  # the grant did not apply the new one
         actions = s.scalars(select(RequestEvent.action).where(RequestEvent.request_id == req.id)).all()
         assert actions.count("grant") == 0 and actions.count("refuse") == 1
         s.close()
 
 
-def test_concurrent_flush_raises_stale_data_and_keeps_the_first(own_app):
+def test_concurrent_flush_raises_stale_data_and_keeps_the_first(own_app, people):
     """Both sessions load version N; the first commits; the second's flush finds no row at
     version N (StaleDataError), which the views turn into "changed meanwhile"."""
     factory = Database.state(own_app).factory
     with own_app.app_context():
         a, b = factory(), factory(expire_on_commit=False)
-        ref = "DPR-DEMO-0004"
+        ref = "DPR-TEST-LOCK2"
         req_b = b.scalar(select(PrivacyRequest).where(PrivacyRequest.ref == ref))
         b.commit()  # b's snapshot of the row (version N) outlives its read transaction
         req_a = a.scalar(select(PrivacyRequest).where(PrivacyRequest.ref == ref))
-        dpo = a.scalar(select(User).where(User.email == "dpo@example.org"))
+        dpo = a.get(User, people.dpo.id)
         actor = access.actor_for(a, dpo)
         answering.act(a, req_a, actor, "assign", message="", today=date.today(), config=own_app.config)
         a.commit()

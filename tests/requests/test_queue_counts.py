@@ -8,34 +8,35 @@ from __future__ import annotations
 import itertools
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from portal import access, deadlines
 from portal.requests import workflow
-from portal.models import PrivacyRequest, Tenant, User
+from portal.models import PrivacyRequest
 from portal.requests import queue as request_queue
+from tests import builders
 
 STATUSES = ("open", "all", *workflow.STATUSES)
 
 
-def _requests(session, today) -> None:
-    """Requests of two kinds in every status, due from three weeks ago to three weeks ahead."""
-    karim = session.scalar(select(Tenant).where(Tenant.tenant_number == "LOC-000202"))
-    manager = session.scalar(select(User).where(User.email == "gestion@example.org"))
+def _requests(session, today):
+    """Requests of two kinds in every status, due from three weeks ago to three weeks ahead,
+    of the tenant of an estate (tests/builders.estate), a third assigned to its manager.
+    Returns the estate (its DPO and manager read the queue)."""
+    people = builders.estate(session)
+    tenant, manager = people.tenant, people.manager
     for n, (status, kind, ago) in enumerate(itertools.product(
             workflow.STATUSES, ("access", "rectification"), (60, 35, 28, 20))):
         received = today - timedelta(days=ago)
         session.add(PrivacyRequest(
-            ref=f"DPR-TEST-C{n:03d}", tenant_id=karim.id, kind=kind, status=status, received_on=received,
+            ref=f"DPR-TEST-C{n:03d}", tenant_id=tenant.id, kind=kind, status=status, received_on=received,
             clock_start=received, due_on=deadlines.due_date(received),
             assigned_to_id=manager.id if n % 3 == 0 else None))
     session.commit()
+    return people
 
 
 def test_totals_and_tiles_match_the_rows_for_every_filter(app, session, today):
-    _requests(session, today)
-    for email in ("dpo@example.org", "gestion@example.org"):
-        user = session.scalar(select(User).where(User.email == email))
+    people = _requests(session, today)
+    for user in (people.dpo, people.manager):
         actor = access.actor_for(session, user)
         every = request_queue.build(session, actor, today, request_queue.Filters(status="all"), page_size=10_000)
         assert every.total == len(every.rows) > 0

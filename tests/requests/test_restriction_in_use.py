@@ -6,36 +6,54 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
-from portal.models import AuditEntry, Note, Restriction
+from portal.models import AuditEntry, Restriction
 from portal.retention import purge
 from portal.requests.rights import apply_due_lifts
+from tests import builders
+from tests.builders import PASSWORD
 from tests.conftest import login
-from tests.requests.helpers import DPO, KARIM, MANAGER, load, mails_about, text
-from tests.requests.rights_helpers import answered, tenant_by_email
+from tests.requests.helpers import load, mails_about, text
+from tests.requests.rights_helpers import answered
+
+NOTE = "Relance pour l'entretien de la chaudière, rendez-vous pris le 14."
 
 
-def _restrict_notes(client, dbs):
-    ref, done = answered(client, KARIM, "restriction", targets=["notes"], details="Le temps de vérifier.")
+@pytest.fixture()
+def people(dbs):
+    """Who is who (tests/builders.estate); the tenant's file holds a note (NOTE)."""
+    cast = builders.estate(dbs)
+    builders.note(dbs, cast.tenant, NOTE)
+    dbs.commit()
+    return cast
+
+
+def _restrict_notes(client, dbs, people):
+    ref, done = answered(client, people.tenant_account, "restriction", targets=["notes"],
+                         details="Le temps de vérifier.", dpo=people.dpo)
     assert done.status_code == 303
-    karim = tenant_by_email(dbs, KARIM)
-    body = dbs.scalars(select(Note.body).where(Note.tenant_id == karim.id).order_by(Note.created_at.desc())).first()
-    return ref, karim, body
+    return ref, people.tenant, NOTE
 
 
-def test_restricted_notes_are_withheld_from_staff_unless_for_legal_claims(app, client, dbs):
-    ref, karim, body = _restrict_notes(client, dbs)
-    login(client, MANAGER)
-    page = text(client.get(f"/staff/tenants/{karim.id}?lang=en"))
+def _as(client, user) -> None:
+    client.post("/logout")
+    login(client, user.email, PASSWORD)
+
+
+def test_restricted_notes_are_withheld_from_staff_unless_for_legal_claims(app, client, dbs, people):
+    ref, tenant, body = _restrict_notes(client, dbs, people)
+    _as(client, people.manager)
+    page = text(client.get(f"/staff/tenants/{tenant.id}?lang=en"))
     assert "Restriction of use (GDPR Art. 18) in force." in page
     assert "Content withheld: restriction of use in force." in page
     assert body[:30] not in page
     read = dbs.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
     assert "notes" not in (read.categories or "").split(",")
     # For legal claims (Art. 18(2)) the notes show, and that purpose is recorded.
-    assert client.post(f"/staff/tenants/{karim.id}", data={"purpose": "legal_claims"}).status_code == 302
-    page = text(client.get(f"/staff/tenants/{karim.id}?lang=fr"))
+    assert client.post(f"/staff/tenants/{tenant.id}", data={"purpose": "legal_claims"}).status_code == 302
+    page = text(client.get(f"/staff/tenants/{tenant.id}?lang=fr"))
     assert body[:30].replace("'", "&#39;") in page
     assert "Affiché uniquement pour des droits en justice" in page
     dbs.expire_all()
@@ -44,11 +62,11 @@ def test_restricted_notes_are_withheld_from_staff_unless_for_legal_claims(app, c
     assert "notes" in read.categories.split(",")
 
 
-def test_lifting_is_announced_to_the_tenant_and_takes_effect_on_the_announced_day(app, client, dbs, today):
-    ref, karim, _ = _restrict_notes(client, dbs)
-    restriction = dbs.scalar(select(Restriction).where(Restriction.tenant_id == karim.id,
+def test_lifting_is_announced_to_the_tenant_and_takes_effect_on_the_announced_day(app, client, dbs, today, people):
+    ref, tenant, _ = _restrict_notes(client, dbs, people)
+    restriction = dbs.scalar(select(Restriction).where(Restriction.tenant_id == tenant.id,
                                                        Restriction.active.is_(True)))
-    login(client, DPO)
+    _as(client, people.dpo)
     done = client.post(f"/staff/requests/{ref}?lang=en", data={"action": "lift_restriction",
                                                                 "restriction_id": str(restriction.id)})
     assert done.status_code == 303
@@ -67,15 +85,15 @@ def test_lifting_is_announced_to_the_tenant_and_takes_effect_on_the_announced_da
     dbs.commit()
     dbs.expire_all()
     assert dbs.get(Restriction, restriction.id).active is False
-    login(client, MANAGER)
-    assert "Restriction of use (GDPR Art. 18) in force." not in text(client.get(f"/staff/tenants/{karim.id}?lang=en"))
+    _as(client, people.manager)
+    assert "Restriction of use (GDPR Art. 18) in force." not in text(client.get(f"/staff/tenants/{tenant.id}?lang=en"))
     assert load(dbs, ref).status == "answered"
 
 
-def test_a_lifting_already_announced_cannot_be_announced_again(client, dbs):
-    ref, karim, _ = _restrict_notes(client, dbs)
-    rid = dbs.scalar(select(Restriction.id).where(Restriction.tenant_id == karim.id, Restriction.active.is_(True)))
-    login(client, DPO)
+def test_a_lifting_already_announced_cannot_be_announced_again(client, dbs, people):
+    ref, tenant, _ = _restrict_notes(client, dbs, people)
+    rid = dbs.scalar(select(Restriction.id).where(Restriction.tenant_id == tenant.id, Restriction.active.is_(True)))
+    _as(client, people.dpo)
     assert client.post(f"/staff/requests/{ref}", data={"action": "lift_restriction",
                                                         "restriction_id": str(rid)}).status_code == 303
     again = client.post(f"/staff/requests/{ref}?lang=en", data={"action": "lift_restriction",

@@ -4,14 +4,31 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from portal.requests import workflow
+from tests import builders
+from tests.builders import PASSWORD
 from tests.conftest import login
-from tests.requests.helpers import CAMILLE, DPO, file_request, load, switch, text
+from tests.requests.helpers import file_request, load, text
 
 
-def test_withdraw_button_leads_to_a_question_not_to_a_withdrawal(client, dbs):
-    ref = file_request(client, kind="access", details="")
-    login(client, CAMILLE)
+@pytest.fixture()
+def tenant_email(dbs) -> str:
+    """A built tenant's login (password: builders.PASSWORD)."""
+    _, account = builders.tenant_with_account(dbs)
+    dbs.commit()
+    return account.email
+
+
+def _filed_and_signed_in(client, email: str) -> str:
+    ref = file_request(client, email, password=PASSWORD, kind="access", details="")
+    login(client, email, PASSWORD)
+    return ref
+
+
+def test_withdraw_button_leads_to_a_question_not_to_a_withdrawal(client, dbs, tenant_email):
+    ref = _filed_and_signed_in(client, tenant_email)
     page = text(client.get(f"/me/requests/{ref}?lang=en"))
     assert f"/me/requests/{ref}/withdraw" in page and 'value="withdraw"' not in page
     ask = text(client.get(f"/me/requests/{ref}/withdraw?lang=en"))
@@ -19,10 +36,9 @@ def test_withdraw_button_leads_to_a_question_not_to_a_withdrawal(client, dbs):
     assert load(dbs, ref).status == "received"
 
 
-def test_a_withdrawal_is_undone_within_14_days_with_the_same_deadline(client, dbs):
-    ref = file_request(client, kind="access", details="")
+def test_a_withdrawal_is_undone_within_14_days_with_the_same_deadline(client, dbs, tenant_email):
+    ref = _filed_and_signed_in(client, tenant_email)
     due = load(dbs, ref).due_on
-    login(client, CAMILLE)
     client.post(f"/me/requests/{ref}", data={"action": "withdraw"})
     page = text(client.get(f"/me/requests/{ref}?lang=en"))
     assert "Reopen my request" in page
@@ -30,13 +46,15 @@ def test_a_withdrawal_is_undone_within_14_days_with_the_same_deadline(client, db
     req = load(dbs, ref)
     assert req.status == "received" and req.due_on == due and req.closed_at is None
     assert "Withdrawal undone" in text(client.get(f"/me/requests/{ref}?lang=en"))
-    switch(client, DPO)
+    dpo = builders.account(dbs, "dpo")
+    dbs.commit()
+    client.post("/logout")
+    login(client, dpo.email, PASSWORD)
     assert ref in text(client.get("/staff/requests"))
 
 
-def test_an_old_withdrawal_cannot_be_undone(client, dbs):
-    ref = file_request(client, kind="access", details="")
-    login(client, CAMILLE)
+def test_an_old_withdrawal_cannot_be_undone(client, dbs, tenant_email):
+    ref = _filed_and_signed_in(client, tenant_email)
     client.post(f"/me/requests/{ref}", data={"action": "withdraw"})
     req = load(dbs, ref)
     req.closed_at = req.closed_at - timedelta(days=workflow.UNDO_WITHDRAW_DAYS + 1)

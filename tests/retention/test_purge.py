@@ -1,11 +1,11 @@
-"""`portal purge [--dry-run] [--json]` applies the catalogue's retention periods: the
-demo holds records past their time, a dry run changes nothing, a run removes them and
+"""`portal purge [--dry-run] [--json]` applies the catalogue's retention periods: a
+built file holds records past their time, a dry run changes nothing, a run removes them and
 keeps a record, a second run finds nothing, and the Art. 15 texts say the same periods."""
 
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -14,6 +14,7 @@ from portal.deadlines import add_months
 from portal.models import (Building, Correspondence, Dwelling, HouseholdMember, Lease, LoginEvent, Note,
                            PrivacyRequest, PurgeRun, ResourceDeclaration, Tenant)
 from portal.retention import purge
+from tests import builders
 
 
 def _purge_json(runner, *flags: str) -> dict:
@@ -44,22 +45,46 @@ def _former_tenant(session, number: str, lease_end: date) -> Tenant:
     return tenant
 
 
-def test_dry_run_counts_the_demo_records_past_their_time_and_changes_nothing(runner, session):
+def _past_their_time(session) -> int:
+    """A tenant whose file holds a request answered 74 months ago (DPR-TEST-OLD; five
+    years is the period), one answered last month (DPR-TEST-RECENT), and three logins
+    of more than a year ago (the account's period). Returns the account's id."""
+    today = date.today()
+    tenant, account = builders.tenant_with_account(session)
+    for ref, answered in (("DPR-TEST-OLD", add_months(today, -74)), ("DPR-TEST-RECENT", today - timedelta(days=30))):
+        builders.request(session, tenant, status="closed", ref=ref, received_on=answered - timedelta(days=20),
+                         outcome="granted", answered_at=datetime.combine(answered, time(10)),
+                         closed_at=datetime.combine(answered, time(11)))
+    session.add_all([LoginEvent(user_id=account.id, at=datetime.combine(add_months(today, -months), time(20, 15)),
+                                success=True, ip_address="192.0.2.14") for months in (14, 15, 18)])
+    session.commit()
+    return account.id
+
+
+def _refs(session) -> set[str]:
+    session.expire_all()
+    return set(session.scalars(select(PrivacyRequest.ref).where(
+        PrivacyRequest.ref.in_(("DPR-TEST-OLD", "DPR-TEST-RECENT")))))
+
+
+def test_dry_run_counts_the_records_past_their_time_and_changes_nothing(runner, session):
+    account_id = _past_their_time(session)
     counts = _purge_json(runner, "--dry-run")
     assert list(counts) == [c.key for c in catalogue.CATEGORIES]
     assert all(isinstance(n, int) for n in counts.values())
     assert counts["resources"] >= 1 and counts["account"] >= 3 and counts["requests"] >= 1
     assert _purge_json(runner, "--dry-run") == counts
     assert session.scalar(select(func.count()).select_from(PurgeRun)) == 0
-    assert session.scalar(select(PrivacyRequest.id).where(PrivacyRequest.ref == "DPR-DEMO-0023")) is not None
+    assert _refs(session) == {"DPR-TEST-OLD", "DPR-TEST-RECENT"}
+    assert session.scalar(select(func.count()).select_from(LoginEvent).where(LoginEvent.user_id == account_id)) == 3
 
 
 def test_purge_removes_what_is_past_its_time_once_and_keeps_a_record(runner, session):
+    account_id = _past_their_time(session)
     counts = _purge_json(runner)
     assert counts["requests"] >= 1 and counts["account"] >= 3
-    session.expire_all()
-    assert session.scalar(select(PrivacyRequest.id).where(PrivacyRequest.ref == "DPR-DEMO-0023")) is None
-    assert session.scalar(select(PrivacyRequest.id).where(PrivacyRequest.ref == "DPR-DEMO-0001")) is not None
+    assert _refs(session) == {"DPR-TEST-RECENT"}
+    assert session.scalar(select(func.count()).select_from(LoginEvent).where(LoginEvent.user_id == account_id)) == 0
     year_ago = datetime.combine(add_months(date.today(), -12), time.min)
     assert session.scalar(select(func.count()).select_from(LoginEvent).where(LoginEvent.at < year_ago)) == 0
     run = session.scalar(select(PurgeRun).order_by(PurgeRun.id.desc()))
@@ -100,7 +125,7 @@ def test_the_art15_retention_text_and_the_purge_use_the_same_period(session):
     assert "5 years" in catalogue.art15("requests", "en").retention
     survey = catalogue.art15("resources", "en").retention
     assert "3 years after the end of its year" in survey
-    tenant = session.scalar(select(Tenant).where(Tenant.tenant_number == "LOC-000101"))
+    tenant = builders.tenant(session)
     session.add_all([ResourceDeclaration(tenant_id=tenant.id, survey_year=2022, household_size=1),
                      ResourceDeclaration(tenant_id=tenant.id, survey_year=2023, household_size=1)])
     session.commit()

@@ -9,10 +9,12 @@ from datetime import date, timedelta
 from typing import Iterator
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event
 
 from portal.db import Database
-from portal.models import Incident, Note, Payment, PrivacyRequest, RentCall, Tenant
+from portal.models import Dwelling, Incident, Lease, Note, Payment, PrivacyRequest, RentCall, Tenant
+from tests import builders
+from tests.builders import PASSWORD
 from tests.conftest import login
 
 
@@ -34,13 +36,14 @@ def count_statements(app) -> Iterator[list[str]]:
 
 def _grow_file(session, tenant: Tenant, n: int) -> None:
     start = date(2000, 1, 1)
+    building_id = session.get(Dwelling, session.get(Lease, tenant.lease_id).dwelling_id).building_id
     for i in range(n):
         session.add(RentCall(lease_id=tenant.lease_id, period=start + timedelta(days=31 * i),
                              rent_cents=50000, charges_cents=10000, issued_on=start))
         session.add(Payment(lease_id=tenant.lease_id, paid_on=start + timedelta(days=31 * i),
                             amount_cents=60000, method="transfer"))
         session.add(Note(tenant_id=tenant.id, body=f"Note de suivi {i}", author_name="Gestion"))
-        session.add(Incident(building_id=1, tenant_id=tenant.id, kind="technical",
+        session.add(Incident(building_id=building_id, tenant_id=tenant.id, kind="technical",
                              reported_on=start + timedelta(days=i), title=f"Incident {i}"))
     session.commit()
 
@@ -54,20 +57,29 @@ def _measure(app, client, url: str) -> int:
 
 @pytest.mark.parametrize("url", ["/me", "/me/export.json", "/me?page.payments.payments=3"])
 def test_tenant_pages_run_the_same_number_of_queries_for_a_heavy_file(app, client, session, url):
-    login(client, "camille.martin@example.org")
+    tenant, account = builders.tenant_with_account(session)
+    builders.rich_file(session, tenant)  # four pages of payments: page 3 exists
+    session.commit()
+    login(client, account.email, PASSWORD)
     client.get(url)  # warm-up: first-request work (locale, templates) is not counted
     small = _measure(app, client, url)
-    tenant = session.scalar(select(Tenant).where(Tenant.tenant_number == "LOC-000101"))
     _grow_file(session, tenant, 150)
     large = _measure(app, client, url)
-    assert large == small, f"{url}: {small} statements for the demo file, {large} with 600 more records"
+    assert large == small, f"{url}: {small} statements for a full file, {large} with 600 more records"
+
+
+def _dpo(client, session) -> None:
+    dpo = builders.account(session, "dpo")
+    session.commit()
+    login(client, dpo.email, PASSWORD)
 
 
 def test_staff_queue_runs_the_same_number_of_queries_with_more_requests(app, client, session):
-    login(client, "dpo@example.org")
+    tenants = [builders.tenant(session) for _ in range(4)]
+    builders.request(session, tenants[0])
+    _dpo(client, session)
     client.get("/staff/requests")
     small = _measure(app, client, "/staff/requests")
-    tenants = session.scalars(select(Tenant)).all()
     received = date.today() - timedelta(days=3)
     for i in range(60):
         session.add(PrivacyRequest(ref=f"DPR-BULK-{i:04d}", tenant_id=tenants[i % len(tenants)].id,
@@ -79,13 +91,13 @@ def test_staff_queue_runs_the_same_number_of_queries_with_more_requests(app, cli
 
 
 def test_tenant_search_runs_the_same_number_of_queries_with_more_matches(app, client, session):
-    login(client, "dpo@example.org")
-    url = "/staff/tenants?q=Martin"
+    lease_id = builders.tenant(session, last_name="Vasseur").lease_id
+    _dpo(client, session)
+    url = "/staff/tenants?q=Vasseur"
     client.get(url)
     small = _measure(app, client, url)
-    lease_id = session.scalar(select(Tenant.lease_id).where(Tenant.tenant_number == "LOC-000101"))
     for i in range(60):
-        session.add(Tenant(tenant_number=f"LOC-9{i:05d}", first_name=f"Jean{i}", last_name="Martin",
+        session.add(Tenant(tenant_number=f"SRCH-{i:05d}", first_name=f"Jean{i}", last_name="Vasseur",
                            lease_id=lease_id))
     session.commit()
     large = _measure(app, client, url)
@@ -112,7 +124,9 @@ def test_a_read_only_page_ends_its_transaction_with_a_commit(tmp_path):
     from portal.db import db
     from tests.conftest import build_app
 
-    app = build_app(tmp_path, "commit-reads")
+    app = build_app(tmp_path, "commit-reads", demo=False)
+    with builders.committed(app) as s:
+        email = builders.tenant_with_account(s)[1].email
     bp = Blueprint("failing_read", __name__)
 
     @bp.route("/_test/fails")
@@ -127,7 +141,7 @@ def test_a_read_only_page_ends_its_transaction_with_a_commit(tmp_path):
     event.listen(engine, "commit", lambda _conn: ends.append("commit"))
     event.listen(engine, "rollback", lambda _conn: ends.append("rollback"))
     client = app.test_client()
-    login(client, "camille.martin@example.org")
+    login(client, email, PASSWORD)
     ends.clear()
     assert client.get("/me").status_code == 200
     assert ends == ["commit"]
@@ -143,19 +157,23 @@ def test_postgresql_keeps_a_files_statements_prepared_and_plans_each_search(tmp_
     was typed, is planned for each query (db.make_engine: force_custom_plan)."""
     from tests.conftest import build_app
 
-    app = build_app(tmp_path, "plans")
+    app = build_app(tmp_path, "plans", demo=False)
     engine = Database.state(app).engine
     if engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL's plan cache only")
+    with builders.committed(app) as s:
+        someone, account = builders.tenant_with_account(s, last_name="Vasseur")
+        builders.rich_file(s, someone)
+        dpo = builders.account(s, "dpo")
     tenant, staff = app.test_client(), app.test_client()
-    login(tenant, "camille.martin@example.org")
-    login(staff, "dpo@example.org")
+    login(tenant, account.email, PASSWORD)
+    login(staff, dpo.email, PASSWORD)
     engine.dispose()  # sequential requests from here: one pooled connection
     # psycopg prepares a statement on its sixth run; PostgreSQL then plans it for its values
     # five times before it may settle on one plan.
     for _ in range(13):
         assert tenant.get("/me").status_code == 200
-        assert staff.get("/staff/tenants?q=Martin").status_code == 200
+        assert staff.get("/staff/tenants?q=Vasseur").status_code == 200
     with engine.connect() as conn:
         plans = conn.exec_driver_sql("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements").all()
     assert plans, "nothing stayed prepared from one page to the next"

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from portal import create_app, schema
 from portal.db import Database
-from portal.devdata import demo
+from tests import builders
 from tests.conftest import login, app_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,11 +39,11 @@ def test_outage_gives_a_clear_page_and_the_portal_recovers(tmp_path):
         with state.engine.begin() as conn:
             schema.upgrade(connection=conn)
         s = state.factory()
-        demo.load(s, app.config)
+        _tenant, account = builders.tenant_with_account(s, tenant_number="OUT-000101", last_name="Vernier")
         s.commit()
         s.close()
         client = app.test_client()
-        login(client, "camille.martin@example.org")
+        login(client, account.email, builders.PASSWORD)
         assert client.get("/healthz").status_code == 200
         assert client.get("/me").status_code == 200
 
@@ -55,13 +55,13 @@ def test_outage_gives_a_clear_page_and_the_portal_recovers(tmp_path):
 
         subprocess.run([str(PG), "resume", str(cluster)], check=True)
         again = client.get("/me")
-        assert again.status_code == 200 and "LOC-000101" in again.get_data(as_text=True)
+        assert again.status_code == 200 and "OUT-000101" in again.get_data(as_text=True)
         assert client.get("/healthz").status_code == 200
         from portal.models import Tenant
 
         with app.app_context():
             s = state.factory()
-            assert s.scalar(select(Tenant.last_name).where(Tenant.tenant_number == "LOC-000101")) == "Martin"
+            assert s.scalar(select(Tenant.last_name).where(Tenant.tenant_number == "OUT-000101")) == "Vernier"
             s.close()
         state.engine.dispose()
     finally:

@@ -22,7 +22,9 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.db import Database
-from tests.conftest import DEMO_PASSWORD, build_app
+from tests import builders
+from tests.builders import PASSWORD
+from tests.conftest import build_app
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,7 +69,11 @@ class Browser:
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("multi")
-    app = build_app(tmp, "multi")
+    app = build_app(tmp, "multi", demo=False)
+    with builders.committed(app) as s:
+        people = builders.estate(s)
+        people.tenant.tenant_number = "MULTI-000101"
+        builders.request(s, people.tenant, ref="DPR-TEST-MULTI")  # received, nobody assigned yet
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     instance = tmp / "instance"
     instance.mkdir(exist_ok=True)
@@ -93,7 +99,7 @@ def servers(tmp_path_factory):
                     time.sleep(0.1)
             else:
                 pytest.fail(f"{base} did not start")
-        yield app, bases
+        yield app, bases, people  # people: tests/builders.estate, with a request of the tenant
     finally:
         for p in procs:
             p.terminate()
@@ -102,39 +108,40 @@ def servers(tmp_path_factory):
 
 
 def test_a_session_opened_on_one_server_works_on_the_other(servers):
-    _app, (a, b) = servers
+    _app, (a, b), people = servers
     user = Browser()
-    status, _ = user.post(a + "/login", {"email": "camille.martin@example.org", "password": DEMO_PASSWORD})
+    status, _ = user.post(a + "/login", {"email": people.tenant_account.email,
+                                         "password": PASSWORD})
     assert status == 200  # redirected to /me and followed
     status, page = user.get(b + "/me")
-    assert status == 200 and "LOC-000101" in page
+    assert status == 200 and "MULTI-000101" in page
 
 
 def test_the_login_throttle_counts_across_both_servers(servers):
-    _app, (a, b) = servers
+    _app, (a, b), people = servers
+    target = people.neighbour_account.email
     attacker = Browser()
     statuses = []
     for i in range(8):
         base = a if i % 2 == 0 else b
-        status, _page = attacker.post(base + "/login", {"email": "karim.benali@example.org",
-                                                         "password": f"wrong-{i}"})
+        status, _page = attacker.post(base + "/login", {"email": target, "password": f"wrong-{i}"})
         statuses.append(status)
     # Five failures spread over two servers already count as five: the next ones wait.
     assert 429 in statuses[5:], statuses
     # And the right password is refused too while the delay runs, on either server.
-    status, _ = Browser().post(b + "/login", {"email": "karim.benali@example.org", "password": DEMO_PASSWORD})
+    status, _ = Browser().post(b + "/login", {"email": target, "password": PASSWORD})
     assert status == 429
 
 
 def test_concurrent_staff_actions_on_one_request_stay_consistent(servers):
-    app, (a, b) = servers
+    app, (a, b), people = servers
     from portal.models import PrivacyRequest, RequestEvent
 
     first, second = Browser(), Browser()
     for who, base in ((first, a), (second, b)):
-        status, _ = who.post(base + "/login", {"email": "dpo@example.org", "password": DEMO_PASSWORD})
+        status, _ = who.post(base + "/login", {"email": people.dpo.email, "password": PASSWORD})
         assert status == 200
-    ref = "DPR-DEMO-0004"  # received, nobody assigned yet
+    ref = "DPR-TEST-MULTI"  # received, nobody assigned yet
     _, page_a = first.get(a + f"/staff/requests/{ref}")
     _, page_b = second.get(b + f"/staff/requests/{ref}")
     version_a = re.search(r'name="version"[^>]*value="(\d+)"', page_a).group(1)

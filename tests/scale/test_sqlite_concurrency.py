@@ -10,23 +10,30 @@ import sqlite3
 import threading
 import time
 
+from types import SimpleNamespace
+
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event
 
 from portal.db import Database
-from portal.models import Tenant
+from tests import builders
+from tests.builders import PASSWORD
 from tests.conftest import build_app, login
 
 pytestmark = pytest.mark.skipif(os.environ.get("PORTAL_TEST_DB", "sqlite") != "sqlite",
                                 reason="SQLite's locking only")
 
 
-def _tenant_id(app, number: str = "LOC-000101") -> int:
-    with app.app_context():
-        session = Database.state(app).factory()
-        found = session.scalar(select(Tenant.id).where(Tenant.tenant_number == number))
-        session.close()
-    return found
+def _app(tmp_path, name: str) -> tuple:
+    """An app without the demo, and who is who in it (tests/builders.estate; the tenant is
+    Mme Martel, with a full file). Everyone logs in with builders.PASSWORD."""
+    app = build_app(tmp_path, name, demo=False)
+    with builders.committed(app) as s:
+        people = builders.estate(s)
+        people.tenant.last_name = "Martel"
+        builders.full_file(s, people.tenant)
+    return app, SimpleNamespace(tenant=people.tenant.id, tenant_email=people.tenant_account.email,
+                                caretaker=people.caretaker.email, dpo=people.dpo.email)
 
 
 def _run_all(workers: list[threading.Thread]) -> None:
@@ -39,29 +46,29 @@ def _run_all(workers: list[threading.Thread]) -> None:
 def test_concurrent_writers_and_audited_readers_all_succeed(tmp_path):
     """Staff searches and file views (each a read, then an audit entry), logins (a write),
     and a tenant's own pages (reads), from six threads at once: every answer is a page."""
-    app = build_app(tmp_path, "concurrent")
-    camille = _tenant_id(app)
+    app, who = _app(tmp_path, "concurrent")
+    tenant_id = who.tenant
     statuses: list[tuple[str, int]] = []
 
     def searcher(n: int) -> None:
         client = app.test_client()
-        login(client, "dpo@example.org")
-        client.post(f"/staff/tenants/{camille}", data={"purpose": "other", "purpose_other": "Contrôle"})
+        login(client, who.dpo, PASSWORD)
+        client.post(f"/staff/tenants/{tenant_id}", data={"purpose": "other", "purpose_other": "Contrôle"})
         for i in range(n):
             statuses.append(("search", client.get(f"/staff/tenants?q=Mar{'t' if i % 2 else ''}").status_code))
-            statuses.append(("file", client.get(f"/staff/tenants/{camille}").status_code))
+            statuses.append(("file", client.get(f"/staff/tenants/{tenant_id}").status_code))
 
     def caretaker(n: int) -> None:
         client = app.test_client()
-        login(client, "gardien.lilas@example.org")  # a default purpose: the file at once
+        login(client, who.caretaker, PASSWORD)  # a default purpose: the file at once
         for _ in range(n):
-            statuses.append(("file", client.get(f"/staff/tenants/{camille}").status_code))
+            statuses.append(("file", client.get(f"/staff/tenants/{tenant_id}").status_code))
 
     def logins(n: int) -> None:
         for _ in range(n):
             client = app.test_client()
-            statuses.append(("login", client.post("/login", data={"email": "camille.martin@example.org",
-                                                                   "password": "demo-portal-2026"}).status_code))
+            statuses.append(("login", client.post("/login", data={"email": who.tenant_email,
+                                                                   "password": PASSWORD}).status_code))
             statuses.append(("me", client.get("/me").status_code))
 
     _run_all([threading.Thread(target=searcher, args=(12,)), threading.Thread(target=searcher, args=(12,)),
@@ -76,11 +83,11 @@ def test_concurrent_writers_and_audited_readers_all_succeed(tmp_path):
 def test_plain_pages_are_served_while_a_writer_holds_the_lock(tmp_path):
     """/me, the JSON export and the request queue begin a plain (deferred) transaction, so
     a long write elsewhere does not hold them up; an audited search waits for the lock."""
-    app = build_app(tmp_path, "readers")
+    app, who = _app(tmp_path, "readers")
     engine = Database.state(app).engine
     tenant, staff = app.test_client(), app.test_client()
-    login(tenant, "camille.martin@example.org")
-    login(staff, "dpo@example.org")
+    login(tenant, who.tenant_email, PASSWORD)
+    login(staff, who.dpo, PASSWORD)
     writer = sqlite3.connect(engine.url.database, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")  # another process is in the middle of a write
     try:
@@ -90,7 +97,7 @@ def test_plain_pages_are_served_while_a_writer_holds_the_lock(tmp_path):
             assert staff.get("/staff/requests").status_code == 200
             # A page that writes (the search is audited) waits for the lock: with the busy
             # timeout cut short, it gets the "try again" page instead.
-            assert staff.get("/staff/tenants?q=Martin").status_code == 503
+            assert staff.get("/staff/tenants?q=Martel").status_code == 503
     finally:
         writer.execute("ROLLBACK")
         writer.close()
@@ -100,12 +107,12 @@ def test_plain_pages_are_served_while_a_writer_holds_the_lock(tmp_path):
 def test_the_rule_begins_writing_requests_immediate(tmp_path):
     """The one rule, as SQLite sees it: BEGIN IMMEDIATE for a POST and for a GET page that
     records an audit entry; a plain BEGIN for the other GETs."""
-    app = build_app(tmp_path, "rule")
+    app, who = _app(tmp_path, "rule")
     engine = Database.state(app).engine
-    camille = _tenant_id(app)
+    tenant_id = who.tenant
     tenant, caretaker = app.test_client(), app.test_client()
-    login(tenant, "camille.martin@example.org")
-    login(caretaker, "gardien.lilas@example.org")
+    login(tenant, who.tenant_email, PASSWORD)
+    login(caretaker, who.caretaker, PASSWORD)
     begins: list[str] = []
 
     def statement(_conn, _cursor, sql, *_args):
@@ -123,10 +130,9 @@ def test_the_rule_begins_writing_requests_immediate(tmp_path):
         assert begun(tenant, "GET", "/me") == {"BEGIN"}
         assert begun(tenant, "GET", "/me/export.json") == {"BEGIN"}
         assert begun(tenant, "GET", "/healthz") == {"BEGIN"}
-        assert begun(caretaker, "GET", f"/staff/tenants/{camille}") == {"BEGIN IMMEDIATE"}
-        assert begun(caretaker, "GET", "/staff/tenants?q=Martin") == {"BEGIN IMMEDIATE"}
-        assert begun(tenant, "POST", "/login", email="camille.martin@example.org",
-                     password="demo-portal-2026") == {"BEGIN IMMEDIATE"}
+        assert begun(caretaker, "GET", f"/staff/tenants/{tenant_id}") == {"BEGIN IMMEDIATE"}
+        assert begun(caretaker, "GET", "/staff/tenants?q=Martel") == {"BEGIN IMMEDIATE"}
+        assert begun(tenant, "POST", "/login", email=who.tenant_email, password=PASSWORD) == {"BEGIN IMMEDIATE"}
     finally:
         event.remove(engine, "before_cursor_execute", statement)
         engine.dispose()
@@ -163,10 +169,10 @@ def test_healthz_does_not_hold_up_writers(tmp_path):
     """A logged-in user calling /healthz used to hold the write lock while the check waited
     on a second connection (30 s, repeated at will: every login blocked). Now a write from
     another process goes through while /healthz runs, and /healthz answers at once."""
-    app = build_app(tmp_path, "healthz")
+    app, who = _app(tmp_path, "healthz")
     engine = Database.state(app).engine
     client = app.test_client()
-    login(client, "camille.martin@example.org")
+    login(client, who.tenant_email, PASSWORD)
     outcome: list[str] = []
 
     def write_meanwhile(_conn, _cursor, sql, *_args):

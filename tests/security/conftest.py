@@ -1,5 +1,5 @@
 """Apps for the attack suite: CSRF on, rate limits on, 2FA required — each its own
-database (build_app), so what one attack changes never leaks into another test."""
+database (build_app) without the demo (tests build the people they need), so what one attack changes never leaks into another test."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from tests.conftest import build_app
 @pytest.fixture(scope="module")
 def hardened(tmp_path_factory):
     """CSRF on, throttling on (memory storage), staff two-factor required."""
-    return build_app(tmp_path_factory.mktemp("hardened"), "hardened", WTF_CSRF_ENABLED=True,
+    return build_app(tmp_path_factory.mktemp("hardened"), "hardened", demo=False, WTF_CSRF_ENABLED=True,
                      RATELIMIT_ENABLED=True, REQUIRE_STAFF_2FA=True, DEMO_MODE=False)
 
 
 @pytest.fixture()
 def throttled(tmp_path):
     """A fresh app with throttling on, for tests that lock accounts."""
-    return build_app(tmp_path, "throttled", RATELIMIT_ENABLED=True)
+    return build_app(tmp_path, "throttled", demo=False, RATELIMIT_ENABLED=True)

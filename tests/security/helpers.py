@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from types import SimpleNamespace
 
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from portal.db import Database
-from portal.models import PrivacyRequest, Tenant, User
+from tests import builders
 
-CAMILLE = "camille.martin@example.org"
-KARIM = "karim.benali@example.org"
-CARETAKER = "gardien.lilas@example.org"
 PAYLOAD = '<script>alert("pwn")</script><img src=x onerror=alert(1)>'
 
 
@@ -25,19 +22,27 @@ def db_session(app):
     return Database.state(app).factory()
 
 
-def ids(app) -> dict[str, Any]:
-    """Real ids of the demo data: Camille's and Karim's tenant ids and request refs."""
-    with app.app_context():
-        s = db_session(app)
-        try:
-            camille = s.scalar(select(Tenant).join(User, User.tenant_id == Tenant.id).where(User.email == CAMILLE))
-            karim = s.scalar(select(Tenant).join(User, User.tenant_id == Tenant.id).where(User.email == KARIM))
-            refs = {t.id: list(s.scalars(select(PrivacyRequest.ref).where(PrivacyRequest.tenant_id == t.id)))
-                    for t in (camille, karim)}
-            return {"camille": camille.id, "karim": karim.id, "camille_refs": refs[camille.id],
-                    "karim_refs": refs[karim.id]}
-        finally:
-            s.close()
+def cast(session: Session) -> SimpleNamespace:
+    """Who is who for an attack (tests/builders.estate): the tenant Apolline Verdier with
+    one request, her neighbour Bastien Quenault (another building of the same portfolio)
+    with two, the caretaker of her building only, the manager, the DPO, the admin. Names
+    are found nowhere else, so a page that shows them shows these people."""
+    people = builders.estate(session)
+    people.tenant.first_name, people.tenant.last_name = "Apolline", "Verdier"
+    people.neighbour.first_name, people.neighbour.last_name = "Bastien", "Quenault"
+    people.neighbour.tenant_number = "NUM-QUENAULT"
+    people.tenant_account.display_name, people.neighbour_account.display_name = "Apolline Verdier", "Bastien Quenault"
+    people.own_refs = [builders.request(session, people.tenant).ref]
+    people.neighbour_refs = [builders.request(session, people.neighbour).ref,
+                             builders.request(session, people.neighbour, kind="rectification", status="closed").ref]
+    session.flush()
+    return people
+
+
+def committed_cast(app) -> SimpleNamespace:
+    """`cast`, committed into an app a test built for itself (hardened, throttled…)."""
+    with builders.committed(app) as s:
+        return cast(s)
 
 
 def fill(rule: str, values: dict[str, str]) -> str:

@@ -13,10 +13,25 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from portal.models import Note, OneTimeToken, Tenant, User
-from tests.conftest import DEMO_PASSWORD, build_app, login
-from tests.security.helpers import (CAMILLE, CARETAKER, KARIM, PAYLOAD, csrf_token, db_session, fill, ids,
-                                    rules)
+from portal.accounts import passwords
+from portal.models import Note, OneTimeToken, PrivacyRequest, Tenant, User
+from tests import builders
+from tests.builders import PASSWORD
+from tests.conftest import build_app, login
+from tests.security.helpers import PAYLOAD, cast, committed_cast, csrf_token, db_session, fill, rules
+
+@pytest.fixture()
+def people(session):
+    """The cast of tests/security/helpers.cast, committed into the test's transaction."""
+    built = cast(session)
+    session.commit()
+    return built
+
+
+@pytest.fixture(scope="module")
+def hardened_people(hardened):
+    return committed_cast(hardened)
+
 
 PUBLIC = {"/", "/login", "/logout", "/activate", "/password/forgot", "/healthz", "/login/two-factor",
           "/confirm-email/<token>", "/password/reset/<token>"}
@@ -24,92 +39,102 @@ PUBLIC = {"/", "/login", "/logout", "/activate", "/password/forgot", "/healthz",
 
 # --- Access: other tenants' ids, staff pages, anonymous ---------------------------------
 
-def test_anonymous_is_sent_to_login_on_every_private_page(app, client):
-    known = ids(app)
+def test_anonymous_is_sent_to_login_on_every_private_page(app, client, people):
     for rule in rules(app):
         if rule in PUBLIC:
             continue
-        url = fill(rule, {"ref": known["camille_refs"][0], "id": known["camille"], "tenant_id": known["camille"]})
+        url = fill(rule, {"ref": people.own_refs[0], "id": people.tenant.id, "tenant_id": people.tenant.id})
         response = client.get(url)
         assert response.status_code in (302, 401, 404), (url, response.status_code)
         if response.status_code == 302:
             assert "/login" in response.headers["Location"], url
 
 
-def test_a_tenant_gets_nothing_from_any_staff_url(app, client):
-    known = ids(app)
-    login(client, CAMILLE)
+def test_a_tenant_gets_nothing_from_any_staff_url(app, client, people):
+    login(client, people.tenant_account.email, PASSWORD)
     staff_rules = rules(app, "/staff") + rules(app, "/admin")
     assert staff_rules, "no staff URL to attack"
     for rule in staff_rules:
-        for values in ({"ref": known["camille_refs"][0], "id": known["camille"]},
-                       {"ref": known["karim_refs"][0], "id": known["karim"]}):
+        for values in ({"ref": people.own_refs[0], "id": people.tenant.id, "tenant_id": people.tenant.id},
+                       {"ref": people.neighbour_refs[0], "id": people.neighbour.id, "tenant_id": people.neighbour.id}):
             url = fill(rule, values)
             response = client.get(url)
             assert response.status_code in (403, 404), (url, response.status_code)
-            assert "Benali" not in response.get_data(as_text=True)
+            assert "Quenault" not in response.get_data(as_text=True)
 
 
-def test_a_tenant_cannot_post_staff_actions(app, client):
-    known = ids(app)
-    login(client, CAMILLE)
+def test_a_tenant_cannot_post_staff_actions(app, client, people, session):
+    login(client, people.tenant_account.email, PASSWORD)
     staff_posts = rules(app, "/staff", "POST") + rules(app, "/admin", "POST")
     assert "/staff/requests/<ref>" in staff_posts, staff_posts  # PRODUCT.md §8: attacked, never skipped
     for rule in staff_posts:
-        url = fill(rule, {"ref": known["karim_refs"][0], "id": known["karim"]})
+        url = fill(rule, {"ref": people.neighbour_refs[0], "id": people.neighbour.id,
+                          "tenant_id": people.neighbour.id})
         response = client.post(url, data={"action": "close", "message": "x"})
         assert response.status_code in (403, 404), (url, response.status_code)
+    # The neighbour's request was received and is still received: nothing was closed.
+    statuses = session.scalars(select(PrivacyRequest.status).where(PrivacyRequest.ref == people.neighbour_refs[0]))
+    assert list(statuses) == ["received"]
 
 
-def test_every_ref_and_id_url_under_me_refuses_another_tenants_ids(app, client):
-    known = ids(app)
-    assert known["karim_refs"], "the demo gives Karim requests"
-    login(client, CAMILLE)
+def test_every_ref_and_id_url_under_me_refuses_another_tenants_ids(app, client, people):
+    login(client, people.tenant_account.email, PASSWORD)
+    # Her own request opens (the 404s below are about whose it is, not a broken page).
+    assert client.get(f"/me/requests/{people.own_refs[0]}").status_code == 200
     with_ids = [r for r in rules(app, "/me") if "<" in r]
     # PRODUCT.md §8: these must be attacked; a renamed route must not make the test pass empty.
     assert {"/me/requests/<ref>", "/me/requests/<ref>/letter.pdf"} <= set(with_ids), with_ids
     for rule in with_ids:
-        for ref in known["karim_refs"]:
-            url = fill(rule, {"ref": ref, "id": known["karim"], "tenant_id": known["karim"]})
+        for ref in people.neighbour_refs:
+            url = fill(rule, {"ref": ref, "id": people.neighbour.id, "tenant_id": people.neighbour.id})
             response = client.get(url)
             assert response.status_code == 404, (url, response.status_code)
 
 
-def test_guessing_refs_that_do_not_exist_is_the_same_404(app, client):
-    login(client, CAMILLE)
+def test_guessing_refs_that_do_not_exist_is_the_same_404(app, client, people):
+    login(client, people.tenant_account.email, PASSWORD)
     with_refs = [r for r in rules(app, "/me") if "<ref>" in r]
     assert "/me/requests/<ref>" in with_refs, with_refs
     for rule in with_refs:
         assert client.get(fill(rule, {"ref": "DPR-9999-9999"})).status_code == 404, rule
 
 
-def test_own_exports_never_contain_another_tenant(app, client):
-    login(client, CAMILLE)
+def test_own_exports_never_contain_another_tenant(app, client, people):
+    login(client, people.tenant_account.email, PASSWORD)
     body = client.get("/me/export.json").get_data(as_text=True)
-    assert "Martin" in body and "Benali" not in body and "LOC-000202" not in body
+    assert "Verdier" in body and "Quenault" not in body and "NUM-QUENAULT" not in body
 
 
 @pytest.mark.parametrize("category", ["resources", "payments", "notes", "household", "correspondence",
                                       "requests", "access_log", "account"])
-def test_a_caretaker_never_sees_a_forbidden_category(app, client, category):
+def test_a_caretaker_never_sees_a_forbidden_category(app, client, session, category):
     from portal import catalogue
 
-    known = ids(app)
-    login(client, CARETAKER)
-    url = f"/staff/tenants/{known['camille']}"  # PRODUCT.md §8
-    response = client.get(url + "?lang=en")
-    # The file opens (a missing or refused page would hide every category and prove nothing)
-    # and shows what a caretaker may read, not the category.
+    people = cast(session)
+    builders.full_file(session, people.tenant)  # a record in every category
+    session.commit()
+    url = f"/staff/tenants/{people.tenant.id}"  # PRODUCT.md §8
+    title = str(catalogue.get(category).title)  # in French, as the page (the title is read outside a request)
+    # The DPO, who may read everything, sees the category on the same page...
+    login(client, people.dpo.email, PASSWORD)
+    client.post(url, data={"purpose": "privacy_request"})
+    assert title in client.get(url).get_data(as_text=True), title
+    client.post("/logout")
+    login(client, people.caretaker.email, PASSWORD)
+    response = client.get(url)
+    # ...the caretaker's file opens (a missing or refused page would hide every category
+    # and prove nothing) and shows what a caretaker may read, not the category.
     assert response.status_code == 200, response.status_code
     page = response.get_data(as_text=True)
-    assert "Martin" in page and "Phone" in page
-    assert str(catalogue.get(category).title) not in page
+    assert "Verdier" in page and "Téléphone" in page
+    assert title not in page
 
 
-def test_a_caretaker_cannot_open_a_tenant_of_another_building(app, client):
-    known = ids(app)
-    login(client, CARETAKER)
-    assert client.get(f"/staff/tenants/{known['karim']}").status_code == 404  # PRODUCT.md §8 URL
+def test_a_caretaker_cannot_open_a_tenant_of_another_building(app, client, people):
+    login(client, people.caretaker.email, PASSWORD)
+    assert client.get(f"/staff/tenants/{people.tenant.id}").status_code == 200  # their building's tenant
+    response = client.get(f"/staff/tenants/{people.neighbour.id}")  # PRODUCT.md §8 URL
+    assert response.status_code == 404 and "Quenault" not in response.get_data(as_text=True)
 
 
 # --- CSRF ---------------------------------------------------------------------------------
@@ -121,37 +146,38 @@ def _post_forms(app) -> list[str]:
     return found
 
 
-def test_every_form_refuses_a_post_without_csrf_token(hardened):
-    known = ids(hardened)
+def test_every_form_refuses_a_post_without_csrf_token(hardened, hardened_people):
+    people, email = hardened_people, hardened_people.tenant_account.email
     client = hardened.test_client()
-    login_with_csrf(client, CAMILLE)
-    before = _user_state(hardened, CAMILLE)
+    login_with_csrf(client, email)
+    before = _user_state(hardened, email)
     for rule in _post_forms(hardened):
-        url = fill(rule, {"ref": known["camille_refs"][0], "id": known["camille"], "token": "x"})
-        response = client.post(url, data={"email": CAMILLE, "password": "x", "details": "no token"})
+        url = fill(rule, {"ref": people.own_refs[0], "id": people.tenant.id, "token": "x"})
+        response = client.post(url, data={"email": email, "password": "x", "details": "no token"})
         # 400 (refused, the form shown again), 404, or a redirect the view makes before
         # acting (a page this role does not use): in every case nothing changes.
         assert response.status_code in (302, 400, 403, 404), (url, response.status_code)
-    assert _user_state(hardened, CAMILLE) == before  # logout did not happen, nothing changed
+    assert _user_state(hardened, email) == before  # logout did not happen, nothing changed
 
 
-def test_every_form_refuses_a_wrong_csrf_token(hardened):
-    known = ids(hardened)
+def test_every_form_refuses_a_wrong_csrf_token(hardened, hardened_people):
+    people = hardened_people
     client = hardened.test_client()
-    login_with_csrf(client, CAMILLE)
+    login_with_csrf(client, people.tenant_account.email)
     for rule in _post_forms(hardened):
-        url = fill(rule, {"ref": known["camille_refs"][0], "id": known["camille"], "token": "x"})
+        url = fill(rule, {"ref": people.own_refs[0], "id": people.tenant.id, "token": "x"})
         response = client.post(url, data={"csrf_token": "forged." + "A" * 40, "details": "wrong"})
         assert response.status_code in (302, 400, 403, 404), (url, response.status_code)
         assert client.get("/me").status_code == 200, url  # still logged in: logout was refused
 
 
-def test_a_token_from_another_session_is_refused(hardened):
+def test_a_token_from_another_session_is_refused(hardened, hardened_people):
     attacker = hardened.test_client()
     token = csrf_token(attacker)
     victim = hardened.test_client()
-    response = victim.post("/login", data={"email": CAMILLE, "password": DEMO_PASSWORD, "csrf_token": token})
-    assert response.status_code == 400
+    data = {"email": hardened_people.tenant_account.email, "password": PASSWORD}
+    assert victim.post("/login", data={**data, "csrf_token": token}).status_code == 400
+    assert victim.post("/login", data={**data, "csrf_token": csrf_token(victim)}).status_code == 302
 
 
 def test_an_expired_form_comes_back_with_the_text_and_a_message(hardened):
@@ -164,13 +190,14 @@ def test_an_expired_form_comes_back_with_the_text_and_a_message(hardened):
     assert "this form had expired. Nothing was sent" in page
     assert 'value="me@example.org"' in page and 'value="ABCD-EFGH"' in page
     assert re.search(r'name="csrf_token" value="[^"]{20,}"', page)  # a fresh token to send again
-    french = hardened.test_client().post("/login", data={"email": CAMILLE, "password": "x", "csrf_token": "expired"})
+    french = hardened.test_client().post("/login", data={"email": "ines.roux@example.org", "password": "x",
+                                                         "csrf_token": "expired"})
     assert "ce formulaire avait expiré" in french.get_data(as_text=True)
 
 
-def test_new_request_text_survives_an_expired_token(hardened):
+def test_new_request_text_survives_an_expired_token(hardened, hardened_people):
     client = hardened.test_client()
-    login_with_csrf(client, CAMILLE)
+    login_with_csrf(client, hardened_people.tenant_account.email)
     long_text = "Mon dossier mentionne une dette que j'ai réglée en 2024. " * 40
     response = client.post("/me/requests/new", data={"kind": "access", "details": long_text, "csrf_token": "old"})
     assert response.status_code == 400
@@ -178,7 +205,7 @@ def test_new_request_text_survives_an_expired_token(hardened):
 
 
 def login_with_csrf(client, email: str) -> None:
-    response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD,
+    response = client.post("/login", data={"email": email, "password": PASSWORD,
                                            "csrf_token": csrf_token(client)})
     assert response.status_code == 302, email
 
@@ -208,11 +235,11 @@ def test_script_in_activation_and_reset_forms_comes_back_escaped(client):
 
 
 def test_script_in_stored_tenant_data_is_escaped_on_every_page_and_literal_in_the_pdf(app, client, session):
-    camille = session.scalar(select(Tenant).where(Tenant.tenant_number == "LOC-000101"))
-    camille.first_name = PAYLOAD
-    session.add(Note(tenant_id=camille.id, author_name=PAYLOAD, body="Note " + PAYLOAD))
+    someone, account = builders.tenant_with_account(session)
+    someone.first_name = PAYLOAD
+    session.add(Note(tenant_id=someone.id, author_name=PAYLOAD, body="Note " + PAYLOAD))
     session.commit()
-    login(client, CAMILLE)
+    login(client, account.email, PASSWORD)
     page = client.get("/me").get_data(as_text=True)
     assert "<script>alert" not in page and "&lt;script&gt;" in page
     export = client.get("/me/export.json")
@@ -224,14 +251,15 @@ def test_script_in_stored_tenant_data_is_escaped_on_every_page_and_literal_in_th
 
 
 def test_script_in_stored_data_is_escaped_in_staff_pages(app, client, session):
-    camille = session.scalar(select(Tenant).where(Tenant.tenant_number == "LOC-000101"))
-    camille.last_name = PAYLOAD
-    session.add(Note(tenant_id=camille.id, author_name="x", body=PAYLOAD))
+    someone = builders.tenant(session, last_name=PAYLOAD)
+    ref = builders.request(session, someone).ref
+    session.add(Note(tenant_id=someone.id, author_name="x", body=PAYLOAD))
+    dpo = builders.account(session, "dpo")
     session.commit()
-    login(client, "dpo@example.org")
+    login(client, dpo.email, PASSWORD)
     checked = 0
     for rule in rules(app, "/staff"):
-        url = fill(rule, {"tenant_id": camille.id, "id": camille.id, "ref": "DPR-DEMO-0001"})
+        url = fill(rule, {"tenant_id": someone.id, "id": someone.id, "ref": ref})
         response = client.get(url)
         if response.status_code == 200 and response.mimetype == "text/html":
             assert "<script>alert" not in response.get_data(as_text=True), url
@@ -246,20 +274,24 @@ def test_script_in_stored_data_is_escaped_in_staff_pages(app, client, session):
 
 @pytest.mark.parametrize("probe", ["' OR '1'='1", "'; DROP TABLE users; --", "\" OR 1=1 --", "%' OR 'a'='a",
                                    "admin@example.org'--"])
-def test_sql_metacharacters_in_login_are_plain_text(client, probe):
+def test_sql_metacharacters_in_login_are_plain_text(client, session, probe):
+    _, account = builders.tenant_with_account(session)
+    session.commit()
     response = client.post("/login", data={"email": probe, "password": probe})
     assert response.status_code == 200
     assert "Adresse e-mail ou mot de passe incorrect." in response.get_data(as_text=True)
-    assert client.post("/login", data={"email": CAMILLE, "password": DEMO_PASSWORD}).status_code == 302
+    assert client.post("/login", data={"email": account.email, "password": PASSWORD}).status_code == 302
 
 
-def test_sql_metacharacters_in_search(app, client):
+def test_sql_metacharacters_in_search(app, client, people):
     search = ["/staff/tenants"]  # PRODUCT.md §8
-    login(client, "dpo@example.org")
+    login(client, people.dpo.email, PASSWORD)
     for probe in ("' OR '1'='1", "%", "_", "'; DROP TABLE tenants; --", "\\"):
         response = client.get(search[0], query_string={"q": probe})
         assert response.status_code == 200, probe
-    assert client.get(search[0], query_string={"q": "Martin"}).status_code == 200
+        assert "Quenault" not in response.get_data(as_text=True), probe  # a probe matches no one
+    found = client.get(search[0], query_string={"q": "Verdier"}).get_data(as_text=True)
+    assert "Verdier Apolline" in found  # the table survived the probes
 
 
 def test_a_megabyte_in_each_text_field_is_refused_with_a_message(client):
@@ -282,15 +314,15 @@ def test_a_body_over_the_limit_gets_the_413_page(client):
 
 
 def test_invalid_utf8_in_a_form_gets_a_clear_message_and_keeps_the_rest(client):
-    body = b"email=camille.martin%40example.org&password=%FF%FEabc"
+    body = b"email=ines.roux%40example.org&password=%FF%FEabc"
     response = client.post("/login?lang=en", data=body, content_type="application/x-www-form-urlencoded")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "characters that cannot be read" in page and 'value="camille.martin@example.org"' in page
+    assert "characters that cannot be read" in page and 'value="ines.roux@example.org"' in page
 
 
 def test_nul_byte_in_a_form_gets_a_clear_message(client):
-    response = client.post("/login", data={"email": "camille\x00@example.org", "password": "x"})
+    response = client.post("/login", data={"email": "ines\x00@example.org", "password": "x"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "caractères illisibles" in page
 
@@ -304,8 +336,10 @@ def test_nul_byte_in_the_address_is_refused_cleanly(client):
 @pytest.mark.parametrize("path", ["/static/../portal/config.py", "/static/..%2f..%2fportal%2fconfig.py",
                                   "/static/%2e%2e/%2e%2e/etc/passwd", "/static/....//....//etc/passwd",
                                   "/me/requests/..%2F..%2Fetc%2Fpasswd/letter.pdf"])
-def test_path_traversal_finds_nothing(client, path):
-    login(client, CAMILLE)
+def test_path_traversal_finds_nothing(client, session, path):
+    _, account = builders.tenant_with_account(session)
+    session.commit()
+    login(client, account.email, PASSWORD)
     response = client.get(path)
     assert response.status_code == 404
     assert "SECRET_KEY" not in response.get_data(as_text=True) and "root:" not in response.get_data(as_text=True)
@@ -323,62 +357,76 @@ def test_a_tenant_number_cannot_steer_where_letters_are_written(app, runner, ses
 
 # --- Sessions, passwords, redirects -----------------------------------------------------------
 
-def test_session_fixation_nothing_planted_survives_login(client):
+def test_session_fixation_nothing_planted_survives_login(client, session):
+    _, account = builders.tenant_with_account(session)
+    session.commit()
     with client.session_transaction() as sess:
         sess["planted"] = "attacker"
         sess["_user_id"] = "999:1"
     before = client.get_cookie("session").value
-    login(client, CAMILLE)
+    login(client, account.email, PASSWORD)
     with client.session_transaction() as sess:
         assert "planted" not in sess
     assert client.get_cookie("session").value != before
 
 
-def test_session_cookie_flags(client):
-    response = client.post("/login", data={"email": CAMILLE, "password": DEMO_PASSWORD})
+def test_session_cookie_flags(client, session):
+    _, account = builders.tenant_with_account(session)
+    session.commit()
+    response = client.post("/login", data={"email": account.email, "password": PASSWORD})
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_a_password_change_ends_every_other_session(app):
+def test_a_password_change_ends_every_other_session(app, session):
+    _, account = builders.tenant_with_account(session)
+    session.commit()
     first, second = app.test_client(), app.test_client()
-    login(first, KARIM)
-    login(second, KARIM)
+    login(first, account.email, PASSWORD)
+    login(second, account.email, PASSWORD)
     new = "Brume-Sapin-58-Corail!"
-    response = first.post("/account/password", data={"current_password": DEMO_PASSWORD, "password": new,
+    response = first.post("/account/password", data={"current_password": PASSWORD, "password": new,
                                                       "password_confirm": new})
     assert response.status_code == 302
     assert first.get("/me").status_code == 200
     assert second.get("/me").status_code == 302
 
 
-def test_a_weak_or_common_new_password_is_refused_with_the_rule(client):
-    login(client, KARIM)
+def test_a_weak_or_common_new_password_is_refused_with_the_rule(client, session):
+    _, account = builders.tenant_with_account(session)
+    session.commit()
+    login(client, account.email, PASSWORD)
     for weak in ("password12345678", "Azerty123456", "demo-portal-2026", "short1!A"):
-        page = client.post("/account/password?lang=en", data={"current_password": DEMO_PASSWORD, "password": weak,
+        page = client.post("/account/password?lang=en", data={"current_password": PASSWORD, "password": weak,
                                                                "password_confirm": weak}).get_data(as_text=True)
         assert "common or leaked" in page or "too weak" in page, weak
         assert "12 characters or more" in page  # the rule is explained on the form
 
 
 def test_a_hundred_wrong_passwords(throttled):
+    people = committed_cast(throttled)
+    target, bystander = people.neighbour_account.email, people.tenant_account.email
     client = throttled.test_client()
-    codes = [client.post("/login", data={"email": KARIM, "password": f"guess-{i}-Xy!"}).status_code
+    codes = [client.post("/login", data={"email": target, "password": f"guess-{i}-Xy!"}).status_code
              for i in range(100)]
     assert codes[:5] == [200] * 5 and set(codes[5:]) == {429}
-    assert client.post("/login", data={"email": KARIM, "password": DEMO_PASSWORD}).status_code == 429
+    assert client.post("/login", data={"email": target, "password": PASSWORD}).status_code == 429
     # The attacker's address is blocked for every account after 30 failures...
-    other = client.post("/login", data={"email": CAMILLE, "password": DEMO_PASSWORD})
+    other = client.post("/login", data={"email": bystander, "password": PASSWORD})
     assert other.status_code == 429
-    # ...but Camille, from her own address, still logs in.
+    # ...but the bystander, from her own address, still logs in.
     own = throttled.test_client()
-    response = own.post("/login", data={"email": CAMILLE, "password": DEMO_PASSWORD},
+    response = own.post("/login", data={"email": bystander, "password": PASSWORD},
                         environ_base={"REMOTE_ADDR": "10.1.2.3"})
     assert response.status_code == 302
 
 
 def test_unknown_email_and_wrong_password_take_the_same_time(tmp_path):
-    app = build_app(tmp_path, "timing", ARGON2_TIME_COST=2, ARGON2_MEMORY_COST=32768, ARGON2_PARALLELISM=1)
+    app = build_app(tmp_path, "timing", demo=False, ARGON2_TIME_COST=2, ARGON2_MEMORY_COST=32768,
+                    ARGON2_PARALLELISM=1)
+    with builders.committed(app) as s:
+        # A real-cost hash, as the app makes them (the builders' cheap one would answer at once).
+        email = builders.account(s, password_hash=passwords.hash_password(passwords.hasher(2, 32768, 1), PASSWORD)).email
     client = app.test_client()
 
     def median(email: str) -> float:
@@ -389,8 +437,8 @@ def test_unknown_email_and_wrong_password_take_the_same_time(tmp_path):
             times.append(time.perf_counter() - start)
         return statistics.median(times)
 
-    median(CAMILLE)  # warm-up
-    unknown, wrong = median("nobody-at-all@example.org"), median(CAMILLE)
+    median(email)  # warm-up
+    unknown, wrong = median("nobody-at-all@example.org"), median(email)
     assert 0.5 < unknown / wrong < 2.0, (unknown, wrong)
 
 
@@ -398,11 +446,13 @@ def test_unknown_email_and_wrong_password_take_the_same_time(tmp_path):
                                     "javascript:alert(1)", "http:evil.example", "\\\\evil.example",
                                     "/\t/evil.example", "/\n/evil.example", " //evil.example",
                                     "/%09/evil.example"])
-def test_next_never_leads_off_the_site(client, target):
+def test_next_never_leads_off_the_site(client, session, target):
     from urllib.parse import urlsplit
 
+    _, account = builders.tenant_with_account(session)
+    session.commit()
     response = client.post("/login", query_string={"next": target},
-                           data={"email": CAMILLE, "password": DEMO_PASSWORD})
+                           data={"email": account.email, "password": PASSWORD})
     location = response.headers["Location"]
     # What a browser does with it: drop tabs and newlines, then resolve against our site.
     browser = re.sub(r"[\t\n\r]", "", location)
@@ -410,18 +460,20 @@ def test_next_never_leads_off_the_site(client, target):
     assert "javascript" not in location
 
 
-def test_next_on_the_site_is_followed(client):
-    response = client.post("/login?next=/me/export.json", data={"email": CAMILLE, "password": DEMO_PASSWORD})
+def test_next_on_the_site_is_followed(client, session):
+    _, account = builders.tenant_with_account(session)
+    session.commit()
+    response = client.post("/login?next=/me/export.json", data={"email": account.email, "password": PASSWORD})
     assert response.headers["Location"].endswith("/me/export.json")
 
 
 # --- Twice the same form --------------------------------------------------------------------
 
 def test_the_same_activation_posted_twice_makes_one_account(app, runner, session, tmp_path):
-    session.add(Tenant(tenant_number="LOC-777777", first_name="Lina", last_name="Roux", preferred_language="en"))
+    builders.tenant(session, tenant_number="ACT-777777", first_name="Lina", last_name="Roux", preferred_language="en")
     session.commit()
-    runner.invoke(args=["activation-letters", "--out", str(tmp_path), "--tenant", "LOC-777777"])
-    letter = (tmp_path / "activation-LOC-777777.txt").read_text(encoding="utf-8")
+    runner.invoke(args=["activation-letters", "--out", str(tmp_path), "--tenant", "ACT-777777"])
+    letter = (tmp_path / "activation-ACT-777777.txt").read_text(encoding="utf-8")
     assert "Activation code" in letter  # English tenant, English letter
     code = re.search(r"[A-Z2-9]{4}(?:-[A-Z2-9]{4}){3}", letter).group(0)
     client = app.test_client()
@@ -438,14 +490,14 @@ def test_the_same_activation_posted_twice_makes_one_account(app, runner, session
 
 
 def test_the_same_new_request_posted_twice_is_one_request(app, client, session):
-    from portal.models import PrivacyRequest
-
-    login(client, CAMILLE)
-    before = len(session.scalars(select(PrivacyRequest)).all())
+    someone, account = builders.tenant_with_account(session)
+    session.commit()
+    login(client, account.email, PASSWORD)
     data = {"kind": "access", "details": "Je veux une copie de mon dossier (double clic)."}
     client.post("/me/requests/new", data=data)
     client.post("/me/requests/new", data=data)
-    assert len(session.scalars(select(PrivacyRequest)).all()) == before + 1
+    filed = session.scalars(select(PrivacyRequest.details).where(PrivacyRequest.tenant_id == someone.id)).all()
+    assert filed == ["Je veux une copie de mon dossier (double clic)."]
 
 
 # --- Error pages and headers ----------------------------------------------------------------
@@ -482,8 +534,10 @@ def test_security_headers_on_errors_and_static_files_too(client):
         assert response.headers["X-Content-Type-Options"] == "nosniff", url
 
 
-def test_pages_load_nothing_from_another_site(app, client):
-    login(client, CAMILLE)
+def test_pages_load_nothing_from_another_site(app, client, session):
+    _, account = builders.tenant_with_account(session)
+    session.commit()
+    login(client, account.email, PASSWORD)
     for url in ("/login", "/me"):
         page = client.get(url).get_data(as_text=True)
         for attr in re.findall(r'(?:src|href)="(https?:)?//[^"]+"', page):

@@ -127,11 +127,11 @@ def test_totp_enrolment_login_and_no_replay(hardened):
 
 
 def test_activation_letter_code_password_and_email_confirmation(app, runner, session, tmp_path):
-    builders.tenant(session, tenant_number="LOC-009999", first_name="Nadia", last_name="Haddad")
+    builders.tenant(session, tenant_number="ESSAI-9999", first_name="Nadia", last_name="Haddad")
     session.commit()
-    result = runner.invoke(args=["activation-letters", "--out", str(tmp_path), "--tenant", "LOC-009999"])
+    result = runner.invoke(args=["activation-letters", "--out", str(tmp_path), "--tenant", "ESSAI-9999"])
     assert result.exit_code == 0, result.output
-    letter = (tmp_path / "activation-LOC-009999.txt").read_text(encoding="utf-8")
+    letter = (tmp_path / "activation-ESSAI-9999.txt").read_text(encoding="utf-8")
     assert "Code d'activation" in letter
     code = re.search(r"([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})", letter).group(1)
     client = app.test_client()

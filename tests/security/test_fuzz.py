@@ -22,13 +22,15 @@ from sqlalchemy import select
 
 from portal.db import Base, Database
 from portal.models import Tenant
-from tests.conftest import DEMO_PASSWORD, build_app
+from tests import builders
+from tests.builders import PASSWORD
+from tests.conftest import build_app
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
-ROLES = {"anonymous": None, "tenant": "camille.martin@example.org", "caretaker": "gardien.lilas@example.org",
-         "manager": "gestion@example.org", "dpo": "dpo@example.org", "admin": "admin@example.org"}
-# Amina lives at Les Acacias, portfolio P-NORD: outside the remit of everyone above but the DPO.
-OTHER_TENANT = "LOC-000305"
+ROLES = ("anonymous", "tenant", "caretaker", "manager", "dpo", "admin")
+# The outsider lives in a building of another portfolio: outside the remit of every
+# visitor but the DPO.
+OTHER_TENANT = "NUM-OUTSIDER"
 SKIP = {"static", "auth.logout", "baseline.baseline"}  # logging out would end the visitor's session
 
 ODD_NUMBERS = ["²", "٣", "１", "0", "-1", "1e3", "0x1F", " 7", "99999999999999999999", "2147483648",
@@ -58,18 +60,34 @@ files = st.builds(lambda name: (io.BytesIO(b"MZ\x90\x00fuzz"), name), st.sampled
 
 @pytest.fixture(scope="module")
 def fuzz_app(tmp_path_factory):
-    app = build_app(tmp_path_factory.mktemp("fuzz"), "fuzz", FORGOT_MIN_SECONDS=0)
+    app = build_app(tmp_path_factory.mktemp("fuzz"), "fuzz", demo=False, FORGOT_MIN_SECONDS=0)
     yield app
     Database.state(app).engine.dispose()
 
 
+def _populate(session) -> dict[str, str]:
+    """The estate (tests/builders.estate) with full files, requests, and an outsider in
+    another portfolio; on a fresh database their ids are the small numbers the walk
+    draws (1..12), so generated ids hit real rows. Returns each role's login e-mail."""
+    people = builders.estate(session)
+    outsider, _ = builders.outsider(session, tenant_number=OTHER_TENANT)
+    for someone in (people.tenant, people.neighbour, outsider):
+        builders.full_file(session, someone)
+        builders.request(session, someone, kind="rectification", status="in_progress")
+    builders.request(session, outsider, kind="access", asked="Pouvez-vous préciser ?", status="waiting_info")
+    return {"tenant": people.tenant_account.email, "caretaker": people.caretaker.email,
+            "manager": people.manager.email, "dpo": people.dpo.email, "admin": people.admin.email}
+
+
 @pytest.fixture(scope="module")
 def visitors(fuzz_app):
+    with builders.committed(fuzz_app) as s:
+        emails = _populate(s)
     clients = {}
-    for role, email in ROLES.items():
+    for role in ROLES:
         client = fuzz_app.test_client()
-        if email:
-            assert client.post("/login", data={"email": email, "password": DEMO_PASSWORD}).status_code == 302
+        if role in emails:
+            assert client.post("/login", data={"email": emails[role], "password": PASSWORD}).status_code == 302
         clients[role] = client
     return clients
 

@@ -3,17 +3,23 @@
 
 from __future__ import annotations
 
+from tests import builders
+from tests.builders import PASSWORD
 from tests.conftest import login
-from tests.requests.helpers import DPO, file_request, switch, text
+from tests.requests.helpers import file_request, text
 
 
-def test_refused_request_shows_decision_reason_and_letter_in_both_languages(client):
-    ref = file_request(client, kind="access", details="Tout, s'il vous plaît.")
-    login(client, DPO)
+def test_refused_request_shows_decision_reason_and_letter_in_both_languages(client, session):
+    _, account = builders.tenant_with_account(session)
+    dpo = builders.account(session, "dpo")
+    session.commit()
+    ref = file_request(client, account.email, password=PASSWORD, kind="access", details="Tout, s'il vous plaît.")
+    login(client, dpo.email, PASSWORD)
     done = client.post(f"/staff/requests/{ref}", data={"action": "refuse", "message": "Demande identique hier.",
                                                        "refusal_reason": "manifestly_excessive"})
     assert done.status_code == 303
-    switch(client, "camille.martin@example.org")
+    client.post("/logout")
+    login(client, account.email, PASSWORD)
     fr = text(client.get(f"/me/requests/{ref}?lang=fr"))
     decision = fr[fr.index('id="h-decision"'):fr.index("</section>", fr.index('id="h-decision"'))]
     assert "Notre décision : Refusée" in decision

@@ -18,7 +18,7 @@ TODAY = date(2026, 3, 10)
 
 
 def _request(ref: str = "DPR-T-1", status: str = "in_progress", days_left: int = -3, **changes) -> Row:
-    values = dict(ref=ref, kind="access", status=status, tenant_name="Camille Martin", tenant_number="LOC-000101",
+    values = dict(ref=ref, kind="access", status=status, tenant_name="Inès Roux", tenant_number="T-000101",
                   received_on=TODAY - timedelta(days=40), due_on=TODAY + timedelta(days=days_left),
                   days_left=days_left, overdue=days_left < 0, due_soon=0 <= days_left <= 7, assignee=None,
                   is_repeat=False, identity_verified=True, extended=False)
@@ -63,7 +63,7 @@ def test_what_staff_typed_is_escaped_and_a_reference_is_quoted_in_its_link(app):
 
 
 def test_search_rows_link_each_tenant_to_their_file(app):
-    hits = [TenantHit(7, "LOC-000107", "Jean", "Dupont", None, "12")]
+    hits = [TenantHit(7, "T-000107", "Jean", "Dupont", None, "12")]
     with app.test_request_context():
         html = _render("fr", "{{ t.tenant_rows(hits, '/staff/tenants/') }}", hits=hits)
     assert '<a href="/staff/tenants/7">Dupont Jean</a>' in html

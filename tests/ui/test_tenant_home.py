@@ -7,19 +7,22 @@ import re
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
 
-from portal import access
-from portal.models import PrivacyRequest, Tenant, User
+from portal import access, deadlines
+from portal.audit import access_log
+from portal.models import Payment, PrivacyRequest
 from portal.file import dossier, home
 from tests import builders
+from tests.builders import PASSWORD
 from tests.conftest import login
 
 
-def _camille(session):
-    tenant = session.scalar(select(Tenant).where(Tenant.tenant_number == "LOC-000101"))
-    user = session.scalar(select(User).where(User.tenant_id == tenant.id))
-    return tenant, access.actor_for(session, user)
+def _read_by(session, tenant, role: str | access.Actor, purpose: str = "technical") -> None:
+    """A read of `tenant`'s file by a built account of `role` (or by `role`, an actor), as
+    the staff pages record it."""
+    reader = role if isinstance(role, access.Actor) else access.actor_for(session, builders.account(session, role))
+    access_log.record_read(session, reader, tenant, ["identity", "contact"],
+                           access_log.Purpose(purpose, access_log.purpose_text(purpose, "fr")))
 
 
 def _built(session):
@@ -51,14 +54,18 @@ def test_latest_change_of_notes_is_the_newest_note(session):
 
 
 def test_reads_show_role_and_purpose_never_a_tenant(session, today):
-    tenant, actor = _camille(session)
+    tenant, actor = _built(session)
+    _read_by(session, tenant, "caretaker")
+    _read_by(session, tenant, actor)  # the tenant's own look at the file is no consultation
+    _read_by(session, tenant, "dpo", "privacy_request")
     summary = home.home_page(session, tenant.id, actor, "fr", today=today).summary
-    assert summary.reads and all(r.role != "tenant" for r in summary.reads)
-    assert summary.reads_total >= len(summary.reads)
+    assert [(r.role, r.purpose_key) for r in summary.reads] == [("dpo", "privacy_request"),
+                                                                ("caretaker", "technical")]
+    assert summary.reads_total == 2
 
 
 def test_overdue_request_is_flagged(session, today):
-    tenant, actor = _camille(session)
+    tenant, actor = _built(session)
     session.add(PrivacyRequest(ref="DPR-T-H1", tenant_id=tenant.id, kind="access", status="in_progress",
                                received_on=today - timedelta(days=40), clock_start=today - timedelta(days=40),
                                due_on=today - timedelta(days=2)))
@@ -70,18 +77,23 @@ def test_overdue_request_is_flagged(session, today):
 
 def test_the_home_page_reads_the_same_file_as_collect(session, today):
     """The file under the summary is the one collect reads, paged sections included."""
-    tenant, actor = _camille(session)
+    tenant, actor = _built(session)
+    tenant.tenant_number = "HOME-000101"
+    builders.full_file(session, tenant)
+    session.add_all([Payment(lease_id=tenant.lease_id, paid_on=date(2025, month, 5), amount_cents=60_000,
+                             method="direct_debit") for month in range(1, 12)])  # 12 payments in all
+    session.flush()
     pages = {"payments.payments": 2}
     page = home.home_page(session, tenant.id, actor, "en", pages=pages, page_size=5, today=today)
     snap = dossier.collect(session, tenant, actor, "en", pages=pages, page_size=5)
-    assert page is not None and page.tenant.tenant_number == "LOC-000101"
+    assert page is not None and page.tenant.tenant_number == "HOME-000101"
     assert page.dossier == snap
     payments = next(s for s in page.dossier.category("payments").sections if s.key == "payments")
-    assert payments.page == 2 and len(payments.rows) == 5 and payments.total > 5
+    assert payments.page == 2 and len(payments.rows) == 5 and payments.total == 12
 
 
 def test_the_home_page_of_a_tenant_that_does_not_exist_is_none(session, today):
-    _tenant, actor = _camille(session)
+    _tenant, actor = _built(session)
     assert home.home_page(session, 10**9, actor, "fr", today=today) is None
     assert dossier.collect_by_id(session, 10**9, actor, "fr") is None
 
@@ -94,7 +106,8 @@ def test_the_summary_and_restrictions_are_the_same_whether_the_file_holds_them_w
     one or two rows a section must show the same as one that holds everything."""
     from portal.models import FieldChange, Restriction
 
-    tenant, actor = _camille(session)
+    tenant, actor = _built(session)
+    builders.full_file(session, tenant)
     session.add_all([Restriction(tenant_id=tenant.id, category_key="notes", active=True),
                      Restriction(tenant_id=tenant.id, category_key="household", active=False),
                      Restriction(tenant_id=tenant.id, category_key="contact", field_key="contact.phone",
@@ -108,7 +121,7 @@ def test_the_summary_and_restrictions_are_the_same_whether_the_file_holds_them_w
     cut = home.home_page(session, tenant.id, actor, "fr", page_size=page_size, today=today)
     assert whole is not None and cut is not None
     assert cut.summary == whole.summary
-    assert len(whole.summary.requests) >= 2
+    assert len(whole.summary.requests) == 3  # two of _built, one of full_file
     latest = {c.key: c.latest for c in cut.summary.categories}
     assert latest["contact"] >= today - timedelta(days=3) and latest["identity"] >= today - timedelta(days=9)
     restricted = {c.key for c in cut.dossier.categories if c.restricted}
@@ -118,20 +131,31 @@ def test_the_summary_and_restrictions_are_the_same_whether_the_file_holds_them_w
 
 
 def test_the_access_log_past_its_last_page_still_counts_every_read(app, session):
-    from portal.audit import access_log
-
-    tenant, _actor = _camille(session)
+    tenant, _actor = _built(session)
+    for role in ("caretaker", "manager", "dpo"):
+        _read_by(session, tenant, role)
     first = access_log.reads_of(session, tenant.id, page=1, page_size=2)
     beyond = access_log.reads_of(session, tenant.id, page=999, page_size=2)
-    assert first.total and first.total >= len(first.items) > 0
-    assert beyond.items == () and beyond.total == first.total and not beyond.has_next
+    assert first.total == 3 and len(first.items) == 2 and first.has_next
+    assert beyond.items == () and beyond.total == 3 and not beyond.has_next
 
 
-def test_home_page_in_french(client):
-    login(client, "camille.martin@example.org")
+def _signed_in(client, session):
+    """A tenant with a full file (tests/builders.full_file) and an open request, logged in."""
+    tenant, account = builders.tenant_with_account(session)
+    builders.full_file(session, tenant)
+    builders.request(session, tenant, kind="rectification", ref="DPR-TEST-OPEN")  # received today
+    session.commit()
+    login(client, account.email, PASSWORD)
+    return tenant
+
+
+def test_home_page_in_french(client, session):
+    _signed_in(client, session)
     page = client.get("/me?lang=fr").get_data(as_text=True)
     assert "Télécharger mon dossier (PDF)" in page and "Vos données dans d'autres formats" in page.replace("&#39;", "'")
-    assert "DPR-DEMO-0002" in page and "notre réponse au plus tard le" in page
+    due = deadlines.due_date(date.today())
+    assert "DPR-TEST-OPEN" in page and f"notre réponse au plus tard le {due:%d/%m/%Y}" in page
     # Each category says why we hold it and what its count counts.
     assert 'class="category-reason">Encaissement des loyers, suivi des impayés et plans d&#39;apurement.' in page
     assert "Paiements reçus : " in page
@@ -139,10 +163,11 @@ def test_home_page_in_french(client):
     assert 'style="' not in page and not re.search(r"<script(?![^>]*\bsrc=)", page)  # no inline script
 
 
-def test_home_page_in_english_opens_the_asked_category(client):
-    login(client, "camille.martin@example.org")
+def test_home_page_in_english_opens_the_asked_category(client, session):
+    _signed_in(client, session)
     page = client.get("/me?lang=en&open=notes").get_data(as_text=True)
-    assert "Your data in other formats" in page and "our answer by" in page
+    due = deadlines.due_date(date.today())
+    assert "Your data in other formats" in page and f"our answer by {due:%b} {due.day}, {due.year}" in page
     notes = page[page.index('id="notes"'):]
     assert notes.split(">", 2)[1].strip().startswith('<details class="category-details" open')
     contact = page[page.index('id="contact"'):]
@@ -158,23 +183,19 @@ def _payments_table(page: str, title: str) -> str:
 def test_labels_amounts_and_choices_follow_the_language_from_one_request_to_the_next(client, session):
     """Formatters and translations are kept between requests: switching language must still
     switch every label, amount and choice of the file (not serve the first language's)."""
-    from portal.models import Payment
-
-    tenant, _actor = _camille(session)
-    latest = session.scalar(select(Payment).where(Payment.lease_id == tenant.lease_id)
-                            .order_by(Payment.paid_on.desc(), Payment.id.desc()).limit(1))
-    login(client, "camille.martin@example.org")
-    euros, cents = divmod(latest.amount_cents, 100)
-    for lang, label, method, amount, day in (
-        ("en", "Payments received", {"transfer": "Bank transfer", "direct_debit": "Direct debit"},
-         f"€{euros:,}.{cents:02d}", latest.paid_on.strftime("%b %-d, %Y")),
-        ("fr", "Paiements reçus", {"transfer": "Virement", "direct_debit": "Prélèvement"},
-         f"{euros:,},{cents:02d}".replace(",", "\u202f", euros >= 1000), latest.paid_on.strftime("%d/%m/%Y")),
-        ("en", "Payments received", {"transfer": "Bank transfer", "direct_debit": "Direct debit"},
-         f"€{euros:,}.{cents:02d}", latest.paid_on.strftime("%b %-d, %Y")),
+    tenant = _signed_in(client, session)  # its newest payment: 612,40 € by transfer on 5 February 2026
+    session.add(Payment(lease_id=tenant.lease_id, paid_on=date(2025, 12, 5), amount_cents=123_456,
+                        method="direct_debit"))  # an older one, over a thousand euros
+    session.commit()
+    for lang, label, newest, older in (
+        ("en", "Payments received", ("Feb 5, 2026", "€612.40", "Bank transfer"),
+         ("Dec 5, 2025", "€1,234.56", "Direct debit")),
+        ("fr", "Paiements reçus", ("05/02/2026", "612,40", "Virement"),
+         ("05/12/2025", "1\u202f234,56", "Prélèvement")),
+        ("en", "Payments received", ("Feb 5, 2026", "€612.40", "Bank transfer"),
+         ("Dec 5, 2025", "€1,234.56", "Direct debit")),
     ):
         table = _payments_table(client.get(f"/me?lang={lang}").get_data(as_text=True), label)
-        first_row = table[table.index("<tbody>"):].split("</tr>", 1)[0]
-        assert day in first_row and amount in first_row, (lang, first_row)
-        if latest.method in method:
-            assert method[latest.method] in first_row
+        first_row, second_row = table[table.index("<tbody>"):].split("</tr>")[:2]
+        assert all(shown in first_row for shown in newest), (lang, first_row)
+        assert all(shown in second_row for shown in older), (lang, second_row)
