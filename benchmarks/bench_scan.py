@@ -82,14 +82,16 @@ def speed(count: int, rounds: int, against: str | None) -> None:
                 result = json.loads(out.stdout.strip().splitlines()[-1])
                 runs.setdefault((label, engine), []).append(result)
                 extra = (f"median {result['median_ms']} ms p95 {result['p95_ms']} ms" if engine == "latency"
-                         else f"{result['per_second']:8.0f} notes/s  flagged {result['flagged']}")
+                         else f"{result['per_second']:8.0f} notes/s  {result['cpu_ms']:5.2f} ms CPU/note  "
+                              f"flagged {result['flagged']}")
                 print(f"  round {round_ + 1} {label:<7}{engine:<11}{extra}  (load {result['load']})")
     print("medians:")
     for (label, engine), results in runs.items():
         if engine == "latency":
             value = f"one note warm: median {statistics.median(r['median_ms'] for r in results):.1f} ms"
         else:
-            value = f"{statistics.median(r['per_second'] for r in results):8.0f} notes/s"
+            value = (f"{statistics.median(r['per_second'] for r in results):8.0f} notes/s  "
+                     f"{statistics.median(r['cpu_ms'] for r in results):5.2f} ms CPU/note")
         print(f"  {label:<7}{engine:<11}{value}  (load {statistics.median(r['load'] for r in results):.2f})")
 
 
