@@ -69,9 +69,12 @@ def test_scan_many_of_a_scanner_and_of_the_package_agree(notes) -> None:
 
 def test_scan_many_bounded_on_a_megabyte_among_short_notes() -> None:
     huge = ("Locataire cardiaque, fuite d'eau, sans papiers, Привет 😀 \x00 \ud800. " * 16_000)[:1_000_000]
-    started = time.perf_counter()
+    ENCODER.load()
+    # CPU time, not wall-clock: the bound is on the work, whatever else shares the cores
+    # (measured 1.7 s; the same note alone through scan: 1.4 s)
+    started = time.process_time()
     found = scan_many(["Fuite réparée.", huge, None, b"\xff sous chimio", "Locataire cardiaque."])
-    assert time.perf_counter() - started < 20.0
+    assert time.process_time() - started < 10.0
     assert found[0] == [] and found[2] == [] and found[1] and found[4]
     assert all(huge[f.start:f.end] == f.term for f in found[1][:100])
 
