@@ -13,22 +13,18 @@ slower one.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
 from .encoder import ENCODER
-
-if TYPE_CHECKING:
-    from .scanner import Finding, Scanner
+from .scanner import Finding, Scanner, _as_text, _hybrid
 
 # notes per slice: enough texts for the encoder's batches, few enough to keep the
 # vocabulary findings of a slice in memory whatever the length of the input
 SLICE = 256
 
 
-def scan_many(scanner: "Scanner", texts: Iterable[object]) -> list[list["Finding"]]:
+def scan_many(scanner: Scanner, texts: Iterable[object]) -> list[list[Finding]]:
     """``[scanner.scan(t) for t in texts]``, in order, with batched sentence embeddings."""
-    from .scanner import _as_text
-
     out: list[list[Finding]] = []
     pending: list[str] = []
     for text in texts:
@@ -41,9 +37,7 @@ def scan_many(scanner: "Scanner", texts: Iterable[object]) -> list[list["Finding
     return out
 
 
-def _scan_slice(scanner: "Scanner", texts: list[str]) -> list[list["Finding"]]:
-    from .scanner import _hybrid
-
+def _scan_slice(scanner: Scanner, texts: list[str]) -> list[list[Finding]]:
     vocab = [scanner.vocabulary_findings(t) for t in texts]
     model = scanner.model
     if model is None:

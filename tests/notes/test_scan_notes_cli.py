@@ -78,7 +78,8 @@ def test_two_processes_write_the_report_of_one(runner, session, tmp_path):
     one = runner.invoke(args=["scan-notes", "--out", str(tmp_path / "one"), "--workers", "1"])
     two = runner.invoke(args=["scan-notes", "--out", str(tmp_path / "two"), "--workers", "2"])
     assert one.exit_code == 0 and two.exit_code == 0, two.output
-    assert (tmp_path / "two" / "flagged_notes.csv").read_bytes() == (tmp_path / "one" / "flagged_notes.csv").read_bytes()
+    report = "flagged_notes.csv"
+    assert (tmp_path / "two" / report).read_bytes() == (tmp_path / "one" / report).read_bytes()
     listed = {r["note_id"] for r in _csv(tmp_path / "two") if r["term"] == "cardiaque"}
     assert {f"note-{i}" for i in sick} <= listed
     assert f"Scanned {count_rows(session)} notes and incidents" in two.output
