@@ -20,6 +20,7 @@ from portal.db import db
 from portal.models import Dwelling, Incident, Lease, Note, Tenant, User
 from portal.models.housing import Building
 from portal.sensitive import NoteRow, ReportSummary, write_report
+from portal.sensitive.pool import MAX_WORKERS, default_workers
 
 BATCH = 1000
 
@@ -70,13 +71,14 @@ def default_report_folder(instance_path: str) -> Path:
 
 
 def run_scan(session: Session, out_dir: Path, flag: bool = False, batch: int = BATCH,
-             progress: Callable[[int], object] | None = None) -> tuple[ReportSummary, int]:
+             progress: Callable[[int], object] | None = None, workers: int = 1) -> tuple[ReportSummary, int]:
     """Write the report of every note and incident into `out_dir`; with `flag`, put the
     newly flagged ones in the DPO's review queue. Returns the summary and how many were
-    newly queued. Flushes; the caller commits."""
+    newly queued. `workers` > 1 scans on that many processes (same report). Flushes; the
+    caller commits."""
     from portal.notes import service as notes_service
 
-    summary = write_report(iter_rows(session, batch), out_dir, progress=progress)
+    summary = write_report(iter_rows(session, batch), out_dir, progress=progress, workers=workers)
     newly = notes_service.flag_for_review(session, flagged_keys(summary.csv_path)) if flag else 0
     return summary, newly
 
@@ -89,7 +91,9 @@ def run_scan(session: Session, out_dir: Path, flag: bool = False, batch: int = B
               help="Rows read from the database at a time.")
 @click.option("--queue", "as_job", is_flag=True,
               help="Run it as a background job (on the queue when QUEUE_URL is set) and return at once.")
-def scan_notes(out_dir: Path | None, flag: bool, batch: int, as_job: bool) -> None:
+@click.option("--workers", type=click.IntRange(1, MAX_WORKERS), default=None,
+              help="Processes that scan (default: one per available core).")
+def scan_notes(out_dir: Path | None, flag: bool, batch: int, as_job: bool, workers: int | None) -> None:
     """Audit every stored note and incident for sensitive wording, and write a report."""
     from portal import jobs
 
@@ -102,7 +106,8 @@ def scan_notes(out_dir: Path | None, flag: bool, batch: int, as_job: bool) -> No
     out_dir = out_dir or default_report_folder(current_app.instance_path)
     with click.progressbar(length=count_rows(session), label="Scanning notes and incidents", show_pos=True,
                            file=sys.stderr) as bar:
-        summary, newly = run_scan(session, out_dir, flag, batch, progress=bar.update)
+        summary, newly = run_scan(session, out_dir, flag, batch, progress=bar.update,
+                                  workers=workers or default_workers())
     session.commit()
     click.echo(f"Scanned {summary.scanned} notes and incidents: {summary.flagged} flagged, "
                f"{summary.findings} findings.")

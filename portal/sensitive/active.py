@@ -56,6 +56,12 @@ def set_model_path(path: str | Path | None) -> None:
             _STATE.update(path=resolved, model=None, scanner=None)
 
 
+def active_model_path() -> Path | None:
+    """The instance model file the guard is pointed at (``None``: the shipped model), so
+    that a worker process can point itself at the same one."""
+    return _STATE["path"]
+
+
 def active_scanner() -> Scanner:
     scanner = _STATE["scanner"]
     if scanner is None:
@@ -90,5 +96,4 @@ def scan(text: str) -> list[Finding]:
 
 def scan_many(texts) -> list[list[Finding]]:
     """``[scan(t) for t in texts]``, in order (same results)."""
-    scanner = default_scanner()
-    return [scanner.scan(t) for t in texts]
+    return default_scanner().scan_many(texts)

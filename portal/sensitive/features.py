@@ -23,6 +23,8 @@ from .normalize import TOKEN_RE, normalise_word
 
 CHAR_MIN, CHAR_MAX = 2, 5
 _WORD_CACHE_MAX = 200_000
+_SPARSE_CACHE_MAX = 8_192
+_SPARSE_CACHE_TEXT = 4_000  # longer texts are not remembered (memory stays bounded)
 
 
 def words(text: str) -> list[str]:
@@ -63,6 +65,7 @@ class Featurizer:
         self.index = {name: i for i, name in enumerate(names)}
         self.idf = np.asarray(idf, dtype=np.float64)
         self._word_cache: dict[str, tuple[int, ...]] = {}
+        self._sparse_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     @classmethod
     def fit(cls, texts: Iterable[str], min_df: int = 2) -> "Featurizer":
@@ -91,7 +94,21 @@ class Featurizer:
         return result
 
     def sparse(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(indices, values) of the normalised TF-IDF vector of ``text``; indices sorted."""
+        """(indices, values) of the normalised TF-IDF vector of ``text``; indices sorted
+        (read-only arrays; the last texts are remembered: ``scan_many`` reads a unit twice)."""
+        if len(text) > _SPARSE_CACHE_TEXT:
+            return self._sparse(text)
+        cached = self._sparse_cache.get(text)
+        if cached is None:
+            cached = self._sparse(text)
+            for array in cached:
+                array.setflags(write=False)
+            if len(self._sparse_cache) >= _SPARSE_CACHE_MAX:
+                self._sparse_cache.clear()
+            self._sparse_cache[text] = cached
+        return cached
+
+    def _sparse(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         ws = words(text)
         counts: Counter = Counter()
         for w in ws:

@@ -71,8 +71,11 @@ class Scanner:
         return _hybrid(text, vocab_findings, self.model)
 
     def scan_many(self, texts) -> list[list[Finding]]:
-        """``[self.scan(t) for t in texts]`` (same results, in order)."""
-        return [self.scan(t) for t in texts]
+        """``[self.scan(t) for t in texts]`` (same results, in order), with the sentence
+        encoder run in batches (``batch.py``)."""
+        from .batch import scan_many
+
+        return scan_many(self, texts)
 
     def vocabulary_findings(self, text: str) -> list[Finding]:
         text = _as_text(text)

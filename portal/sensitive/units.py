@@ -13,6 +13,10 @@ CHUNK_CHARS = 1200
 # At most this many characters are read by the model (the vocabulary reads everything).
 MODEL_MAX_CHARS = 100_000
 
+_MEMO_TEXT = 4_000
+_MEMO_SIZE = 4_096
+_SENTENCES: dict[str, tuple[tuple[int, int], ...]] = {}
+
 # A full stop after a title or an initial ("M. Rey", "Mme. X", "Dr. Y", "J. Dupont")
 # does not end a sentence or a clause.
 _ABBREV = r"(?<!\bM)(?<!\bMr)(?<!\bMme)(?<!\bMM)(?<!\bDr)(?<!\bSt)(?<!\bMs)(?<!\bMrs)(?<!\b[A-Z])"
@@ -30,6 +34,19 @@ def unit_kinds(text: str, spans: list) -> list[int]:
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
+    # asked several times per note (judged_units, unit_kinds; scan_many judges twice):
+    # the last short texts are remembered, long ones recomputed (memory stays bounded)
+    if len(text) > _MEMO_TEXT:
+        return _split_sentences(text)
+    cached = _SENTENCES.get(text)
+    if cached is None:
+        if len(_SENTENCES) >= _MEMO_SIZE:
+            _SENTENCES.clear()
+        cached = _SENTENCES[text] = tuple(_split_sentences(text))
+    return list(cached)
+
+
+def _split_sentences(text: str) -> list[tuple[int, int]]:
     out = []
     last = 0
     bounds = [(m.start(), m.end()) for m in _SENTENCE_END_RE.finditer(text)] + [(len(text), len(text))]

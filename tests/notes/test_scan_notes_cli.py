@@ -61,3 +61,25 @@ def test_flag_puts_newly_found_notes_in_the_review_queue(runner, session, tmp_pa
     from portal.sensitive import model_version
     entry = session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
     assert entry.detail["note_id"] == note.id and entry.detail["model"] == model_version()
+
+
+def test_two_processes_write_the_report_of_one(runner, session, tmp_path):
+    from portal.sensitive.pool import POOL_MIN_NOTES
+    from tests import builders
+
+    home = builders.tenant(session)
+    sick = set()
+    for i in range(POOL_MIN_NOTES + 60):  # with the demo's notes, enough to start the workers
+        if i % 97 == 0:
+            sick.add(builders.note(session, home, f"Locataire cardiaque, relance n°{i}.").id)
+        else:
+            builders.note(session, home, f"Relance n°{i} pour l'attestation d'assurance habitation.")
+    session.commit()
+    one = runner.invoke(args=["scan-notes", "--out", str(tmp_path / "one"), "--workers", "1"])
+    two = runner.invoke(args=["scan-notes", "--out", str(tmp_path / "two"), "--workers", "2"])
+    assert one.exit_code == 0 and two.exit_code == 0, two.output
+    report = "flagged_notes.csv"
+    assert (tmp_path / "two" / report).read_bytes() == (tmp_path / "one" / report).read_bytes()
+    listed = {r["note_id"] for r in _csv(tmp_path / "two") if r["term"] == "cardiaque"}
+    assert {f"note-{i}" for i in sick} <= listed
+    assert f"Scanned {count_rows(session)} notes and incidents" in two.output
