@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from functools import partial
 from typing import Any, Iterable, NamedTuple
+from urllib.parse import quote
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -88,6 +89,7 @@ class QueueLine(NamedTuple):
     """A row of the staff queue as it reads (web/staff/requests, `queue_rows` macro): its
     labels, dates and deadline badge already in the page's language."""
     ref: str
+    url: str  # the request's page
     kind: str  # the kind's label (the key itself if it has none)
     extended: bool
     status: str  # the status's label (likewise)
@@ -103,8 +105,9 @@ class QueueLine(NamedTuple):
     identity_verified: bool
 
 
-def queue_lines(rows: Iterable[Row], labels: dict[str, Any]) -> list[QueueLine]:
-    """The queue's rows as they read with `labels` (queue_labels of the page's language).
+def queue_lines(rows: Iterable[Row], labels: dict[str, Any], detail_prefix: str) -> list[QueueLine]:
+    """The queue's rows as they read with `labels` (queue_labels of the page's language),
+    each linked to its page (`detail_prefix` followed by the quoted reference).
     Done here, in one loop, rather than by the template for each cell: a call from a
     template costs several times what it costs here, and a full page holds fifty rows
     (a few at a small landlord: the page's cost grew with the landlord)."""
@@ -119,7 +122,7 @@ def queue_lines(rows: Iterable[Row], labels: dict[str, Any]) -> list[QueueLine]:
             badge, text = "soon" if r.due_soon else "ok", Markup(left % {"num": r.days_left})
         else:
             badge, text = "", ""
-        out.append(QueueLine(r.ref, kinds.get(r.kind) or r.kind, r.extended, statuses.get(r.status) or r.status,
+        out.append(QueueLine(r.ref, detail_prefix + quote(r.ref, safe="/"), kinds.get(r.kind) or r.kind, r.extended, statuses.get(r.status) or r.status,
                              r.tenant_name, r.tenant_number, r.assignee, date(r.due_on), date(r.received_on),
                              r.overdue, badge, text, r.is_repeat, r.identity_verified))
     return out

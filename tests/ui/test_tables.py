@@ -28,11 +28,11 @@ def _request(ref: str = "DPR-T-1", status: str = "in_progress", days_left: int =
 
 def _render(lang: str, source: str, rows: list[Row] = (), **context) -> str:
     with force_locale(lang), in_locale(lang):  # the page's words, and the catalogue's labels
-        lines = queue_lines(rows, queue_labels(lang))  # as the queue's view does
+        lines = queue_lines(rows, queue_labels(lang), "/staff/requests/")  # as the queue's view does
         return render_template_string('{% import "_tables.html" as t %}' + source, lines=lines, **context)
 
 
-QUEUE = "{{ t.queue_rows(lines, '/staff/requests/') }}"
+QUEUE = "{{ t.queue_rows(lines) }}"
 
 
 @pytest.mark.parametrize("lang, overdue, nobody, identity", [
