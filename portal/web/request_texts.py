@@ -122,7 +122,9 @@ def queue_lines(rows: Iterable[Row], labels: dict[str, Any], detail_prefix: str)
             badge, text = "soon" if r.due_soon else "ok", Markup(left % {"num": r.days_left})
         else:
             badge, text = "", ""
-        out.append(QueueLine(r.ref, detail_prefix + quote(r.ref, safe="/"), kinds.get(r.kind) or r.kind, r.extended, statuses.get(r.status) or r.status,
-                             r.tenant_name, r.tenant_number, r.assignee, date(r.due_on), date(r.received_on),
-                             r.overdue, badge, text, r.is_repeat, r.identity_verified))
+        # quote(…, safe="/"): as Jinja's urlencode filter quoted the reference before.
+        out.append(QueueLine(r.ref, detail_prefix + quote(r.ref, safe="/"), kinds.get(r.kind) or r.kind,
+                             r.extended, statuses.get(r.status) or r.status, r.tenant_name, r.tenant_number,
+                             r.assignee, date(r.due_on), date(r.received_on), r.overdue, badge, text,
+                             r.is_repeat, r.identity_verified))
     return out
