@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from datetime import timedelta
+from typing import Callable, Iterable
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from portal import access
+from portal import access, i18n, mail, rendering
 from portal.models import Building, BuildingAssignment, Portfolio, PortfolioAssignment, User
 from portal.models._base import utcnow
 from portal.audit import chain as audit
+from portal.accounts import tokens
 
 ROLES = ("caretaker", "manager", "dpo", "admin")
 DATA_ROLES = ("caretaker", "manager", "dpo")  # roles that read tenant data (catalogue readers)
@@ -178,6 +180,20 @@ def create_staff(session: Session, by: access.Actor | None, email: str, role: st
     audit.record(session, by.user_id if by else None, by.role if by else "system", "staff_change",
                  detail={"user_id": user.id, "before": None, "after": _snapshot(session, user)})
     return user
+
+
+def send_password_link(session: Session, user: User, link_for: Callable[[str], str], days: int) -> None:
+    """Mail a new staff member the one-time link (`link_for(token)`) to choose their
+    password, valid `days` days, once the session commits. In the new member's language
+    (User.language, chosen when the account was created), not in that of the
+    administrator who created the account."""
+    token = tokens.issue(session, user, "reset", timedelta(days=days))
+    lang = i18n.language_of(user.language)
+    with i18n.in_locale(lang):
+        subject = i18n.gettext("Your privacy portal account")
+    body = rendering.render_text("mail/staff_account.txt", lang, name=user.display_name, link=link_for(token),
+                                 days=days)
+    mail.send_later(session, user.email, subject, body)
 
 
 def update_staff(session: Session, by: access.Actor, user: User, *, role: str, name: str, enabled: bool,

@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from portal.i18n import in_locale
 from portal.requests.queue import Row
 from portal.tenancy.search import TenantHit
-from portal.web.request_texts import queue_labels
+from portal.web.request_texts import queue_labels, queue_lines
 
 TODAY = date(2026, 3, 10)
 
@@ -26,12 +26,13 @@ def _request(ref: str = "DPR-T-1", status: str = "in_progress", days_left: int =
     return Row(**values)
 
 
-def _render(lang: str, source: str, **context) -> str:
+def _render(lang: str, source: str, rows: list[Row] = (), **context) -> str:
     with force_locale(lang), in_locale(lang):  # the page's words, and the catalogue's labels
-        return render_template_string('{% import "_tables.html" as t %}' + source, labels=queue_labels(lang), **context)
+        lines = queue_lines(rows, queue_labels(lang), "/staff/requests/")  # as the queue's view does
+        return render_template_string('{% import "_tables.html" as t %}' + source, lines=lines, **context)
 
 
-QUEUE = "{{ t.queue_rows(rows, '/staff/requests/', labels) }}"
+QUEUE = "{{ t.queue_rows(lines) }}"
 
 
 @pytest.mark.parametrize("lang, overdue, nobody, identity", [
@@ -49,10 +50,13 @@ def test_a_late_request_reads_as_overdue_in_the_staff_language(app, lang, overdu
 def test_days_left_show_only_while_the_clock_runs(app):
     with app.test_request_context():
         running = _render("en", QUEUE, rows=[_request(days_left=20, assignee="Dominique")])
+        soon = _render("fr", QUEUE, rows=[_request(days_left=3)])
         # Waiting for the information that identifies the tenant: the clock stops (EDPB 01/2022).
         waiting = _render("en", QUEUE, rows=[_request(status="waiting_info", days_left=20, clock_runs=False)])
     assert "Days left: 20" in running and "Dominique" in running and 'class="overdue"' not in running
     assert "Days left" not in waiting
+    assert '<span class="badge badge-ok">Days left: 20</span>' in running
+    assert '<span class="badge badge-soon">Jours restants : 3</span>' in soon
 
 
 def test_what_staff_typed_is_escaped_and_a_reference_is_quoted_in_its_link(app):

@@ -8,6 +8,8 @@ from wtforms import BooleanField, EmailField, RadioField, SelectMultipleField, S
 from wtforms.validators import DataRequired, Length, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.catalogue import LANGS
+
 ROLE_LABELS = {"caretaker": _l("Building caretaker"), "manager": _l("Rental manager"),
                "dpo": _l("Data-protection officer"), "admin": _l("IT administrator")}
 
@@ -35,6 +37,9 @@ class NewStaffForm(StaffForm):
     email = EmailField(_l("E-mail address"), validators=[
         DataRequired(message=_l("Enter the e-mail address.")), Length(max=254),
         Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter an e-mail address like name@example.org."))])
+    # The person's language: their e-mails (the link to choose a password first) and their
+    # pages. Left out of a post, the landlord's default language (given by the view).
+    language = RadioField(_l("Language"), choices=list(LANGS.items()), validate_choice=True)
 
 
 class ApproveForm(FlaskForm):

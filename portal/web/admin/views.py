@@ -4,9 +4,7 @@ accounts, buildings and portfolios, never tenant data. Thin: parse, one service 
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal.accounts import staff as staff_service
@@ -16,9 +14,7 @@ from portal.db import db
 from portal.web.admin import bp
 from portal.web.forms import accepted, keeps_input
 from portal.web.guards import requires
-from portal.accounts import tokens
-from portal import mail, rendering
-from portal.web.context import current_actor, current_lang
+from portal.web.context import current_actor
 from portal.web.links import external_url
 
 
@@ -57,12 +53,8 @@ def _show_error(form: StaffForm, err: staff_service.StaffError) -> None:
     field.errors = list(field.errors) + [ERRORS[err.code]()]
 
 
-def _send_password_link(user) -> None:
-    token = tokens.issue(db.session, user, "reset", timedelta(days=SET_PASSWORD_DAYS))
-    link = external_url("auth.reset_password", token=token)
-    mail.send_later(db.session, user.email, _("Your privacy portal account"),
-                    rendering.render_text("mail/staff_account.txt", current_lang(), name=user.display_name,
-                                          link=link, days=SET_PASSWORD_DAYS))
+def _reset_link(token: str) -> str:
+    return external_url("auth.reset_password", token=token)
 
 
 @bp.route("/staff")
@@ -76,19 +68,21 @@ def staff_list():
 @keeps_input
 @requires("manage_staff")
 def staff_new():
-    form = _with_choices(NewStaffForm())
+    # The new member's language: the landlord's (BABEL_DEFAULT_LOCALE) unless the form says otherwise.
+    form = _with_choices(NewStaffForm(language=current_app.config.get("BABEL_DEFAULT_LOCALE", "fr")))
     status = 200
     if accepted(form):
         try:
             user = staff_service.create_staff(db.session, current_actor(), form.email.data, form.role.data,
                                               form.display_name.data, building_ids=form.buildings.data or [],
                                               portfolio_ids=form.portfolios.data or [],
+                                              language=form.language.data,
                                               no_building_ok=bool(form.no_building_ok.data))
         except staff_service.StaffError as err:
             db.session.rollback()
             _show_error(form, err)
         else:
-            _send_password_link(user)
+            staff_service.send_password_link(db.session, user, _reset_link, SET_PASSWORD_DAYS)
             db.session.commit()
             flash(_("Account created for %(name)s. We sent %(email)s a link to choose a password.",
                     name=user.display_name, email=user.email), "success")

@@ -51,8 +51,9 @@ def requests() -> Any:
     actor = current_actor()
     filters = request_queue.Filters.parse(request.args)
     queue = request_queue.build(db.session, actor, today(), filters)
-    return render_template("staff/requests.html", queue=queue, filters=filters, today=today(),
-                           labels=texts.queue_labels(current_lang()),
+    labels = texts.queue_labels(current_lang())
+    return render_template("staff/requests.html", queue=queue, filters=filters, today=today(), labels=labels,
+                           lines=texts.queue_lines(queue.rows, labels, url_for("staff.request_detail", ref="")),
                            workflow=workflow, staff_mark=request_queue.staff_mark(db.session),
                            staff=partial(request_queue.staff_choices, db.session, actor),
                            kinds=sorted(access.PROCESSABLE_KINDS.get(actor.role, ())),
