@@ -12,6 +12,7 @@ import logging
 import threading
 from pathlib import Path
 
+from .memory import forgetting
 from .model import SHIPPED_MODEL, Model, load
 from .scanner import Finding, Scanner, _packaged_vocabulary
 
@@ -91,9 +92,11 @@ def default_scanner() -> Scanner:
 
 def scan(text: str) -> list[Finding]:
     """Scan ``text`` with the packaged vocabulary and the active model; see :class:`Finding`."""
-    return default_scanner().scan(text)
+    with forgetting():  # nothing of the note stays in memory (memory.py)
+        return default_scanner().scan(text)
 
 
 def scan_many(texts) -> list[list[Finding]]:
     """``[scan(t) for t in texts]``, in order (same results)."""
-    return default_scanner().scan_many(texts)
+    with forgetting():  # nothing of the notes stays in memory (memory.py)
+        return default_scanner().scan_many(texts)

@@ -23,6 +23,8 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
+from .memory import text_memo
+
 CACHE_SIZE = 50_000
 # texts per call of the encoder in embed_many (it cuts them in micro-batches itself)
 BATCH = 256
@@ -117,9 +119,14 @@ class _Encoder:
             self._local.wanted = previous
 
     def clear(self) -> None:
-        """Forget every cached vector (tests compare one-at-a-time and batched vectors)."""
+        """Forget every cached vector (at the end of each public call: see ``memory``)."""
         with self._lock:
             self._cache.clear()
 
+    def holds(self, text: str) -> bool:
+        with self._lock:
+            return text in self._cache
+
 
 ENCODER = _Encoder()
+text_memo(ENCODER.clear, ENCODER.holds)

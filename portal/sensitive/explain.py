@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .memory import forgetting
 from .model import Model, read_jsonl, TRAIN_FILE
 from .vocab import CATEGORIES
 
@@ -29,6 +30,13 @@ def _index(model: Model):
 
 
 def explain(text: str, k: int = 3, model: Model | None = None) -> dict:
+    """Scores, thresholds and the ``k`` nearest training notes of ``text`` (see above);
+    nothing of ``text`` stays in memory afterwards (``memory.forgetting``)."""
+    with forgetting():
+        return _explain(text, k, model)
+
+
+def _explain(text: str, k: int, model: Model | None) -> dict:
     from .active import active_model
     from .scanner import _as_text
 

@@ -14,17 +14,33 @@ Features (strings, stored sorted in the model file):
 from __future__ import annotations
 
 import math
+import weakref
 from collections import Counter
 from typing import Iterable
 
 import numpy as np
 
+from .memory import text_memo
 from .normalize import TOKEN_RE, normalise_word
 
 CHAR_MIN, CHAR_MAX = 2, 5
 _WORD_CACHE_MAX = 200_000
 _SPARSE_CACHE_MAX = 8_192
 _SPARSE_CACHE_TEXT = 4_000  # longer texts are not remembered (memory stays bounded)
+# every featuriser alive, so that their per-text memos are forgotten after each call
+_LIVE: "weakref.WeakSet[Featurizer]" = weakref.WeakSet()
+
+
+def _forget_texts() -> None:
+    for featurizer in list(_LIVE):
+        featurizer._sparse_cache.clear()
+
+
+def _holds(text: str) -> bool:
+    return any(text in featurizer._sparse_cache for featurizer in list(_LIVE))
+
+
+text_memo(_forget_texts, _holds)
 
 
 def words(text: str) -> list[str]:
@@ -66,6 +82,7 @@ class Featurizer:
         self.idf = np.asarray(idf, dtype=np.float64)
         self._word_cache: dict[str, tuple[int, ...]] = {}
         self._sparse_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        _LIVE.add(self)
 
     @classmethod
     def fit(cls, texts: Iterable[str], min_df: int = 2) -> "Featurizer":

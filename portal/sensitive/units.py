@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from .memory import text_memo
+
 # Text longer than this is judged by chunks of sentences: bounded work per chunk.
 CHUNK_CHARS = 1200
 # At most this many characters are read by the model (the vocabulary reads everything).
@@ -16,6 +18,7 @@ MODEL_MAX_CHARS = 100_000
 _MEMO_TEXT = 4_000
 _MEMO_SIZE = 4_096
 _SENTENCES: dict[str, tuple[tuple[int, int], ...]] = {}
+text_memo(_SENTENCES.clear, _SENTENCES.__contains__)  # forgotten after each call
 
 # A full stop after a title or an initial ("M. Rey", "Mme. X", "Dr. Y", "J. Dupont")
 # does not end a sentence or a clause.
