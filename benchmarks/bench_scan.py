@@ -6,8 +6,9 @@ Quality (note level, see portal/sensitive/quality.py): precision / recall overal
 category and per language on
 * ``dev``      the package's dev split (thresholds are tuned on it: not unseen),
 * ``heldout``  tests/sensitive/data/notes_heldout.jsonl (never trained or tuned on),
-* ``eval``     every tests/sensitive/data/eval/*.jsonl present (independent sets,
-               never read while building the guard).
+* ``eval``     the independent sets of tests/sensitive/data/eval/ present (``EVAL_SETS``:
+               A, B and the blind set E; never read while building the guard. Sets C
+               and D were moved into the training data on 2026-12-05).
 Speed: notes/second of ``scan_many`` on N notes sampled from the labelled sets (with
 small suffixes so caches do not see identical strings), single-note latency (median and
 p95 of ``scan`` on fresh notes once warm), and one 1 MB text.
@@ -31,6 +32,8 @@ from portal.sensitive.training import dev_examples  # noqa: E402
 from portal.sensitive.quality import evaluate, format_table, load_notes  # noqa: E402
 
 DATA = REPO / "tests" / "sensitive" / "data"
+# the independent evaluation sets reported (C and D are training data since 2026-12-05)
+EVAL_SETS = ("set_a.jsonl", "set_b.jsonl", "set_e_blind.jsonl")
 SUFFIXES = ["", " Relance le {n}.", " Vu le {n}/11.", " Dossier {n}.", " RDV n°{n}.", " Called on the {n}th."]
 
 
@@ -41,8 +44,10 @@ def labelled_sets(which: set[str]) -> list[tuple[str, list[dict]]]:
     if "heldout" in which:
         sets.append(("notes_heldout.jsonl", load_notes(DATA / "notes_heldout.jsonl")))
     if "eval" in which:
-        for path in sorted((DATA / "eval").glob("*.jsonl")):
-            sets.append((f"eval/{path.name}", load_notes(path)))
+        for name in EVAL_SETS:
+            path = DATA / "eval" / name
+            if path.exists():
+                sets.append((f"eval/{name}", load_notes(path)))
     return sets
 
 
