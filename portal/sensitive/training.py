@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from pathlib import Path
 from dataclasses import replace
 from typing import Iterable, Sequence
@@ -18,6 +19,9 @@ from .vocab import CATEGORIES
 from .model import (BETA, DEFAULT_PARAMS, DEV_FILE, ENCODER, GATE_LOSS, SHIPPED_MODEL, SURE_GRID, SURE_TOLERANCE,
                     TRAIN_FILE, USE_DIM, VETO_CAP, Model, decide, unit_kinds, judged_units, read_jsonl, save, settings,
                     term_key, vocab_hit_sets, with_thresholds)
+
+
+log = logging.getLogger(__name__)
 
 
 # --------------------------------------------------------------------------- training
@@ -175,8 +179,10 @@ def tune_folds(pairs: Sequence[tuple[Model, Sequence[dict]]], tune_sure: bool = 
     # RECALL_TARGET on these notes, else the most recall-minded one
     for beta in BETAS:
         model = _choose(base, judgements, full, cleared, y, strong_weak, beta)
-        if _note_recall(model, judgements, y, strong_weak) >= RECALL_TARGET:
+        recall = _note_recall(model, judgements, y, strong_weak)
+        if recall >= RECALL_TARGET:
             break
+    log.info("decision settings tuned on %d notes: beta %s, note recall %.3f", len(notes), beta, recall)
     if tune_sure:  # on the first pair's notes only (dev in a cross-validation): a speed setting, slow to tune
         first = len(pairs[0][1])
         model = replace(model, sure=_tune_sure([(with_thresholds(m, settings(model)), ex, truth, found)
