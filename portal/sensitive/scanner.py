@@ -82,6 +82,13 @@ class Scanner:
         hits = self._hits(text, tokens)
         return _findings(text, tokens, hits)
 
+    def excludes(self, text: str, category: str) -> bool:
+        """True when ``text`` holds one of the vocabulary's exclusions for ``category``
+        (or for all categories): "paie religieusement", "cœur de l'immeuble"."""
+        tokens = list(tokenize(_as_text(text)))
+        return any(hit.rule.kind == "exclude" and hit.rule.category in ("*", category)
+                   for hit in self._hits(text, tokens)) if tokens else False
+
     def _hits(self, text: str, tokens: list[Token]) -> list[_Hit]:
         vocab = self.vocab
         keys = [self.corrector.correct(tok.key, text[tok.start:tok.end]) for tok in tokens]
@@ -157,9 +164,11 @@ def _hybrid(text: str, vocab_findings: list[Finding], model: "Model") -> list[Fi
         else:
             clause_scores = [model.clause_scores(text[s:e], judgement.full)[k] for s, e in candidates]
             start, end = candidates[max(range(len(candidates)), key=lambda i: (clause_scores[i], -i))]
-        if about_a_thing(text[start:end]):
+        if about_a_thing(text[start:end]) or default_vocabulary_scanner().excludes(text[start:end], category):
             # the clause that carries the flag is about the building, an animal, an
-            # organisation: not a person (GUIDE "Not sensitive"; OOF: P +0.008, R -0.001)
+            # organisation: not a person (GUIDE "Not sensitive"; OOF: P +0.008, R -0.001);
+            # or it holds a phrase the vocabulary excludes for the category ("paie
+            # religieusement son loyer")
             continue
         out.append(Finding(category, start, end, text[start:end], "model", round(float(scores[k]), 4)))
     out.sort(key=lambda f: (f.start, f.end, f.category))
