@@ -7,8 +7,9 @@ Quality (note level, see portal/sensitive/quality.py): precision / recall overal
 category and per language on
 * ``dev``      the package's dev split (thresholds are tuned on it: not unseen),
 * ``heldout``  tests/sensitive/data/notes_heldout.jsonl (never trained or tuned on),
-* ``eval``     every tests/sensitive/data/eval/*.jsonl present (independent sets,
-               never read while building the guard).
+* ``eval``     the independent sets of tests/sensitive/data/eval/ present (``EVAL_SETS``:
+               A, B and the blind set E; never read while building the guard. Sets C
+               and D were moved into the training data on 2026-12-05).
 Speed (``benchmarks/throughput.py``, each measure in a fresh process): notes/second of
 the vocabulary-only ``scan_many``, the hybrid ``scan_many`` and ``write_report`` (the
 engine of ``portal scan-notes``, one worker per core), and single-note latency (median
@@ -42,6 +43,8 @@ from portal.sensitive.training import dev_examples  # noqa: E402
 from portal.sensitive.quality import evaluate, format_table, load_notes  # noqa: E402
 
 DATA = REPO / "tests" / "sensitive" / "data"
+# the independent evaluation sets reported (C and D are training data since 2026-12-05)
+EVAL_SETS = ("set_a.jsonl", "set_b.jsonl", "set_e_blind.jsonl")
 SUFFIXES = ["", " Relance le {n}.", " Vu le {n}/11.", " Dossier {n}.", " RDV n°{n}.", " Called on the {n}th."]
 
 
@@ -52,8 +55,10 @@ def labelled_sets(which: set[str]) -> list[tuple[str, list[dict]]]:
     if "heldout" in which:
         sets.append(("notes_heldout.jsonl", load_notes(DATA / "notes_heldout.jsonl")))
     if "eval" in which:
-        for path in sorted((DATA / "eval").glob("*.jsonl")):
-            sets.append((f"eval/{path.name}", load_notes(path)))
+        for name in EVAL_SETS:
+            path = DATA / "eval" / name
+            if path.exists():
+                sets.append((f"eval/{name}", load_notes(path)))
     return sets
 
 

@@ -1,12 +1,14 @@
 """Rebuild the shipped model from the shipped data (deterministic).
 
     python -m portal.sensitive.data.build_data   # source/*.txt -> train/{train,dev}.jsonl
-    python -m portal.sensitive.build             # train on train, tune on dev -> data/model/guard.model
+    python -m portal.sensitive.build             # 5 fold models + 1 final, settings tuned out of fold
+                                                 # -> data/model/guard.model
 
 Same data and seed give a byte-identical model file; its version is printed.
 """
 from __future__ import annotations
 
+import logging
 import sys
 import time
 
@@ -15,6 +17,7 @@ from .training import build_shipped
 
 
 def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
     seed = int(sys.argv[1]) if len(sys.argv) > 1 else 0
     started = time.perf_counter()
     model = build_shipped(SHIPPED_MODEL, seed=seed)

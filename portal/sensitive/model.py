@@ -28,8 +28,9 @@ training notes not labelled with their category) are vetoed when the model is su
 category no term names is flagged by the model when its score reaches its threshold and
 the note as a whole is judged sensitive by the full binary head (precision: one
 category's head alone, e.g. "offence" for "a witness to a car crash", is not enough).
-Thresholds, gate, veto and the note-level level are chosen on the dev split only
-(``training.tune``); figures in ``docs/guard.md``.
+Thresholds, gate, veto and the note-level level are chosen on out-of-fold scores over
+train + dev (``training.tune_folds``: each note scored by a model that never saw it);
+figures in ``README.md``.
 """
 from __future__ import annotations
 

@@ -85,6 +85,13 @@ class Scanner:
         hits = self._hits(text, tokens)
         return _findings(text, tokens, hits)
 
+    def excludes(self, text: str, category: str) -> bool:
+        """True when ``text`` holds one of the vocabulary's exclusions for ``category``
+        (or for all categories): "paie religieusement", "cœur de l'immeuble"."""
+        tokens = list(tokenize(_as_text(text)))
+        return any(hit.rule.kind == "exclude" and hit.rule.category in ("*", category)
+                   for hit in self._hits(text, tokens)) if tokens else False
+
     def _hits(self, text: str, tokens: list[Token]) -> list[_Hit]:
         vocab = self.vocab
         keys = [self.corrector.correct(tok.key, text[tok.start:tok.end]) for tok in tokens]
@@ -125,6 +132,7 @@ def _as_text(text: object) -> str:
 
 def _hybrid(text: str, vocab_findings: list[Finding], model: "Model") -> list[Finding]:
     from .model import clauses, decide, term_key, vocab_hit_sets
+    from .subjects import about_a_thing
 
     strong, weak = vocab_hit_sets(model, vocab_findings)
     judgement = model.judge(text, force_full=bool(vocab_findings), doubtful_hit=bool(weak))
@@ -133,13 +141,20 @@ def _hybrid(text: str, vocab_findings: list[Finding], model: "Model") -> list[Fi
     index = {c: k for k, c in enumerate(CATEGORIES)}
     ambiguous = model.ambiguous_sets
     out = []
+    spans: list | None = None
     for f in vocab_findings:
         score = float(scores[index[f.category]])
         # an ambiguous term next to an unambiguous one of its category is still judged
         # on its own: only the words that carry the category are highlighted
-        if f.category in kept and not (term_key(f.term) in ambiguous.get(f.category, ())
-                                       and model.vetoes(judgement, f.category)):
-            out.append(Finding(f.category, f.start, f.end, f.term, "vocabulary", round(score, 4)))
+        if f.category not in kept:
+            continue
+        if term_key(f.term) in ambiguous.get(f.category, ()):
+            if model.vetoes(judgement, f.category):
+                continue
+            spans = clauses(text) if spans is None else spans
+            if about_a_thing(_clause_at(text, spans, f.start)):
+                continue  # "Toiture en fin de vie": the clause is about the roof (OOF: P +0.005)
+        out.append(Finding(f.category, f.start, f.end, f.term, "vocabulary", round(score, 4)))
     for k, category in enumerate(CATEGORIES):
         if category not in by_model:
             continue
@@ -152,9 +167,23 @@ def _hybrid(text: str, vocab_findings: list[Finding], model: "Model") -> list[Fi
         else:
             clause_scores = [model.clause_scores(text[s:e], judgement.full)[k] for s, e in candidates]
             start, end = candidates[max(range(len(candidates)), key=lambda i: (clause_scores[i], -i))]
+        if about_a_thing(text[start:end]) or default_vocabulary_scanner().excludes(text[start:end], category):
+            # the clause that carries the flag is about the building, an animal, an
+            # organisation: not a person (GUIDE "Not sensitive"; OOF: P +0.008, R -0.001);
+            # or it holds a phrase the vocabulary excludes for the category ("paie
+            # religieusement son loyer")
+            continue
         out.append(Finding(category, start, end, text[start:end], "model", round(float(scores[k]), 4)))
     out.sort(key=lambda f: (f.start, f.end, f.category))
     return out
+
+
+def _clause_at(text: str, spans: list, position: int) -> str:
+    """The clause of ``text`` (``spans`` from ``units.clauses``) holding ``position``."""
+    i = bisect_right([s for s, _ in spans], position) - 1
+    if i >= 0 and spans[i][0] <= position < spans[i][1]:
+        return text[spans[i][0]:spans[i][1]]
+    return ""
 
 
 def _cue_near(hit: _Hit, cues_by_last: dict[int, list[_Hit]], cues_by_first: dict[int, list[_Hit]]) -> bool:

@@ -29,6 +29,7 @@ CODES = {"H": "health", "O": "offence", "E": "origin", "R": "religion", "P": "po
          "S": "sex_life", "X": "social_precarity", "J": "subjective"}
 SEED = 2026
 DEV_SHARE = 0.2
+FOLDS = 5  # folds of train + dev for out-of-fold tuning (1 / DEV_SHARE: fold 0 is dev)
 
 
 def _strip_accents(text: str) -> str:
@@ -59,7 +60,9 @@ def read_sources() -> list[dict]:
         for number, lang, register, line in _entries(path):
             codes, _, text = line.partition(" | ")
             cats = [] if codes.strip() == "-" else sorted({CODES[c] for c in codes.strip().split("+")})
-            notes.append({"id": f"{path.stem}-{number:04d}", "lang": lang, "text": text.strip(),
+            # a newline inside a note is written "\\n" (one note per line in the sources)
+            text = text.strip().replace("\\n", "\n")
+            notes.append({"id": f"{path.stem}-{number:04d}", "lang": lang, "text": text,
                           "sensitive": bool(cats), "categories": cats, "register": register})
     return notes
 
@@ -86,9 +89,19 @@ def read_repo_sets() -> list[dict]:
     return notes
 
 
-def is_dev(text: str) -> bool:
+def _share(text: str) -> float:
     digest = hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).digest()
-    return int.from_bytes(digest[:4], "big") / 2**32 < DEV_SHARE
+    return int.from_bytes(digest[:4], "big") / 2**32
+
+
+def is_dev(text: str) -> bool:
+    return _share(text) < DEV_SHARE
+
+
+def fold_of(text: str) -> int:
+    """Cross-validation fold (0..FOLDS-1) of a base note: fold 0 is exactly the dev split,
+    so a variant or long note shares its base note's fold."""
+    return min(FOLDS - 1, int(_share(text) * FOLDS))
 
 
 def _typo(text: str, rng: random.Random) -> str:
@@ -164,10 +177,14 @@ def build() -> tuple[list[dict], list[dict]]:
             continue
         seen.add(note["text"])
         origin = note.get("_base", note["text"])
-        target = train if note.get("_train_only") or is_dev(origin) is False else dev
-        if note.get("_train_only") is None and any(r.get("_train_only") and r["text"] == origin for r in repo):
-            target = train
-        target.append({k: note[k] for k in ("id", "lang", "text", "sensitive", "categories", "register")})
+        # the vocabulary's tune set and notes made from it are always trained on
+        train_only = bool(note.get("_train_only")) or (
+            note.get("_train_only") is None and any(r.get("_train_only") and r["text"] == origin for r in repo))
+        target = train if train_only or not is_dev(origin) else dev
+        row = {k: note[k] for k in ("id", "lang", "text", "sensitive", "categories", "register")}
+        # cross-validation fold; -1: trained on in every fold, never scored out of fold
+        row["fold"] = -1 if train_only else fold_of(origin)
+        target.append(row)
     return train, dev
 
 
