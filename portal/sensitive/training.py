@@ -1,23 +1,21 @@
 """Training the guard's model, and judging it: `train` (deterministic), `tune` (decision
 thresholds on the dev notes), `evaluate` (figures of the hybrid scanner on labelled notes),
-`retrain` (the DPO's decisions added; replaces the model only when it is not worse), and
-`build_shipped` (the packaged model, byte-identical for the same data and seed)."""
+and `retrain` (the DPO's decisions added; replaces the model only when it is not worse).
+Cross-validated training and the packaged model's build are in `build.py`."""
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
-from pathlib import Path
 from dataclasses import replace
 from typing import Iterable, Sequence
 
 import numpy as np
 
-from .data.build_data import FOLDS, fold_of
 from .features import Featurizer
 from .vocab import CATEGORIES
-from .model import (BETA, DEFAULT_PARAMS, DEV_FILE, ENCODER, GATE_LOSS, SHIPPED_MODEL, SURE_GRID, SURE_TOLERANCE,
-                    TRAIN_FILE, USE_DIM, VETO_CAP, Model, decide, unit_kinds, judged_units, read_jsonl, save, settings,
+from .model import (BETA, DEFAULT_PARAMS, DEV_FILE, ENCODER, GATE_LOSS, SURE_GRID, SURE_TOLERANCE,
+                    TRAIN_FILE, USE_DIM, VETO_CAP, Model, decide, unit_kinds, judged_units, read_jsonl, settings,
                     term_key, vocab_hit_sets, with_thresholds)
 
 
@@ -349,54 +347,3 @@ def shipped_examples() -> list[dict]:
 def dev_examples() -> list[dict]:
     """The dev split shipped in the package (thresholds are tuned on it)."""
     return read_jsonl(DEV_FILE)
-
-
-def _train_task(task: tuple) -> Model:
-    examples, seed, params = task
-    return train(examples, seed=seed, params=params)
-
-
-def train_many(training_sets: Sequence[Sequence[dict]], seed: int = 0, params: dict | None = None,
-               workers: int = 1) -> list[Model]:
-    """``[train(s) for s in training_sets]``, on ``workers`` processes when more than one
-    (the same models: each training is deterministic). Every text is embedded here first,
-    so forked workers inherit the sentence encoder's cache instead of each redoing it."""
-    tasks = [(list(s), seed, params) for s in training_sets]
-    if workers <= 1 or len(tasks) <= 1:
-        return [_train_task(t) for t in tasks]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    for text in dict.fromkeys(ex["text"] for s in training_sets for ex in s):
-        ENCODER(text)
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(_train_task, tasks))
-
-
-def _fold(ex: dict) -> int:
-    return int(ex["fold"]) if "fold" in ex else fold_of(ex["text"])
-
-
-def fold_pairs(examples: Sequence[dict], seed: int = 0, params: dict | None = None, folds: int = FOLDS,
-               workers: int = 1) -> list[tuple[Model, list[dict]]]:
-    """Cross-validation: for each fold, (a model trained on the other folds, the fold's
-    notes). A note's fold is its ``fold`` field (variants share their base note's; -1:
-    always trained on), else the hash of its text."""
-    held = [[ex for ex in examples if _fold(ex) == f] for f in range(folds)]
-    rest = [[ex for ex in examples if _fold(ex) != f] for f in range(folds)]
-    models = train_many(rest, seed=seed, params=params, workers=workers)
-    return [(m, h) for m, h in zip(models, held) if h]
-
-
-BUILD_WORKERS = 3  # processes training the fold models side by side
-
-
-def build_shipped(path: str | Path = SHIPPED_MODEL, seed: int = 0, workers: int = BUILD_WORKERS) -> Model:
-    """Rebuild the shipped model from the shipped data: one model per fold of train + dev,
-    each trained on the other folds (every note is scored by a model that never saw it),
-    the decision settings tuned on those out-of-fold scores, and the fold-0 model (trained
-    on exactly ``train.jsonl``: dev, fold 0, stays unseen by its weights) shipped with them."""
-    pairs = fold_pairs(shipped_examples() + dev_examples(), seed=seed, workers=workers)
-    model = with_thresholds(pairs[0][0], tune_folds(pairs))
-    save(model, path)
-    return model
