@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
+from .encoder import ENCODER
 from .fuzzy import Corrector
 from .normalize import Token, tokenize
 from .vocab import CATEGORIES, Rule, Vocabulary, load
@@ -72,10 +73,8 @@ class Scanner:
 
     def scan_many(self, texts) -> list[list[Finding]]:
         """``[self.scan(t) for t in texts]`` (same results, in order), with the sentence
-        encoder run in batches (``batch.py``)."""
-        from .batch import scan_many
-
-        return scan_many(self, texts)
+        encoder run in batches (see "Batches" at the end of this module)."""
+        return _scan_batched(self, texts)
 
     def vocabulary_findings(self, text: str) -> list[Finding]:
         text = _as_text(text)
@@ -142,6 +141,7 @@ def _hybrid(text: str, vocab_findings: list[Finding], model: "Model") -> list[Fi
     ambiguous = model.ambiguous_sets
     out = []
     spans: list | None = None
+    starts: list[int] = []
     for f in vocab_findings:
         score = float(scores[index[f.category]])
         # an ambiguous term next to an unambiguous one of its category is still judged
@@ -151,8 +151,10 @@ def _hybrid(text: str, vocab_findings: list[Finding], model: "Model") -> list[Fi
         if term_key(f.term) in ambiguous.get(f.category, ()):
             if model.vetoes(judgement, f.category):
                 continue
-            spans = clauses(text) if spans is None else spans
-            if about_a_thing(_clause_at(text, spans, f.start)):
+            if spans is None:  # once per note: a 1 MB note has tens of thousands of clauses
+                spans = clauses(text)
+                starts = [start for start, _ in spans]
+            if about_a_thing(_clause_at(text, spans, starts, f.start)):
                 continue  # "Toiture en fin de vie": the clause is about the roof (OOF: P +0.005)
         out.append(Finding(f.category, f.start, f.end, f.term, "vocabulary", round(score, 4)))
     for k, category in enumerate(CATEGORIES):
@@ -178,9 +180,10 @@ def _hybrid(text: str, vocab_findings: list[Finding], model: "Model") -> list[Fi
     return out
 
 
-def _clause_at(text: str, spans: list, position: int) -> str:
-    """The clause of ``text`` (``spans`` from ``units.clauses``) holding ``position``."""
-    i = bisect_right([s for s, _ in spans], position) - 1
+def _clause_at(text: str, spans: list, starts: list[int], position: int) -> str:
+    """The clause of ``text`` (``spans`` from ``units.clauses``, ``starts`` their starts)
+    holding ``position``."""
+    i = bisect_right(starts, position) - 1
     if i >= 0 and spans[i][0] <= position < spans[i][1]:
         return text[spans[i][0]:spans[i][1]]
     return ""
@@ -262,3 +265,54 @@ def default_vocabulary_scanner() -> Scanner:
     if _VOCAB_SCANNER is None:
         _VOCAB_SCANNER = Scanner(_packaged_vocabulary())
     return _VOCAB_SCANNER
+
+# --------------------------------------------------------------------------- batches
+# ``scan_many``: the verdicts of ``scan``, for a batch of notes, with the sentence
+# encoder run in batches.
+# 
+# The encoder is most of the cost of a note that reaches the full head, and it is several
+# times cheaper per text in batches (it streams its weights once per micro-batch). So,
+# for each slice of notes: (1) the vocabulary findings; (2) a dry run of the hybrid rule
+# with :meth:`ENCODER.collecting` records which texts the model would embed (whatever
+# the model's gate, vetoes and thresholds are: the rule itself is asked, not copied);
+# (3) those texts are embedded at once into the encoder's cache; (4) the hybrid rule runs
+# for real, exactly as ``scan`` does, reading the cache. A text the dry run did not
+# foresee is simply embedded on its own in (4): never a different verdict, at worst a
+# slower one.
+
+# notes per slice: enough texts for the encoder's batches, few enough to keep the
+# vocabulary findings of a slice in memory whatever the length of the input
+SLICE = 256
+
+
+def _scan_batched(scanner: Scanner, texts: Iterable[object]) -> list[list[Finding]]:
+    """``[scanner.scan(t) for t in texts]``, in order, with batched sentence embeddings."""
+    out: list[list[Finding]] = []
+    pending: list[str] = []
+    for text in texts:
+        pending.append(_as_text(text))
+        if len(pending) >= SLICE:
+            out.extend(_scan_slice(scanner, pending))
+            pending = []
+    if pending:
+        out.extend(_scan_slice(scanner, pending))
+    return out
+
+
+def _scan_slice(scanner: Scanner, texts: list[str]) -> list[list[Finding]]:
+    vocab = [scanner.vocabulary_findings(t) for t in texts]
+    model = scanner.model
+    if model is None:
+        return vocab
+    results: list[list[Finding] | None] = []
+    wanted: list[str] = []
+    for text, found in zip(texts, vocab):
+        with ENCODER.collecting() as asked:
+            dry = _hybrid(text, found, model)
+        # a note the encoder is not asked about (cleared by the gate, or decided by the
+        # fast heads) has its final verdict already: the placeholder was never used
+        results.append(None if asked else dry)
+        wanted.extend(asked)
+    ENCODER.embed_many(wanted)
+    return [done if done is not None else _hybrid(text, found, model)
+            for done, text, found in zip(results, texts, vocab)]
