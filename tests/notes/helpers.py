@@ -1,19 +1,14 @@
-"""Shared helpers for the notes tests: demo people and a clean switch of logged-in user."""
+"""Shared helpers for the notes tests: a built cast of people, signing in as them, and
+the demo tenant whose notes `portal scan-notes` audits in test_scan_notes_cli."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
 from portal import access
-from portal.models import Incident, Note, Tenant, User
+from portal.models import Incident, Note, Tenant
 from tests import builders
 from tests.conftest import login
-
-MANAGER = "gestion@example.org"
-DPO = "dpo@example.org"
-CARETAKER = "gardien.lilas@example.org"
-CAMILLE = "camille.martin@example.org"
-
 
 def tenant(session, number: str) -> Tenant:
     return session.scalar(select(Tenant).where(Tenant.tenant_number == number))
@@ -21,21 +16,6 @@ def tenant(session, number: str) -> Tenant:
 
 def camille(session) -> Tenant:
     return tenant(session, "LOC-000101")
-
-
-def karim(session) -> Tenant:
-    return tenant(session, "LOC-000202")
-
-
-def actor(session, email: str) -> access.Actor:
-    return access.actor_for(session, session.scalar(select(User).where(User.email == email)))
-
-
-def switch(client, email: str):
-    """Log out, then in as someone else."""
-    client.post("/logout")
-    login(client, email)
-    return client
 
 
 def count_notes(session, tenant_id: int) -> int:
