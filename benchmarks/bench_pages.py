@@ -4,8 +4,8 @@ For each database (SQLite, PostgreSQL) and size (1,000 and 300,000 tenants by de
 fresh database is built with the real commands (init-db, demo, seed-scale), then each
 page is requested REPEAT times in-process (Flask test client, server-side cost only) and
 reported as median and p95 in milliseconds and as a ratio to the baseline view (a 50-row
-table from the same database, same layout). Targets: pages ≤ 3× the baseline (heavy
-tenant ≤ 5×) and cost at the large size ≤ 1.5× the cost at the small size. Each page is
+table from the same database, same layout). Targets (issue #19): `/me` ≤ 5× the
+baseline, the other pages ≤ 3×, and cost at the large size ≤ 1.5× the cost at the small size. Each page is
 timed in turn with the baseline; the growth judged is that of its ratio to the baseline
 (the raw growth in ms is printed too).
 
@@ -37,7 +37,7 @@ from benchmarks._common import (  # noqa: E402
 
 # (label, who, url or callable(ids) -> url, target ratio to baseline)
 PAGES = [
-    ("/me typical tenant", "typical", "/me", 3.0),
+    ("/me typical tenant", "typical", "/me", 5.0),  # issue #19: /me at most 5x, whatever the tenant
     ("/me heavy tenant", "heavy", "/me", 5.0),
     ("/staff/requests first page (open)", "dpo", "/staff/requests", 3.0),
     ("/staff/requests overdue", "dpo", "/staff/requests?overdue=1", 3.0),
