@@ -171,7 +171,7 @@ def create_staff(session: Session, by: access.Actor | None, email: str, role: st
     name, buildings, portfolios = _check(session, role, name, building_ids, portfolio_ids,
                                          no_building_ok=no_building_ok)
     user = User(email=email, role=role, display_name=name, password_hash=password_hash,
-                language=language if language in ("fr", "en") else "fr", is_enabled=True,
+                language=i18n.language_of(language), is_enabled=True,
                 email_confirmed=password_hash is not None)
     session.add(user)
     session.flush()
@@ -179,6 +179,15 @@ def create_staff(session: Session, by: access.Actor | None, email: str, role: st
     _hold_for_approval(by, user, None, _snapshot(session, user))
     audit.record(session, by.user_id if by else None, by.role if by else "system", "staff_change",
                  detail={"user_id": user.id, "before": None, "after": _snapshot(session, user)})
+    return user
+
+
+def invite_staff(session: Session, by: access.Actor, email: str, role: str, name: str, *,
+                 link_for: Callable[[str], str], days: int, **options) -> User:
+    """The administrator's "new staff account": `create_staff` (same `options`), then the
+    one-time link to choose a password (`send_password_link`)."""
+    user = create_staff(session, by, email, role, name, **options)
+    send_password_link(session, user, link_for, days)
     return user
 
 

@@ -73,8 +73,9 @@ def staff_new():
     status = 200
     if accepted(form):
         try:
-            user = staff_service.create_staff(db.session, current_actor(), form.email.data, form.role.data,
-                                              form.display_name.data, building_ids=form.buildings.data or [],
+            user = staff_service.invite_staff(db.session, current_actor(), form.email.data, form.role.data,
+                                              form.display_name.data, link_for=_reset_link, days=SET_PASSWORD_DAYS,
+                                              building_ids=form.buildings.data or [],
                                               portfolio_ids=form.portfolios.data or [],
                                               language=form.language.data,
                                               no_building_ok=bool(form.no_building_ok.data))
@@ -82,7 +83,6 @@ def staff_new():
             db.session.rollback()
             _show_error(form, err)
         else:
-            staff_service.send_password_link(db.session, user, _reset_link, SET_PASSWORD_DAYS)
             db.session.commit()
             flash(_("Account created for %(name)s. We sent %(email)s a link to choose a password.",
                     name=user.display_name, email=user.email), "success")
