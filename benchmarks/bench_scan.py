@@ -44,7 +44,7 @@ from portal.sensitive.quality import evaluate, format_table, load_notes  # noqa:
 
 DATA = REPO / "tests" / "sensitive" / "data"
 # the independent evaluation sets reported (C and D are training data since 2026-12-05)
-EVAL_SETS = ("set_a.jsonl", "set_b.jsonl", "set_e_blind.jsonl")
+EVAL_SETS = ("set_a.jsonl", "set_b.jsonl", "set_f_blind.jsonl")
 SUFFIXES = ["", " Relance le {n}.", " Vu le {n}/11.", " Dossier {n}.", " RDV n°{n}.", " Called on the {n}th."]
 
 
