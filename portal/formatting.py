@@ -18,6 +18,13 @@ from portal.i18n import gettext, in_locale
 PARIS = ZoneInfo("Europe/Paris")
 
 
+def landlord_today() -> date:
+    """Today on the landlord's calendar (Paris), whatever the server's time zone: legal
+    deadlines (Art. 12(3) GDPR) and retention periods run on French calendar days, so
+    between 23:00 and midnight UTC it is already tomorrow."""
+    return datetime.now(PARIS).date()
+
+
 def local_dt(value: datetime) -> datetime:
     """Stored timestamps are naive UTC; people read Paris time."""
     return value.replace(tzinfo=ZoneInfo("UTC")).astimezone(PARIS)

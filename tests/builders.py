@@ -19,6 +19,7 @@ from portal.deadlines import due_date
 from portal.models import (Building, BuildingAssignment, Correspondence, Dwelling, HouseholdMember, Incident, Lease,
                            Note, Payment, PaymentPlan, Portfolio, PortfolioAssignment, PrivacyRequest, RentCall,
                            RequestEvent, ResourceDeclaration, Tenant, User)
+from portal.formatting import landlord_today
 
 PASSWORD = "builder-pass-2026"
 
@@ -117,7 +118,7 @@ def request(session: Session, tenant_row: Tenant, kind: str = "access", status: 
     """A privacy request of `tenant_row` (reference DPR-TEST-<n>), received today by default.
     `asked`: the DPO's question (a request_info step), for a request waiting for information."""
     n = _next()
-    received = received_on or date.today()
+    received = received_on or landlord_today()
     row = PrivacyRequest(**{"ref": f"DPR-TEST-{n:04d}", "tenant_id": tenant_row.id, "kind": kind, "status": status,
                             "details": "Demande d'essai.", "received_on": received, "clock_start": received,
                             "due_on": due_date(received), **values})

@@ -18,6 +18,7 @@ from sqlalchemy.orm import sessionmaker
 
 from portal import create_app
 from portal.db import Database
+from portal.formatting import landlord_today
 
 DEMO_PASSWORD = "demo-portal-2026"
 CHEAP_HASH = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
@@ -135,7 +136,7 @@ def as_user(client):
 
 @pytest.fixture()
 def today() -> date:
-    return date.today()
+    return landlord_today()
 
 
 # --- Tests that touch no database run once -------------------------------------------

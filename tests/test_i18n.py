@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import subprocess
 import threading
-from datetime import date
 
 from flask import has_app_context
 from sqlalchemy import select
@@ -17,6 +16,7 @@ from portal.models import User
 from portal.requests import mails
 from portal.requests import service as requests_service
 from portal.requests.letters import LETTER_KIND_LABELS
+from portal.formatting import landlord_today
 from tests import builders
 from tests.conftest import login
 
@@ -70,7 +70,7 @@ def _english_speaking_tenants_request(session):
                              email="olivia.stone@example.net")
     dpo = access.actor_for(session, session.scalar(select(User).where(User.email == "dpo@example.org")))
     done = requests_service.create(session, tenant, dpo, kind="access", details="Everything you hold.",
-                                   today=date.today(), channel="post", identity_note="ID card seen at the desk")
+                                   today=landlord_today(), channel="post", identity_note="ID card seen at the desk")
     session.commit()
     return done.request
 

@@ -22,6 +22,7 @@ from portal.models import (
 from portal.accounts import service as accounts
 from portal.audit import chain as audit
 from portal.devdata import demo_rights
+from portal.formatting import landlord_today
 
 DEMO_PASSWORD = "demo-portal-2026"
 
@@ -88,7 +89,7 @@ def load(session: Session, config: Mapping[str, Any], progress: Callable[[str], 
          today: date | None = None) -> list[tuple[str, str, str]]:
     """Create everything missing; return the demo accounts as (email, role, description)."""
     say = progress or (lambda _msg: None)
-    today = today or date.today()
+    today = today or landlord_today()
     rng = random.Random(2026)
     ph = accounts.hasher_for(config)
     pw_hash = ph.hash(DEMO_PASSWORD)

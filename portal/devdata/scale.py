@@ -25,6 +25,7 @@ from portal.bulk import loading
 from portal.devdata.scale_generator import Generator
 from portal.devdata.scale_model import BIG_TABLES, AlreadySeeded, Result
 from portal.devdata.scale_writer import Writer
+from portal.formatting import landlord_today
 
 
 def seed(engine: Engine, tenants: int, seed_value: int = 1, today: date | None = None,
@@ -34,7 +35,7 @@ def seed(engine: Engine, tenants: int, seed_value: int = 1, today: date | None =
     thousand, so that benchmarks can log in as them; other accounts await activation."""
     if tenants < 1:
         raise ValueError("tenants must be at least 1")
-    today = today or date.today()
+    today = today or landlord_today()
     with loading(engine) as loader:
         tag = f"S{seed_value}"
         if loader.query("SELECT 1 FROM tenants WHERE tenant_number = ?", (f"LOC-{tag}-0000001",)):

@@ -6,7 +6,7 @@ Flask here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
@@ -99,9 +99,9 @@ def summary_of(session: Session, snapshot: Dossier, actor: access.Actor, reads_l
     (open ones first, by due date) and the latest staff reads. The requests and the newest
     corrections come from the file itself when it holds them whole (a tenant has a
     handful), else they are read."""
-    from portal.formatting import PARIS
+    from portal.formatting import landlord_today
 
-    today = today or datetime.now(PARIS).date()
+    today = today or landlord_today()
     tenant_id = snapshot.tenant_id
     reads: tuple[access_log.Consultation, ...] = ()
     total = 0

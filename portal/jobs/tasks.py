@@ -8,21 +8,19 @@ import importlib
 import importlib.util
 import logging
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Iterator
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context
 from sqlalchemy.orm import Session
 
 from portal import mail
 from portal.db import Database, db
+from portal.formatting import landlord_today  # retention runs on the landlord's calendar days
 from portal.jobs import task
 
 log = logging.getLogger(__name__)
 
-PARIS = ZoneInfo("Europe/Paris")  # retention periods run on the landlord's calendar days
 PURGE_MODULE = "portal.retention.purge"
 
 
@@ -93,7 +91,7 @@ def purge() -> str:
     module = importlib.import_module(PURGE_MODULE)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     with job_session(app) as session:
-        result = module.run(session, datetime.now(PARIS).date(), dry_run=False)
+        result = module.run(session, landlord_today(), dry_run=False)
         session.commit()
     log.info("retention purge done: %s", result)
     return str(result)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 import click
 
 from portal.db import db
-from portal.formatting import PARIS
+from portal.formatting import landlord_today
 from portal.retention import purge as purge_service
 
 
@@ -20,7 +19,7 @@ def purge(dry_run: bool, as_json: bool) -> None:
     progress = None if as_json else (lambda msg: click.echo(f"  {msg}", err=True))
     if not as_json:
         click.echo("Dry run: nothing is changed." if dry_run else "Applying the retention periods…", err=True)
-    counts = purge_service.run(db.session, datetime.now(PARIS).date(), dry_run=dry_run, progress=progress)
+    counts = purge_service.run(db.session, landlord_today(), dry_run=dry_run, progress=progress)
     if dry_run:
         db.session.rollback()
     else:

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import DocumentCache, HouseholdMember, Letter, Note, PrivacyRequest
+from portal.formatting import landlord_today
 from tests import builders
 from tests.builders import PASSWORD
 from tests.requests.helpers import load, text
@@ -149,11 +150,11 @@ def test_on_sqlite_erased_text_is_gone_from_the_database_file(tmp_path):
         karim = builders.tenant(s)
         s.add(Note(tenant_id=karim.id, body=secret, author_name="x"))
         req = PrivacyRequest(ref="DPR-TEST-SEC1", tenant_id=karim.id, kind="erasure", status="in_progress",
-                             received_on=date.today(), clock_start=date.today(), due_on=date.today())
+                             received_on=landlord_today(), clock_start=landlord_today(), due_on=landlord_today())
         s.add(req)
         s.commit()
         dpo = access.actor_for(s, builders.account(s, "dpo"))
-        answering.act(s, req, dpo, "grant", message=None, today=date.today(), config=app.config,
+        answering.act(s, req, dpo, "grant", message=None, today=landlord_today(), config=app.config,
                       targets=["notes"])
         s.commit()
         s.close()

@@ -5,7 +5,6 @@ of the first is overwritten."""
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from portal import access
 from portal.db import Database
 from portal.models import PrivacyRequest, RequestEvent, User
 from portal.requests import answering
+from portal.formatting import landlord_today
 from tests import builders
 from tests.builders import PASSWORD
 from tests.conftest import build_app
@@ -90,7 +90,7 @@ def test_concurrent_flush_raises_stale_data_and_keeps_the_first(own_app, people)
         req_a = a.scalar(select(PrivacyRequest).where(PrivacyRequest.ref == ref))
         dpo = a.get(User, people.dpo.id)
         actor = access.actor_for(a, dpo)
-        answering.act(a, req_a, actor, "assign", message="", today=date.today(), config=own_app.config)
+        answering.act(a, req_a, actor, "assign", message="", today=landlord_today(), config=own_app.config)
         a.commit()
         req_b.status = "answered"
         req_b.outcome = "granted"

@@ -14,6 +14,7 @@ from portal.deadlines import add_months
 from portal.models import (Building, Correspondence, Dwelling, HouseholdMember, Lease, LoginEvent, Note,
                            PrivacyRequest, PurgeRun, ResourceDeclaration, Tenant)
 from portal.retention import purge
+from portal.formatting import landlord_today
 from tests import builders
 
 
@@ -49,7 +50,7 @@ def _past_their_time(session) -> int:
     """A tenant whose file holds a request answered 74 months ago (DPR-TEST-OLD; five
     years is the period), one answered last month (DPR-TEST-RECENT), and three logins
     of more than a year ago (the account's period). Returns the account's id."""
-    today = date.today()
+    today = landlord_today()
     tenant, account = builders.tenant_with_account(session)
     for ref, answered in (("DPR-TEST-OLD", add_months(today, -74)), ("DPR-TEST-RECENT", today - timedelta(days=30))):
         builders.request(session, tenant, status="closed", ref=ref, received_on=answered - timedelta(days=20),
@@ -85,7 +86,7 @@ def test_purge_removes_what_is_past_its_time_once_and_keeps_a_record(runner, ses
     assert counts["requests"] >= 1 and counts["account"] >= 3
     assert _refs(session) == {"DPR-TEST-RECENT"}
     assert session.scalar(select(func.count()).select_from(LoginEvent).where(LoginEvent.user_id == account_id)) == 0
-    year_ago = datetime.combine(add_months(date.today(), -12), time.min)
+    year_ago = datetime.combine(add_months(landlord_today(), -12), time.min)
     assert session.scalar(select(func.count()).select_from(LoginEvent).where(LoginEvent.at < year_ago)) == 0
     run = session.scalar(select(PurgeRun).order_by(PurgeRun.id.desc()))
     assert run.counts["requests"] == counts["requests"] and "audit entries" in run.note

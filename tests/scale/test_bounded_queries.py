@@ -13,6 +13,7 @@ from sqlalchemy import event
 
 from portal.db import Database
 from portal.models import Dwelling, Incident, Lease, Note, Payment, PrivacyRequest, RentCall, Tenant
+from portal.formatting import landlord_today
 from tests import builders
 from tests.builders import PASSWORD
 from tests.conftest import login
@@ -80,7 +81,7 @@ def test_staff_queue_runs_the_same_number_of_queries_with_more_requests(app, cli
     _dpo(client, session)
     client.get("/staff/requests")
     small = _measure(app, client, "/staff/requests")
-    received = date.today() - timedelta(days=3)
+    received = landlord_today() - timedelta(days=3)
     for i in range(60):
         session.add(PrivacyRequest(ref=f"DPR-BULK-{i:04d}", tenant_id=tenants[i % len(tenants)].id,
                                    kind="access", status="received", received_on=received,

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from tests import builders
 from tests.builders import PASSWORD
 from tests.conftest import login
+from portal.formatting import landlord_today
 
 
 @pytest.fixture()
 def dpo_with_a_late_request(client, session):
     """The DPO logged in; an objection due two days ago and an access request just received."""
-    today = date.today()
+    today = landlord_today()
     someone = builders.tenant(session)
     builders.request(session, someone, "objection", received_on=today - timedelta(days=40),
                      due_on=today - timedelta(days=2), ref="DPR-TEST-LATE")

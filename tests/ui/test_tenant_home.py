@@ -12,6 +12,7 @@ from portal import access, deadlines
 from portal.audit import access_log
 from portal.models import Payment, PrivacyRequest
 from portal.file import dossier, home
+from portal.formatting import landlord_today
 from tests import builders
 from tests.builders import PASSWORD
 from tests.conftest import login
@@ -154,7 +155,7 @@ def test_home_page_in_french(client, session):
     _signed_in(client, session)
     page = client.get("/me?lang=fr").get_data(as_text=True)
     assert "Télécharger mon dossier (PDF)" in page and "Vos données dans d'autres formats" in page.replace("&#39;", "'")
-    due = deadlines.due_date(date.today())
+    due = deadlines.due_date(landlord_today())
     assert "DPR-TEST-OPEN" in page and f"notre réponse au plus tard le {due:%d/%m/%Y}" in page
     # Each category says why we hold it and what its count counts.
     assert 'class="category-reason">Encaissement des loyers, suivi des impayés et plans d&#39;apurement.' in page
@@ -166,7 +167,7 @@ def test_home_page_in_french(client, session):
 def test_home_page_in_english_opens_the_asked_category(client, session):
     _signed_in(client, session)
     page = client.get("/me?lang=en&open=notes").get_data(as_text=True)
-    due = deadlines.due_date(date.today())
+    due = deadlines.due_date(landlord_today())
     assert "Your data in other formats" in page and f"our answer by {due:%b} {due.day}, {due.year}" in page
     notes = page[page.index('id="notes"'):]
     assert notes.split(">", 2)[1].strip().startswith('<details class="category-details" open')

@@ -3,7 +3,6 @@ drawn as server-side SVG charts."""
 
 from __future__ import annotations
 
-from datetime import datetime
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -13,7 +12,7 @@ from flask_babel import gettext as _
 from portal import catalogue
 from portal.web import svgchart
 from portal.db import db
-from portal.formatting import PARIS
+from portal.formatting import landlord_today
 from portal.web.guards import requires
 from portal.requests import stats
 from portal.web.staff import bp
@@ -62,7 +61,7 @@ def _charts(board: stats.Dashboard, lang: str) -> dict[str, object]:
 def dashboard():
     actor = current_actor()
     lang = current_lang()
-    today = datetime.now(PARIS).date()
+    today = landlord_today()
     kind_labels = {k: str(v) for k, v in catalogue.REQUEST_KIND_LABELS.items()}
     board = stats.build(db.session, actor, today, kind_labels, _("Not assigned"))
     return render_template("staff/dashboard.html", board=board, charts=_charts(board, lang),

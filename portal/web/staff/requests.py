@@ -5,7 +5,6 @@ tenant's file as this staff member may see it and the actions of §8
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -17,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal import access, catalogue, deadlines, pdf
 from portal.requests import workflow
 from portal.db import db
-from portal.formatting import PARIS, fmt_date
+from portal.formatting import fmt_date, landlord_today
 from portal.web.forms import accepted, keeps_input, refused
 from portal.web.guards import requires
 from portal.models import PrivacyRequest
@@ -42,7 +41,7 @@ FILE_PAGE_SIZE = 10
 
 
 def today() -> Any:
-    return datetime.now(PARIS).date()
+    return landlord_today()
 
 
 @bp.route("/requests")

@@ -5,7 +5,7 @@ services/requests.py; another tenant's reference answers 404."""
 from __future__ import annotations
 
 from portal.numbers import parse_id
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -17,7 +17,7 @@ from portal.catalogue import controller as controller_info
 from portal.web.context import current_lang
 from portal.requests import workflow
 from portal.db import db
-from portal.formatting import PARIS
+from portal.formatting import landlord_today
 from portal.web.forms import accepted, keeps_input
 from portal.web.guards import requires
 from portal.models import PrivacyRequest
@@ -34,7 +34,7 @@ from portal.web.context import current_actor
 
 
 def today() -> Any:
-    return datetime.now(PARIS).date()
+    return landlord_today()
 
 
 def _portal_url() -> str:
