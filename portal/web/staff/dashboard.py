@@ -3,7 +3,6 @@ drawn as server-side SVG charts."""
 
 from __future__ import annotations
 
-
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask import render_template

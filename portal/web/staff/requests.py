@@ -40,18 +40,14 @@ STAFF_TITLES = {"requests": _l("The tenant's privacy requests"), "access_log": _
 FILE_PAGE_SIZE = 10
 
 
-def today() -> Any:
-    return landlord_today()
-
-
 @bp.route("/requests")
 @requires("process_request")
 def requests() -> Any:
     actor = current_actor()
     filters = request_queue.Filters.parse(request.args)
-    queue = request_queue.build(db.session, actor, today(), filters)
+    queue = request_queue.build(db.session, actor, landlord_today(), filters)
     labels = texts.queue_labels(current_lang())
-    return render_template("staff/requests.html", queue=queue, filters=filters, today=today(), labels=labels,
+    return render_template("staff/requests.html", queue=queue, filters=filters, today=landlord_today(), labels=labels,
                            lines=texts.queue_lines(queue.rows, labels, url_for("staff.request_detail", ref="")),
                            workflow=workflow, staff_mark=request_queue.staff_mark(db.session),
                            staff=partial(request_queue.staff_choices, db.session, actor),
@@ -147,21 +143,21 @@ def _act(req: PrivacyRequest, form: forms.ActionForm) -> Any:
             mails: list = []
             done_text = _("Recipient marked as told.")
         elif action == "record_info":
-            received = (workflow.parse_value("date", form.received_on.data, today=today())
+            received = (workflow.parse_value("date", form.received_on.data, today=landlord_today())
                         if (form.received_on.data or "").strip() else None)
-            done = answering.record_info(db.session, req, actor, form.message.data, today=today(),
+            done = answering.record_info(db.session, req, actor, form.message.data, today=landlord_today(),
                                          received_on=received, version=form.version.data,
                                          portal_url=request.host_url)
             mails = done.mails
             done_text = _("Done: %(step)s.", step=texts.ACTION_LABELS["record_info"])
         elif action == "lift_restriction":
-            mails = answering.lift_restriction(db.session, req, actor, form.restriction_id.data, today=today(),
+            mails = answering.lift_restriction(db.session, req, actor, form.restriction_id.data, today=landlord_today(),
                                                portal_url=request.host_url).mails
             done_text = _("Lifting announced to the tenant: it takes effect after the notice period.")
         else:
             targets = form.targets.data if "targets" in request.form else None
             done = answering.act(
-                db.session, req, actor, action, message=form.message.data, today=today(),
+                db.session, req, actor, action, message=form.message.data, today=landlord_today(),
                 config=current_app.config, version=form.version.data, refusal_reason=form.refusal_reason.data,
                 assignee_id=form.assignee.data, targets=targets, portal_url=request.host_url,
                 info_kind=form.info_kind.data)
@@ -212,7 +208,7 @@ def _act(req: PrivacyRequest, form: forms.ActionForm) -> Any:
 def _context(req: PrivacyRequest, form: forms.ActionForm, error: dict[str, str] | None) -> dict[str, Any]:
     actor = current_actor()
     tenant = req.tenant
-    day = today()
+    day = landlord_today()
     snapshot = dossier_service.collect(db.session, tenant, actor, current_lang(), pages=page_arguments(),
                                        page_size=FILE_PAGE_SIZE,
                                        override_path=current_app.config["CATALOGUE_OVERRIDES"])
@@ -279,7 +275,7 @@ def register_request() -> Any:
     status = 200
     if request.method == "GET":
         form.tenant_number.data = (request.args.get("tenant") or "")[:40]
-        form.received_on.data = today().isoformat()
+        form.received_on.data = landlord_today().isoformat()
     elif accepted(form):
         number = (form.tenant_number.data or "").strip()
         tenant = request_records.tenant_by_number(db.session, actor, number)
@@ -287,14 +283,14 @@ def register_request() -> Any:
         if tenant is None:
             form.tenant_number.errors = [_("No tenant with this number among the tenants you handle.")]
         try:
-            received = workflow.parse_value("date", form.received_on.data, today=today())
+            received = workflow.parse_value("date", form.received_on.data, today=landlord_today())
         except workflow.BadValue as exc:
             form.received_on.errors = [texts.error_text(request_types.Invalid("received_on", exc.code))]
         if tenant is not None and received is not None:
             try:
                 done = requests_service.create(
                     db.session, tenant, actor, kind=form.kind.data or "", details=form.details.data,
-                    today=today(), field_key=form.field.data, proposed_value=form.proposed_value.data,
+                    today=landlord_today(), field_key=form.field.data, proposed_value=form.proposed_value.data,
                     record_id=(form.record.data or "").strip() or None,
                     targets=request.form.getlist("targets"),
                     channel=form.channel.data if form.channel.data in ("post", "email") else "post",

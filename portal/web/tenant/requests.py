@@ -33,10 +33,6 @@ from portal.web.context import own_tenant
 from portal.web.context import current_actor
 
 
-def today() -> Any:
-    return landlord_today()
-
-
 def _portal_url() -> str:
     return request.host_url
 
@@ -46,7 +42,7 @@ def _portal_url() -> str:
 def requests() -> Any:
     tenant = own_tenant()
     rows = request_records.of_tenant(db.session, tenant.id)
-    return render_template("tenant/requests.html", rows=rows, today=today(), workflow=workflow,
+    return render_template("tenant/requests.html", rows=rows, today=landlord_today(), workflow=workflow,
                            deadlines=deadlines)
 
 
@@ -74,11 +70,11 @@ def new_request() -> Any:
         values = _values(form)
         try:
             if step == "check":
-                requests_service.check_new(db.session, tenant, current_actor(), today=today(), **values)
+                requests_service.check_new(db.session, tenant, current_actor(), today=landlord_today(), **values)
                 return render_template("tenant/requests_check.html", form=form, help=texts.KIND_HELP,
                                        targets=_target_labels(form),
                                        current=_current_value(tenant, form.field.data, form.record.data))
-            done = requests_service.create(db.session, tenant, current_actor(), today=today(),
+            done = requests_service.create(db.session, tenant, current_actor(), today=landlord_today(),
                                            portal_url=_portal_url(), **values)
         except request_types.Invalid as exc:
             db.session.rollback()
@@ -191,7 +187,7 @@ def request_detail(ref: str) -> Any:
         action = form.action.data
         try:
             if action == "provide_info":
-                done = requests_service.provide_info(db.session, req, actor, form.message.data, today(),
+                done = requests_service.provide_info(db.session, req, actor, form.message.data, landlord_today(),
                                                      form.version.data, _portal_url())
                 message = _("Thank you: the information is sent. We will answer by %(day)s at the latest.",
                             day=_fmt(done.request.due_on))
@@ -199,9 +195,9 @@ def request_detail(ref: str) -> Any:
                 done = requests_service.withdraw(db.session, req, actor, form.message.data,
                                                  form.version.data, _portal_url())
                 message = _("Your request is withdrawn. You can undo this until %(day)s.",
-                            day=_fmt(today() + timedelta(days=workflow.UNDO_WITHDRAW_DAYS)))
+                            day=_fmt(landlord_today() + timedelta(days=workflow.UNDO_WITHDRAW_DAYS)))
             elif action == "undo_withdraw":
-                done = requests_service.undo_withdraw(db.session, req, actor, today(), form.version.data)
+                done = requests_service.undo_withdraw(db.session, req, actor, landlord_today(), form.version.data)
                 message = _("Your request is open again. We will answer by %(day)s at the latest.",
                             day=_fmt(done.request.due_on))
             else:
@@ -231,7 +227,7 @@ def request_detail(ref: str) -> Any:
     elif request.method == "POST":
         status = 400
     filed = session.pop("just_filed", None) if request.method == "GET" else None
-    return render_template("tenant/requests_detail.html", req=req, form=form, today=today(),
+    return render_template("tenant/requests_detail.html", req=req, form=form, today=landlord_today(),
                            just_filed=filed if filed and filed.get("ref") == req.ref else None,
                            **_detail_context(req)), status
 
@@ -268,6 +264,6 @@ def _reason_text(code: str | None) -> str | None:
 def _undo_until(req: PrivacyRequest) -> Any:
     """The last day the tenant may take back the withdrawal, or None."""
     day = requests_service.withdrawn_on(req)
-    if day is None or not workflow.may_undo_withdraw(req.status, day, today()):
+    if day is None or not workflow.may_undo_withdraw(req.status, day, landlord_today()):
         return None
     return day + timedelta(days=workflow.UNDO_WITHDRAW_DAYS)
