@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from .encoder import ENCODER
 from .fuzzy import Corrector
+from .negation import NEGATABLE, negated
 from .normalize import Token, tokenize
 from .vocab import CATEGORIES, Rule, Vocabulary, load
 
@@ -241,6 +242,8 @@ def _findings(text: str, tokens: list[Token], hits: list[_Hit]) -> list[Finding]
             continue
         if covering and _excluded(hit, covering):
             continue
+        if hit.rule.category in NEGATABLE and negated(text, tokens, hit.first):
+            continue  # "not disabled", "pas de casier judiciaire" (negation.py)
         spans.add((hit.first, hit.last, hit.rule.category))
     findings = [Finding(category, tokens[a].start, tokens[b].end, text[tokens[a].start:tokens[b].end])
                 for a, b, category in _outermost(spans)]
