@@ -92,6 +92,16 @@ class Scanner:
         return any(hit.rule.kind == "exclude" and hit.rule.category in ("*", category)
                    for hit in self._hits(text, tokens)) if tokens else False
 
+    def denies(self, text: str, category: str) -> bool:
+        """True when ``text`` names ``category`` only through negated terms ("Il n'est pas
+        handicapé.", "N'a pas de casier judiciaire."; see ``negation.py``)."""
+        if category not in NEGATABLE:
+            return False
+        tokens = list(tokenize(_as_text(text)))
+        terms = [hit for hit in self._hits(text, tokens) if tokens
+                 and hit.rule.kind in ("term", "gated") and hit.rule.category == category]
+        return bool(terms) and all(negated(text, tokens, hit.first) for hit in terms)
+
     def _hits(self, text: str, tokens: list[Token]) -> list[_Hit]:
         vocab = self.vocab
         keys = [self.corrector.correct(tok.key, text[tok.start:tok.end]) for tok in tokens]
@@ -170,11 +180,14 @@ def _hybrid(text: str, vocab_findings: list[Finding], model: "Model") -> list[Fi
         else:
             clause_scores = [model.clause_scores(text[s:e], judgement.full)[k] for s, e in candidates]
             start, end = candidates[max(range(len(candidates)), key=lambda i: (clause_scores[i], -i))]
-        if about_a_thing(text[start:end]) or default_vocabulary_scanner().excludes(text[start:end], category):
+        clause = text[start:end]
+        vocabulary = default_vocabulary_scanner()
+        if about_a_thing(clause) or vocabulary.excludes(clause, category) or vocabulary.denies(clause, category):
             # the clause that carries the flag is about the building, an animal, an
             # organisation: not a person (GUIDE "Not sensitive"; OOF: P +0.008, R -0.001);
             # or it holds a phrase the vocabulary excludes for the category ("paie
-            # religieusement son loyer")
+            # religieusement son loyer"); or it names the category only to deny it
+            # ("Il n'est pas handicapé.", negation.py)
             continue
         out.append(Finding(category, start, end, text[start:end], "model", round(float(scores[k]), 4)))
     out.sort(key=lambda f: (f.start, f.end, f.category))

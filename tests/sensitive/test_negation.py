@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.sensitive import Scanner
+from portal.sensitive import Scanner, scan
 from portal.sensitive.negation import negated
 from portal.sensitive.normalize import tokenize
 
@@ -54,3 +54,21 @@ def test_the_rule_looks_back_over_at_most_two_small_words() -> None:
     assert not at("pas son traitement", "traitement")  # "sans/pas son traitement" reveals it
     assert not at("pas de souci, handicap", "handicap")
     assert not at("handicap", "handicap")
+
+
+@pytest.mark.parametrize("text", [
+    "She is not disabled.",
+    "Il n'est pas handicapé.",
+    "N'a pas de casier judiciaire.",
+    "He has never been convicted.",
+])
+def test_the_hybrid_guard_does_not_flag_a_denial_either(text: str) -> None:
+    # the model alone reads these short notes as health / offence: its clause names the
+    # category only through a negated term, so no model-only finding is kept
+    assert scan(text) == []
+
+
+def test_a_denial_next_to_a_real_fact_keeps_the_fact() -> None:
+    text = "Il n'est pas handicapé mais ne peut plus monter les escaliers depuis sa chute."
+    found = [f for f in scan(text) if f.category == "health"]
+    assert found and "escaliers" in found[0].term and "handicapé" not in found[0].term
