@@ -95,12 +95,13 @@ class Scanner:
     def denies(self, text: str, category: str) -> bool:
         """True when ``text`` names ``category`` only through negated terms ("Il n'est pas
         handicapé.", "N'a pas de casier judiciaire."; see ``negation.py``)."""
-        if category not in NEGATABLE:
+        text = _as_text(text)
+        tokens = list(tokenize(text))
+        if category not in NEGATABLE or not tokens:
             return False
-        tokens = list(tokenize(_as_text(text)))
-        terms = [hit for hit in self._hits(text, tokens) if tokens
-                 and hit.rule.kind in ("term", "gated") and hit.rule.category == category]
-        return bool(terms) and all(negated(text, tokens, hit.first) for hit in terms)
+        firsts = [hit.first for hit in self._hits(text, tokens)
+                  if hit.rule.kind in ("term", "gated") and hit.rule.category == category]
+        return bool(firsts) and all(negated(text, tokens, first) for first in firsts)
 
     def _hits(self, text: str, tokens: list[Token]) -> list[_Hit]:
         vocab = self.vocab
@@ -189,7 +190,7 @@ def _hybrid(text: str, vocab_findings: list[Finding], model: "Model") -> list[Fi
             # religieusement son loyer"); or it names the category only to deny it
             # ("Il n'est pas handicapé.", negation.py)
             continue
-        out.append(Finding(category, start, end, text[start:end], "model", round(float(scores[k]), 4)))
+        out.append(Finding(category, start, end, clause, "model", round(float(scores[k]), 4)))
     out.sort(key=lambda f: (f.start, f.end, f.category))
     return out
 
