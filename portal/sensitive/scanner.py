@@ -88,7 +88,8 @@ class Scanner:
     def excludes(self, text: str, category: str) -> bool:
         """True when ``text`` holds one of the vocabulary's exclusions for ``category``
         (or for all categories): "paie religieusement", "cœur de l'immeuble"."""
-        tokens = list(tokenize(_as_text(text)))
+        text = _as_text(text)
+        tokens = list(tokenize(text))
         return any(hit.rule.kind == "exclude" and hit.rule.category in ("*", category)
                    for hit in self._hits(text, tokens)) if tokens else False
 
