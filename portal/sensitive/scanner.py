@@ -124,13 +124,24 @@ class Scanner:
                 hits.append(_Hit(rule, first, last))
         for index, token in enumerate(tokens):
             original = text[token.start:token.end]
-            for rule in vocab.exact_case.get(original, ()):
-                hits.append(_Hit(rule, index, index))
+            if not reference_code(text, token):
+                for rule in vocab.exact_case.get(original, ()):
+                    hits.append(_Hit(rule, index, index))
             if keys[index] not in vocab.single_words:
                 lemma = self.corrector.lemma(keys[index], original)
                 for rule in vocab.single_words.get(lemma, ()) if lemma else ():
                     hits.append(_Hit(rule, index, index))
         return hits
+
+
+def reference_code(text: str, token: Token) -> bool:
+    """True when the token is glued to a number by a hyphen, a slash or an underscore:
+    a file or form reference ("SEP-2291", "TS/04"), not the abbreviation ``=SEP``
+    (sclérose en plaques) or ``=TS`` (tentative de suicide) of the vocabulary."""
+    after = text[token.end:token.end + 2]
+    before = text[max(0, token.start - 2):token.start]
+    return (len(after) == 2 and after[0] in "-/_" and after[1].isdigit()) or \
+        (len(before) == 2 and before[1] in "-/_" and before[0].isdigit())
 
 
 def _as_text(text: object) -> str:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from portal.sensitive import Scanner
+
 from .helpers import categories
 
 NEGATIVES = [
@@ -44,3 +46,21 @@ def test_french_counts_as_origin_only_about_nationality() -> None:
     assert "origin" not in categories("Parle français et anglais.")
     assert "origin" in categories("Il n'est pas français.")
     assert "origin" in categories("He is not a French citizen.")
+
+
+@pytest.mark.parametrize("text", [
+    "Mandat SEPA réf. SEP-4410 signé, prélèvement le 5 du mois.",
+    "Dossier TS/118 classé sans suite.",
+    "Form ref 2291-MS returned.",
+])
+def test_an_abbreviation_glued_to_a_number_is_a_reference_not_a_term(text: str) -> None:
+    # "SEP" (sclérose en plaques), "TS", "MS" stand alone as terms; "SEP-4410" is a file number
+    vocabulary = Scanner(model=None)
+    assert vocabulary.scan(text) == []
+    assert categories(text) == set()
+
+
+def test_the_same_abbreviations_standing_alone_are_still_found() -> None:
+    vocabulary = Scanner(model=None)
+    assert {f.term for f in vocabulary.scan("Mme Garnier a une SEP depuis 2019, TS en mai.")} == {"SEP", "TS"}
+    assert {f.category for f in vocabulary.scan("Diagnosed with MS-related fatigue.")} == {"health"}
