@@ -38,7 +38,7 @@ def test_a_not_sensitive_dismissal_is_a_negative_example(session):
 
 def test_deleting_the_note_deletes_its_example(session):
     someone = builders.tenant(session)
-    flagged = builders.note(session, someone, "Sous curatelle renforcée depuis 2021.")
+    flagged = builders.note(session, someone, "Suivi au CMP depuis 2021 pour sa dépression.")
     learning.record_decision(session, flagged, "redacted", flagged.body, ["health"], None)
     assert _count(session, someone.id) == 1
     session.execute(delete(Note).where(Note.id == flagged.id))

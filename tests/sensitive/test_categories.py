@@ -58,7 +58,7 @@ CASES = [
     # social_precarity
     ("social_precarity", "Ancien SDF."),
     ("social_precarity", "Violence conjugale signalée."),
-    ("social_precarity", "Dossier de surendettement."),
+    ("social_precarity", "Vit des colis des Restos du cœur."),
     ("social_precarity", "Uses the food bank."),
     # subjective
     ("subjective", "Locataire désagréable et paresseux."),
