@@ -64,3 +64,47 @@ def test_the_same_abbreviations_standing_alone_are_still_found() -> None:
     vocabulary = Scanner(model=None)
     assert {f.term for f in vocabulary.scan("Mme Garnier a une SEP depuis 2019, TS en mai.")} == {"SEP", "TS"}
     assert {f.category for f in vocabulary.scan("Diagnosed with MS-related fatigue.")} == {"health"}
+
+
+# data/GUIDE.md "Procedures, benefits and protection measures" (fourth round), as the eval
+# GUIDE: the procedure, the benefit or the measure named by itself is not the person's precarity.
+PROCEDURES = [
+    "M. Faure a déposé un dossier de surendettement, recevable depuis mars : relances suspendues.",
+    "Mme Colin est sous curatelle, tous les courriers en copie à sa mandataire.",
+    "Locataire bénéficiaire du RSA, attestation CAF jointe au dossier.",
+    "Tenant is on a debt relief order; the arrears are included in it.",
+    "Her appointee (her son) now pays the rent from her account.",
+]
+
+
+@pytest.mark.parametrize("text", PROCEDURES)
+def test_a_debt_procedure_a_benefit_or_a_protection_measure_alone_is_not_flagged(text: str) -> None:
+    assert {f.category for f in Scanner(model=None).scan(text)} == set()  # no longer a vocabulary term
+    assert categories(text) == set()
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("Surendettée, elle ne mange plus à sa faim depuis l'hiver.", "social_precarity"),
+    ("On a DRO and still using the food bank every week, nothing left after the gas.", "social_precarity"),
+    ("Sous curatelle depuis sa schizophrénie, l'UDAF gère son budget.", "health"),
+])
+def test_what_surrounds_the_procedure_is_still_found(text: str, category: str) -> None:
+    assert category in categories(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Mrs Gay (no. 5) reports her brown bin stolen, new one ordered.",
+    "M. Juif a rendu ses clés au gardien.",
+    "Mme Malade a signé l'avenant.",
+    "MME NOIR A APPELE POUR LE CHAUFFAGE",
+])
+def test_a_word_after_a_courtesy_title_is_a_surname(text: str) -> None:
+    assert Scanner(model=None).scan(text) == []
+
+
+def test_the_same_words_without_a_title_or_as_an_abbreviation_are_still_found() -> None:
+    vocabulary = Scanner(model=None)
+    assert {f.category for f in vocabulary.scan("Monsieur est juif pratiquant.")} == {"religion"}
+    assert {f.category for f in vocabulary.scan("Il est gay.")} == {"sex_life"}
+    assert {f.category for f in vocabulary.scan("Monsieur SDF dans le hall ce soir.")} == {"social_precarity"}
+    assert vocabulary.scan("Photos de l'EDL sur CD-ROM, support illisible.") == []
