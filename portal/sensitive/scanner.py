@@ -12,6 +12,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
+from .couples import same_sex_partners
 from .encoder import ENCODER
 from .fuzzy import Corrector
 from .negation import NEGATABLE, negated
@@ -82,8 +83,14 @@ class Scanner:
         tokens = list(tokenize(text))
         if not tokens:
             return []
-        hits = self._hits(text, tokens)
-        return _findings(text, tokens, hits)
+        found = _findings(text, tokens, self._hits(text, tokens))
+        # a same-sex partner named by grammar ("her wife", "M. Vial… son mari"): couples.py
+        taken = {(f.start, f.end) for f in found if f.category == "sex_life"}
+        for first, last in same_sex_partners(text, tokens):
+            span = (tokens[first].start, tokens[last].end)
+            if span not in taken and not negated(text, tokens, first):
+                found.append(Finding("sex_life", *span, text[span[0]:span[1]]))
+        return sorted(found, key=lambda f: (f.start, f.end, f.category))
 
     def excludes(self, text: str, category: str) -> bool:
         """True when ``text`` holds one of the vocabulary's exclusions for ``category``

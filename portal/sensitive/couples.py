@@ -1,0 +1,90 @@
+"""Same-sex partners named by grammar: "her wife", "M. Vial… son mari", "his partner Mr Knight".
+
+Both labelling guides say orientation is revealed by a partner of the same sex ("sa compagne"
+for a woman, "his husband" for a man: ``tests/sensitive/data/eval/GUIDE.md``, ``sex_life``).
+No listed word carries it, and the model, reading n-grams and a sentence embedding, does not
+check that two words agree in gender; this module does, with plain string rules:
+
+* English: a possessive gives the possessor's sex ("her wife", "his husband", "his boyfriend",
+  "her fiancée", "Mr Ali's husband"), or a courtesy title after the partner word gives the
+  partner's ("his partner Mr Knight").
+* French: "son/sa" agree with the partner word, not the possessor, so the possessor's sex comes
+  from the courtesy title just before (M., Mme…) in the last ``WINDOW`` words, provided no
+  other person is named between (a daughter, a son, another title of the other sex).
+
+A different-sex couple, a partner with no sex given ("his partner", "son conjoint") or no title
+to read are left to the model. Pure string work on the scanner's tokens, no model.
+"""
+from __future__ import annotations
+
+from .normalize import Token
+
+MALE_TITLES = frozenset({"m", "mr", "monsieur"})
+FEMALE_TITLES = frozenset({"mme", "mrs", "ms", "miss", "mlle", "madame", "mademoiselle"})
+
+# partner words (normalised keys: casefolded, accents stripped) and the partner's sex
+EN_PARTNERS = {"husband": "m", "boyfriend": "m", "fiance": "m",
+               "wife": "f", "girlfriend": "f", "fiancee": "f"}
+EN_POSSESSIVES = {"his": "m", "her": "f"}
+EN_NEUTRAL = frozenset({"partner"})  # sex given only by a title after it
+FR_PARTNERS = {"mari": "m", "epoux": "m", "compagnon": "m", "copain": "m", "concubin": "m", "fiance": "m",
+               "femme": "f", "epouse": "f", "compagne": "f", "copine": "f", "concubine": "f", "fiancee": "f"}
+FR_POSSESSIVES = frozenset({"son", "sa"})
+
+# another person named between the title and the partner word: the partner may be theirs
+OTHER_PERSONS = frozenset("""
+fils fille filles mere pere soeur frere niece neveu oncle tante cousin cousine voisin voisine enfant
+enfants petit-fils petite-fille grand-mere grand-pere belle-mere beau-pere ami amie locataire
+daughter mother father mum dad sister brother niece nephew uncle aunt cousin neighbour neighbor
+friend child children grandson granddaughter lodger tenant
+""".split())
+
+WINDOW = 8  # words looked back for the possessor's title (French)
+
+
+def _sex_of_title(key: str) -> str | None:
+    return "m" if key in MALE_TITLES else "f" if key in FEMALE_TITLES else None
+
+
+def _titled(text: str, tokens: list[Token], index: int) -> bool:
+    """The token is a courtesy title followed by a capitalised name ("Mr Knight", "M. Vial")."""
+    if index + 1 >= len(tokens) or _sex_of_title(tokens[index].key) is None:
+        return False
+    name = text[tokens[index + 1].start:tokens[index + 1].end]
+    return text[tokens[index].end:tokens[index + 1].start].strip(" .") == "" and name[:1].isupper()
+
+
+def _possessor_before(text: str, tokens: list[Token], index: int) -> str | None:
+    """The sex of the person a French possessive at ``index`` refers to: the courtesy titles in
+    the ``WINDOW`` words before it all of one sex, and no other person named after the last."""
+    sexes = set()
+    for k in range(index - 1, max(-1, index - 1 - WINDOW), -1):
+        key = tokens[k].key
+        if _titled(text, tokens, k):
+            sexes.add(_sex_of_title(key))
+        elif key in OTHER_PERSONS and not sexes:
+            return None  # "sa fille et son compagnon": the partner is the daughter's
+    return sexes.pop() if len(sexes) == 1 else None
+
+
+def same_sex_partners(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
+    """(first, last) token indices of each partner phrase that reveals a same-sex couple."""
+    found = []
+    for i in range(len(tokens) - 1):
+        key, partner = tokens[i].key, tokens[i + 1].key
+        if key == "s" and partner in EN_PARTNERS and i >= 2 and _titled(text, tokens, i - 2) \
+                and text[tokens[i].start - 1:tokens[i].start] in "'’" \
+                and _sex_of_title(tokens[i - 2].key) == EN_PARTNERS[partner]:  # "Mr Ali's husband"
+            found.append((i - 2, i + 1))
+        elif key in EN_POSSESSIVES:
+            if EN_PARTNERS.get(partner) == EN_POSSESSIVES[key]:
+                found.append((i, i + 1))
+            elif (partner in EN_NEUTRAL or partner in EN_PARTNERS) and _titled(text, tokens, i + 2) \
+                    and _sex_of_title(tokens[i + 2].key) == EN_POSSESSIVES[key]:
+                found.append((i, i + 3))
+        elif key in FR_POSSESSIVES and partner in FR_PARTNERS \
+                and (i + 2 >= len(tokens) or tokens[i + 2].key not in ("de", "d")):  # "sa femme de ménage"
+            possessor = _possessor_before(text, tokens, i)
+            if possessor is not None and possessor == FR_PARTNERS[partner]:
+                found.append((i, i + 1))
+    return found

@@ -1,0 +1,49 @@
+"""A same-sex partner named by grammar reveals orientation (labelling guides, ``sex_life``):
+``couples.py``, through the vocabulary scanner and the hybrid guard."""
+from __future__ import annotations
+
+import pytest
+
+from portal.sensitive import Scanner
+
+from .helpers import categories
+
+SAME_SEX = [
+    "M. Roche et son mari ont signé l'avenant au bail.",
+    "Mme Blanc vit avec sa compagne depuis 2019, demande d'ajout au bail.",
+    "Mme Blanc : c'est sa femme qui rapportera les clés.",
+    "She said her wife will bring the spare keys on Monday.",
+    "Mr Osei and his partner Mr Lund asked for a joint tenancy.",
+    "Mr Ali's husband rang about the boiler.",
+]
+NOT_SAME_SEX = [
+    "M. Roche et sa femme ont signé l'avenant au bail.",
+    "Mme Blanc et son mari demandent un rendez-vous.",
+    "M. Roche : sa fille et son compagnon emménagent en mars.",
+    "Mme Blanc a prévenu sa femme de ménage pour le passage du plombier.",
+    "He said his wife will bring the spare keys on Monday.",
+    "Ms Lund and her partner Mr Osei asked for a joint tenancy.",
+    "Mrs Ali's husband rang about the boiler.",
+    "Her partner called about the boiler.",
+]
+
+
+@pytest.mark.parametrize("text", SAME_SEX)
+def test_a_same_sex_partner_is_found_by_the_vocabulary_scanner(text: str) -> None:
+    assert {f.category for f in Scanner(model=None).scan(text)} == {"sex_life"}
+
+
+@pytest.mark.parametrize("text", SAME_SEX)
+def test_a_same_sex_partner_is_flagged_by_the_guard(text: str) -> None:
+    assert "sex_life" in categories(text)
+
+
+@pytest.mark.parametrize("text", NOT_SAME_SEX)
+def test_a_different_sex_partner_or_someone_else_s_is_not_read_as_orientation(text: str) -> None:
+    assert Scanner(model=None).scan(text) == []
+
+
+def test_the_finding_highlights_the_partner_words() -> None:
+    text = "Mme Blanc vit avec sa compagne depuis 2019."
+    (finding,) = Scanner(model=None).scan(text)
+    assert text[finding.start:finding.end] == "sa compagne"
