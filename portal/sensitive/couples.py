@@ -21,6 +21,8 @@ from .normalize import Token
 
 MALE_TITLES = frozenset({"m", "mr", "monsieur"})
 FEMALE_TITLES = frozenset({"mme", "mrs", "ms", "miss", "mlle", "madame", "mademoiselle"})
+# every courtesy title (normalised keys). "Me" (Maître) is left out: "me" is also a pronoun.
+COURTESY_TITLES = MALE_TITLES | FEMALE_TITLES | {"mx", "dr"}
 
 # partner words (normalised keys: casefolded, accents stripped) and the partner's sex
 EN_PARTNERS = {"husband": "m", "boyfriend": "m", "fiance": "m",
@@ -46,12 +48,18 @@ def _sex_of_title(key: str) -> str | None:
     return "m" if key in MALE_TITLES else "f" if key in FEMALE_TITLES else None
 
 
-def _titled(text: str, tokens: list[Token], index: int) -> bool:
-    """The token is a courtesy title followed by a capitalised name ("Mr Knight", "M. Vial")."""
-    if index + 1 >= len(tokens) or _sex_of_title(tokens[index].key) is None:
+def after_title(text: str, tokens: list[Token], index: int, titles: frozenset = COURTESY_TITLES) -> bool:
+    """Word ``index`` is capitalised and comes right after one of ``titles`` (only spaces or
+    a dot between): a name ("Mr Knight", "M. Vial"). Also used by ``scanner.surname``."""
+    if index == 0 or index >= len(tokens) or tokens[index - 1].key not in titles:
         return False
-    name = text[tokens[index + 1].start:tokens[index + 1].end]
-    return text[tokens[index].end:tokens[index + 1].start].strip(" .") == "" and name[:1].isupper()
+    title, word = tokens[index - 1], tokens[index]
+    return text[title.end:word.start].strip(" .") == "" and text[word.start:word.end][:1].isupper()
+
+
+def _titled(text: str, tokens: list[Token], index: int) -> bool:
+    """The token is a title of known sex followed by a capitalised name ("Mr Knight")."""
+    return after_title(text, tokens, index + 1, MALE_TITLES | FEMALE_TITLES)
 
 
 def _possessor_before(text: str, tokens: list[Token], index: int) -> str | None:
