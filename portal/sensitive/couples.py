@@ -50,7 +50,7 @@ def _sex_of_title(key: str) -> str | None:
 
 def after_title(text: str, tokens: list[Token], index: int, titles: frozenset = COURTESY_TITLES) -> bool:
     """Word ``index`` is capitalised and comes right after one of ``titles`` (only spaces or
-    a dot between): a name ("Mr Knight", "M. Vial"). Also used by ``scanner.surname``."""
+    a dot between): a name ("Mr Knight", "M. Vial"). Also used by ``names.surname``."""
     if index == 0 or index >= len(tokens) or tokens[index - 1].key not in titles:
         return False
     title, word = tokens[index - 1], tokens[index]

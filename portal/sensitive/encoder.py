@@ -24,6 +24,7 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from .memory import text_memo
+from .names import masked
 
 CACHE_SIZE = 50_000
 # texts per call of the encoder in embed_many (it cuts them in micro-batches itself)
@@ -32,8 +33,9 @@ _DIM = 512
 
 
 def _clean(text: str) -> str:
+    # surnames read as "X" (``names``: a note's scores do not depend on whose name it carries);
     # the encoder's tokenizer needs valid UTF-8: lone surrogates and NUL are replaced
-    clean = text[:2000].encode("utf-8", "replace").decode("utf-8").replace("\x00", " ")
+    clean = masked(text[:2000]).encode("utf-8", "replace").decode("utf-8").replace("\x00", " ")
     return clean if clean.strip() else " "
 
 

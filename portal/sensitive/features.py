@@ -10,6 +10,8 @@ Features (strings, stored sorted in the model file):
 * ``b:<word> <word>``   two consecutive words;
 * ``c:<gram>``          character 2..5-grams of `` <word> `` (word boundaries marked by
   spaces), which carry misspellings, missing accents, inflections and SMS spellings.
+
+A surname (the capitalised word after a courtesy title) is read as the word ``x`` (``names``).
 """
 from __future__ import annotations
 
@@ -21,7 +23,8 @@ from typing import Iterable
 import numpy as np
 
 from .memory import text_memo
-from .normalize import TOKEN_RE, normalise_word
+from .names import NAME_KEY, surname
+from .normalize import tokenize
 
 CHAR_MIN, CHAR_MAX = 2, 5
 _WORD_CACHE_MAX = 200_000
@@ -44,12 +47,11 @@ text_memo(_forget_texts, _holds)
 
 
 def words(text: str) -> list[str]:
-    """Normalised words of ``text`` (digits kept as one class: they carry no meaning here)."""
-    out = []
-    for match in TOKEN_RE.finditer(text):
-        key = normalise_word(match.group())
-        out.append("0" if key.isdigit() else key)
-    return out
+    """Normalised words of ``text``; digits kept as one class and every surname as one
+    placeholder (``names``): neither carries meaning here."""
+    tokens = list(tokenize(text))
+    return [NAME_KEY if surname(text, tokens, i) else "0" if token.key.isdigit() else token.key
+            for i, token in enumerate(tokens)]
 
 
 def word_grams(word: str) -> list[str]:

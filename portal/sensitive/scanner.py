@@ -12,9 +12,10 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
-from .couples import after_title, same_sex_partners
+from .couples import same_sex_partners
 from .encoder import ENCODER
 from .fuzzy import Corrector
+from .names import surname
 from .negation import NEGATABLE, negated
 from .normalize import Token, tokenize
 from .vocab import CATEGORIES, Rule, Vocabulary, load
@@ -140,20 +141,6 @@ class Scanner:
                     hits.append(_Hit(rule, index, index))
         return [hit for hit in hits if hit.rule.kind not in ("term", "gated") or hit.first != hit.last
                 or not surname(text, tokens, hit.first)]
-
-
-def surname(text: str, tokens: list[Token], index: int) -> bool:
-    """True when word ``index`` comes right after a courtesy title and starts with a capital:
-    a surname ("M. Juif", "Mrs Gay", "Ms Green"), which both labelling guides say is not
-    the term ("surnames that are words"; tests/sensitive/data/eval/GUIDE.md). "Monsieur est
-    juif", "la famille Rom" and "Monsieur SDF" are still read: a word between, no courtesy
-    title, an abbreviation in capitals."""
-    if not after_title(text, tokens, index):
-        return False
-    title, word = tokens[index - 1], tokens[index]
-    written, title_written = text[word.start:word.end], text[title.start:title.end]
-    # "Monsieur SDF": an abbreviation after a title (unless the whole is in capitals)
-    return not (written.isupper() and not (len(title_written) > 1 and title_written.isupper()))
 
 
 def reference_code(text: str, token: Token) -> bool:
