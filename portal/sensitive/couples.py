@@ -17,6 +17,8 @@ to read are left to the model. Pure string work on the scanner's tokens, no mode
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from .normalize import Token
 
 MALE_TITLES = frozenset({"m", "mr", "monsieur"})
@@ -75,24 +77,36 @@ def _possessor_before(text: str, tokens: list[Token], index: int) -> str | None:
     return sexes.pop() if len(sexes) == 1 else None
 
 
-def same_sex_partners(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
-    """(first, last) token indices of each partner phrase that reveals a same-sex couple."""
+class Partner(NamedTuple):
+    """A partner phrase: its (first, last) token indices, and whether the couple is of one sex."""
+
+    first: int
+    last: int
+    same_sex: bool
+
+
+def partners(text: str, tokens: list[Token]) -> list[Partner]:
+    """Every partner phrase whose two sexes the grammar gives: "her wife" (same), "his wife"
+    (different), "Mr Ali's husband", "his partner Ms Ward", "Mme Faure et son compagnon"."""
     found = []
     for i in range(len(tokens) - 1):
         key, partner = tokens[i].key, tokens[i + 1].key
         if key == "s" and partner in EN_PARTNERS and i >= 2 and _titled(text, tokens, i - 2) \
-                and text[tokens[i].start - 1:tokens[i].start] in "'’" \
-                and _sex_of_title(tokens[i - 2].key) == EN_PARTNERS[partner]:  # "Mr Ali's husband"
-            found.append((i - 2, i + 1))
+                and text[tokens[i].start - 1:tokens[i].start] in "'’":  # "Mr Ali's husband"
+            found.append(Partner(i - 2, i + 1, _sex_of_title(tokens[i - 2].key) == EN_PARTNERS[partner]))
         elif key in EN_POSSESSIVES:
-            if EN_PARTNERS.get(partner) == EN_POSSESSIVES[key]:
-                found.append((i, i + 1))
-            elif (partner in EN_NEUTRAL or partner in EN_PARTNERS) and _titled(text, tokens, i + 2) \
-                    and _sex_of_title(tokens[i + 2].key) == EN_POSSESSIVES[key]:
-                found.append((i, i + 3))
+            if partner in EN_PARTNERS:  # "her wife", "his wife"
+                found.append(Partner(i, i + 1, EN_PARTNERS[partner] == EN_POSSESSIVES[key]))
+            elif partner in EN_NEUTRAL and _titled(text, tokens, i + 2):  # "his partner Mr Knight"
+                found.append(Partner(i, i + 3, _sex_of_title(tokens[i + 2].key) == EN_POSSESSIVES[key]))
         elif key in FR_POSSESSIVES and partner in FR_PARTNERS \
                 and (i + 2 >= len(tokens) or tokens[i + 2].key not in ("de", "d")):  # "sa femme de ménage"
             possessor = _possessor_before(text, tokens, i)
-            if possessor is not None and possessor == FR_PARTNERS[partner]:
-                found.append((i, i + 1))
+            if possessor is not None:
+                found.append(Partner(i, i + 1, possessor == FR_PARTNERS[partner]))
     return found
+
+
+def same_sex_partners(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
+    """(first, last) token indices of each partner phrase that reveals a same-sex couple."""
+    return [(p.first, p.last) for p in partners(text, tokens) if p.same_sex]

@@ -12,6 +12,10 @@ Features (strings, stored sorted in the model file):
   spaces), which carry misspellings, missing accents, inflections and SMS spellings.
 
 A surname (the capitalised word after a courtesy title) is read as the word ``x`` (``names``).
+* ``g:<mark>``          what the grammar says and n-grams cannot: a partner phrase of a couple of
+  one sex or of two (``couples.partners``: "her wife" / "his wife", "Mme Faure et son
+  compagnon"), so that the model can learn that "wife" says nothing sexual when the couple is
+  of two sexes (most false ``sex_life`` flags on blind sets K–N were such partners).
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from typing import Iterable
 
 import numpy as np
 
+from .couples import partners
 from .memory import text_memo
 from .names import NAME_KEY, surname
 from .normalize import tokenize
@@ -46,12 +51,22 @@ def _holds(text: str) -> bool:
 text_memo(_forget_texts, _holds)
 
 
-def words(text: str) -> list[str]:
-    """Normalised words of ``text``; digits kept as one class and every surname as one
-    placeholder (``names``): neither carries meaning here."""
+PARTNER_MARKS = {True: "g:same_sex_partner", False: "g:other_sex_partner"}
+
+
+def read(text: str) -> tuple[list[str], list[str]]:
+    """(normalised words, grammar marks) of ``text``. Words: digits kept as one class and every
+    surname as one placeholder (``names``), neither carries meaning here; marks: one
+    ``PARTNER_MARKS`` feature per partner phrase (``couples.partners``)."""
     tokens = list(tokenize(text))
-    return [NAME_KEY if surname(text, tokens, i) else "0" if token.key.isdigit() else token.key
-            for i, token in enumerate(tokens)]
+    ws = [NAME_KEY if surname(text, tokens, i) else "0" if token.key.isdigit() else token.key
+          for i, token in enumerate(tokens)]
+    return ws, [PARTNER_MARKS[p.same_sex] for p in partners(text, tokens)]
+
+
+def words(text: str) -> list[str]:
+    """Normalised words of ``text`` (see :func:`read`)."""
+    return read(text)[0]
 
 
 def word_grams(word: str) -> list[str]:
@@ -65,8 +80,8 @@ def word_grams(word: str) -> list[str]:
 
 def raw_features(text: str) -> Counter:
     """All feature strings of ``text`` with their counts (used at training time)."""
-    ws = words(text)
-    counts: Counter = Counter()
+    ws, marks = read(text)
+    counts: Counter = Counter(marks)
     for w in ws:
         counts["w:" + w] += 1
         counts.update(word_grams(w))
@@ -128,13 +143,13 @@ class Featurizer:
         return cached
 
     def _sparse(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        ws = words(text)
+        ws, marks = read(text)
         counts: Counter = Counter()
         for w in ws:
             counts.update(self._word_indices(w))
         index = self.index
-        for a, b in zip(ws, ws[1:]):
-            j = index.get(f"b:{a} {b}")
+        for name in marks + [f"b:{a} {b}" for a, b in zip(ws, ws[1:])]:
+            j = index.get(name)
             if j is not None:
                 counts[j] += 1
         if not counts:

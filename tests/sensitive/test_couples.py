@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from portal.sensitive import Scanner
+from portal.sensitive.features import raw_features, read
 
 from .helpers import categories
 
@@ -47,3 +48,18 @@ def test_the_finding_highlights_the_partner_words() -> None:
     text = "Mme Blanc vit avec sa compagne depuis 2019."
     (finding,) = Scanner(model=None).scan(text)
     assert text[finding.start:finding.end] == "sa compagne"
+
+
+@pytest.mark.parametrize("text, marks", [
+    ("Mr Ellis and his partner Ms Ward have moved in together.", ["g:other_sex_partner"]),
+    ("Mme Faure et son compagnon, pacsés depuis mai.", ["g:other_sex_partner"]),
+    ("Mr Dixon says his wife's mother will stay with them.", ["g:other_sex_partner"]),
+    ("Mrs Kelly and her wife asked for a joint tenancy.", ["g:same_sex_partner"]),
+    ("M. Roche : sa fille et son compagnon emménagent en mars.", []),  # the daughter's partner
+    ("Her partner called about the boiler.", []),  # no sex given
+])
+def test_the_model_reads_what_the_grammar_says_of_a_couple(text: str, marks: list[str]) -> None:
+    """The n-gram features carry the couple's grammar, so that the model can learn that
+    "wife" says nothing sexual when the couple is of two sexes (features.read)."""
+    assert read(text)[1] == marks
+    assert all(raw_features(text)[mark] == 1 for mark in marks)
