@@ -25,6 +25,7 @@ from portal.audit import chain as audit
 from portal.i18n import gettext, in_locale
 from portal.models import Correspondence, DocumentCache, Incident, Note, WithheldPassage
 from portal.models._base import utcnow
+from portal.sensitive.units import split_sentences
 
 # The marker that stands in for a withheld passage in the tenant's copies: stored-data
 # wording in the file's language, like the DPO's redaction marker.
@@ -110,11 +111,10 @@ def suggest_passages(text: str) -> list[tuple[int, int, str]]:
     """Sentences that seem to concern another person, as (start, end, the word that
     suggests it): the note form suggests marking them as about a third party."""
     out = []
-    for m in re.finditer(r"[^.!?\n]+[.!?]?", text or ""):
-        hit = _SUGGEST.search(m.group(0))
+    for start, end in split_sentences(text or ""):  # the guard's splitter: "M. Rey", "5.30" stay whole
+        hit = _SUGGEST.search(text[start:end])
         if hit:
-            lead = len(m.group(0)) - len(m.group(0).lstrip())
-            out.append((m.start() + lead, m.end(), hit.group(0)))
+            out.append((start, end, hit.group(0)))
     return out
 
 

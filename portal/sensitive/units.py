@@ -40,16 +40,19 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     # asked several times per note (judged_units, unit_kinds; scan_many judges twice):
     # the last short texts are remembered, long ones recomputed (memory stays bounded)
     if len(text) > _MEMO_TEXT:
-        return _split_sentences(text)
+        return split_sentences(text)
     cached = _SENTENCES.get(text)
     if cached is None:
         if len(_SENTENCES) >= _MEMO_SIZE:
             _SENTENCES.clear()
-        cached = _SENTENCES[text] = tuple(_split_sentences(text))
+        cached = _SENTENCES[text] = tuple(split_sentences(text))
     return list(cached)
 
 
-def _split_sentences(text: str) -> list[tuple[int, int]]:
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text``, trimmed, without its final stop. A full stop
+    ends a sentence only before a space or the end (not "5.30") and not after a title or an
+    initial ("M. Rey"); ``;`` and line breaks end one too. Nothing is remembered."""
     out = []
     last = 0
     bounds = [(m.start(), m.end()) for m in _SENTENCE_END_RE.finditer(text)] + [(len(text), len(text))]

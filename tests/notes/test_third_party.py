@@ -45,6 +45,14 @@ def test_the_guard_suggests_marking_sentences_about_other_people(text, word):
     assert found and found[0][2].lower() == word.lower()
 
 
+def test_a_suggested_passage_is_the_whole_sentence_not_cut_at_a_title_or_a_time():
+    text = "Gritting request from Mr Abubakar: he leaves at 5.30 for his shift. Path done."
+    assert [text[a:b] for a, b, _ in third_party.suggest_passages(text)] == [
+        "Gritting request from Mr Abubakar: he leaves at 5.30 for his shift"]
+    text = "Plainte de M. Rey contre le voisin du 3e. Rien d'autre."
+    assert [text[a:b] for a, b, _ in third_party.suggest_passages(text)] == ["Plainte de M. Rey contre le voisin du 3e"]
+
+
 def test_no_suggestion_for_plain_facts():
     assert third_party.suggest_passages("Rendez-vous pris le 3 décembre pour les clés.") == []
 
