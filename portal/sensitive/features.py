@@ -9,13 +9,13 @@ Features (strings, stored sorted in the model file):
 * ``w:<word>``          normalised word;
 * ``b:<word> <word>``   two consecutive words;
 * ``c:<gram>``          character 2..5-grams of `` <word> `` (word boundaries marked by
-  spaces), which carry misspellings, missing accents, inflections and SMS spellings.
-
-A surname (the capitalised word after a courtesy title) is read as the word ``x`` (``names``).
+  spaces), which carry misspellings, missing accents, inflections and SMS spellings;
 * ``g:<mark>``          what the grammar says and n-grams cannot: a partner phrase of a couple of
   one sex or of two (``couples.partners``: "her wife" / "his wife", "Mme Faure et son
   compagnon"), so that the model can learn that "wife" says nothing sexual when the couple is
   of two sexes (most false ``sex_life`` flags on blind sets K–N were such partners).
+
+A surname (the capitalised word after a courtesy title) is read as the word ``x`` (``names``).
 """
 from __future__ import annotations
 
