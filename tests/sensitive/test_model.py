@@ -42,7 +42,9 @@ def test_other_data_or_seed_give_another_version(subset) -> None:
 
 def test_the_shipped_model_loads_and_is_active_by_default() -> None:
     shipped = load(SHIPPED_MODEL)
-    assert SHIPPED_MODEL.stat().st_size < 10_000_000
+    # a budget for the package (10.0 MB for 59,967 training notes in the sixth round of 2026-12-06;
+    # the file grows with the n-grams of new registers: README, "Data, reproducibility, versions")
+    assert SHIPPED_MODEL.stat().st_size < 12_000_000
     use_model(None)
     assert model_version() == shipped.version
     assert model_version().startswith("guard-")
