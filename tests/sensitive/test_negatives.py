@@ -108,3 +108,27 @@ def test_the_same_words_without_a_title_or_as_an_abbreviation_are_still_found() 
     assert {f.category for f in vocabulary.scan("Il est gay.")} == {"sex_life"}
     assert {f.category for f in vocabulary.scan("Monsieur SDF dans le hall ce soir.")} == {"social_precarity"}
     assert vocabulary.scan("Photos de l'EDL sur CD-ROM, support illisible.") == []
+
+
+# A job, a landmark, motion sickness: excluded phrases (vocab/exclusions.txt, sixth round); the same
+# term used of the person still counts.
+@pytest.mark.parametrize("text, category", [
+    ("Coach is Dean Marsh from no.41, he's a prison officer at HMP Pentonville.", "offence"),
+    ("Son fils est surveillant pénitentiaire à Fleury, il passera le samedi.", "offence"),
+    ("Sa sœur, infirmière à l'hôpital Tenon, lui a conseillé un modèle silencieux.", "health"),
+    ("Put Dawn in the front seat, she gets car sick otherwise.", "health"),
+    ("Pick-up point by the synagogue on the high street, 9 am.", "religion"),
+    ("Rendez-vous au café en face de la mosquée à 15 h.", "religion"),
+])
+def test_a_job_a_landmark_or_car_sickness_is_not_a_vocabulary_finding(text: str, category: str) -> None:
+    assert category not in {f.category for f in Scanner(model=None).scan(text)}
+
+
+@pytest.mark.parametrize("text, category", [
+    ("Son fils a fait de la prison, il sort le mois prochain.", "offence"),
+    ("Her son is in prison until March.", "offence"),
+    ("Mme Roux est à l'hôpital depuis lundi.", "health"),
+    ("He goes to the synagogue every Saturday morning.", "religion"),
+])
+def test_the_same_terms_about_the_person_still_count(text: str, category: str) -> None:
+    assert category in {f.category for f in Scanner(model=None).scan(text)}
