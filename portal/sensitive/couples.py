@@ -13,7 +13,9 @@ check that two words agree in gender; this module does, with plain string rules:
   other person is named between (a daughter, a son, another title of the other sex).
 
 A different-sex couple, a partner with no sex given ("his partner", "son conjoint") or no title
-to read are left to the model. Pure string work on the scanner's tokens, no model.
+to read are left to the model; but a model-only ``sex_life`` flag that a couple of the other sex
+carries is dropped (``without_other_sex_partners``, sixth round). Pure string work on the
+scanner's tokens, no model.
 """
 from __future__ import annotations
 
@@ -110,3 +112,26 @@ def partners(text: str, tokens: list[Token]) -> list[Partner]:
 def same_sex_partners(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
     """(first, last) token indices of each partner phrase that reveals a same-sex couple."""
     return [(p.first, p.last) for p in partners(text, tokens) if p.same_sex]
+
+
+def other_sex_only(text: str, tokens: list[Token], start: int, end: int) -> bool:
+    """``text[start:end]`` (a clause) holds a partner phrase the grammar gives as of the other
+    sex ("M. Da Silva et sa compagne", "Mme Lucas et son mari") and none of the same sex.
+    ``tokens`` are the whole note's: the title that gives the possessor's sex may stand before
+    the clause."""
+    inside = [p for p in partners(text, tokens) if start <= tokens[p.first].start and tokens[p.last].end <= end]
+    return bool(inside) and not any(p.same_sex for p in inside)
+
+
+def without_other_sex_partners(text: str, tokens: list[Token]) -> str:
+    """``text`` with every partner phrase of the other sex taken out ("Mme Lucas et son mari,
+    M. Diaz, …" → "Mme Lucas et , M. Diaz, …"): what the note says once the couple is not read.
+    A spouse or partner of the other sex is not sensitive (both guides, ``sex_life``), so a
+    model-only ``sex_life`` flag that does not survive this is dropped (``scanner._hybrid``);
+    one that does ("M. Perrin trompe sa femme avec la voisine") stands."""
+    cut, kept = 0, []
+    for p in sorted(partners(text, tokens), key=lambda p: p.first):
+        if not p.same_sex and tokens[p.first].start >= cut:
+            kept.append(text[cut:tokens[p.first].start])
+            cut = tokens[p.last].end
+    return "".join(kept) + text[cut:]

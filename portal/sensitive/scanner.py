@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
-from .couples import same_sex_partners
+from .couples import other_sex_only, same_sex_partners, without_other_sex_partners
 from .encoder import ENCODER
 from .fuzzy import Corrector
 from .names import surname
@@ -204,6 +204,8 @@ def _hybrid(text: str, vocab_findings: list[Finding], model: "Model") -> list[Fi
             start, end = candidates[max(range(len(candidates)), key=lambda i: (clause_scores[i], -i))]
         clause = text[start:end]
         vocabulary = default_vocabulary_scanner()
+        if category == "sex_life" and _carried_by_a_couple(text, start, end, model, k):
+            continue
         if about_a_thing(clause) or vocabulary.excludes(clause, category) or vocabulary.denies(clause, category):
             # the clause that carries the flag is about the building, an animal, an
             # organisation: not a person (GUIDE "Not sensitive"; OOF: P +0.008, R -0.001);
@@ -214,6 +216,19 @@ def _hybrid(text: str, vocab_findings: list[Finding], model: "Model") -> list[Fi
         out.append(Finding(category, start, end, clause, "model", round(float(scores[k]), 4)))
     out.sort(key=lambda f: (f.start, f.end, f.category))
     return out
+
+
+def _carried_by_a_couple(text: str, start: int, end: int, model: "Model", k: int) -> bool:
+    """A model-only ``sex_life`` flag whose clause names a partner of the other sex ("M. Da Silva
+    et sa compagne") and which the model no longer gives once the other-sex partners are taken
+    out of the note: the couple carried it, and a spouse or partner of the other sex is not
+    sensitive (both guides, ``sex_life``; ``couples.without_other_sex_partners``). An affair
+    ("trompe sa femme avec la voisine") keeps its flag."""
+    tokens = list(tokenize(text))
+    if not other_sex_only(text, tokens, start, end):
+        return False
+    judgement = model.judge(without_other_sex_partners(text, tokens), force_full=True)
+    return bool(judgement.scores[k] < model.thresholds_for(judgement.full)[k])
 
 
 def _clause_at(text: str, spans: list, starts: list[int], position: int) -> str:

@@ -63,3 +63,43 @@ def test_the_model_reads_what_the_grammar_says_of_a_couple(text: str, marks: lis
     "wife" says nothing sexual when the couple is of two sexes (features.read)."""
     assert read(text)[1] == marks
     assert all(raw_features(text)[mark] == 1 for mark in marks)
+
+
+def _other_sex_only(text: str, clause: str) -> bool:
+    from portal.sensitive.couples import other_sex_only
+    from portal.sensitive.normalize import tokenize
+
+    start = text.index(clause)
+    return other_sex_only(text, list(tokenize(text)), start, start + len(clause))
+
+
+@pytest.mark.parametrize("text, clause, expected", [
+    # the title that gives the possessor's sex stands before the clause: the note's tokens are read
+    ("Kit remis à M. Da Silva et sa compagne, qui viennent d'avoir une petite fille.", "sa compagne", True),
+    ("Fiche remplie par Mme Lucas et son mari, M. Diaz.", "et son mari, M. Diaz.", True),
+    ("He said his wife will bring the spare keys on Monday.", "He said his wife will bring the spare keys on Monday.", True),
+    ("Mme Blanc vit avec sa compagne depuis 2019.", "vit avec sa compagne depuis 2019.", False),  # same sex
+    ("Her partner called about the boiler.", "Her partner called about the boiler.", False),  # no sex given
+    ("M. Roche et sa femme ont signé. Sa voisine est venue.", "Sa voisine est venue.", False),  # not in the clause
+])
+def test_a_clause_naming_only_a_partner_of_the_other_sex(text: str, clause: str, expected: bool) -> None:
+    assert _other_sex_only(text, clause) is expected
+
+
+def test_without_other_sex_partners_takes_out_only_the_couple() -> None:
+    from portal.sensitive.couples import without_other_sex_partners
+    from portal.sensitive.normalize import tokenize
+
+    text = "Mme Lucas et son mari, M. Diaz, viennent chercher Léa ; Mme Blanc et sa femme aussi."
+    assert without_other_sex_partners(text, list(tokenize(text))) == \
+        "Mme Lucas et , M. Diaz, viennent chercher Léa ; Mme Blanc et sa femme aussi."
+
+
+def test_a_model_flag_carried_by_a_couple_of_the_other_sex_is_dropped() -> None:
+    # the shipped model gives sex_life for this note (its clause "son compagnon M. Cohen"); once the
+    # couple is taken out it does not, and a PACS of a man and a woman is not sensitive (GUIDE)
+    assert "sex_life" not in categories("Mme Faure et son compagnon M. Cohen, pacsés depuis mai, demandent l'ajout au bail.")
+
+
+def test_an_affair_keeps_its_flag_though_it_names_a_wife() -> None:
+    assert "sex_life" in categories("Lettre anonyme : M. Perrin du 2e trompe sa femme avec la voisine du 5, tout le monde le sait.")
