@@ -8,8 +8,8 @@ category and per language on
 * ``dev``      the package's dev split (thresholds are tuned on it: not unseen),
 * ``heldout``  tests/sensitive/data/notes_heldout.jsonl (never trained or tuned on),
 * ``eval``     the independent sets of tests/sensitive/data/eval/ present (``EVAL_SETS``:
-               A, B and the blind set Q, run once in the sixth round of 2026-12-06.
-               Sets C to P were moved into the training data on 2026-12-05 and -06,
+               A, B and the blind set R, run once at the end of the sixth round of 2026-12-06.
+               Sets C to Q were moved into the training data on 2026-12-05 and -06,
                each after its one run).
 Speed (``benchmarks/throughput.py``, each measure in a fresh process): notes/second of
 the vocabulary-only ``scan_many``, the hybrid ``scan_many`` and ``write_report`` (the
@@ -44,8 +44,8 @@ from portal.sensitive.training import dev_examples  # noqa: E402
 from portal.sensitive.quality import evaluate, format_table, load_notes  # noqa: E402
 
 DATA = REPO / "tests" / "sensitive" / "data"
-# the independent evaluation sets reported (C to P are training data since 2026-12-05/06)
-EVAL_SETS = ("set_a.jsonl", "set_b.jsonl", "set_q_blind.jsonl")
+# the independent evaluation sets reported (C to Q are training data since 2026-12-05/06)
+EVAL_SETS = ("set_a.jsonl", "set_b.jsonl", "set_r_blind.jsonl")
 SUFFIXES = ["", " Relance le {n}.", " Vu le {n}/11.", " Dossier {n}.", " RDV n°{n}.", " Called on the {n}th."]
 
 
