@@ -100,3 +100,21 @@ def test_findings_are_sorted_and_unique() -> None:
 def test_phrase_wins_over_its_inner_word() -> None:
     findings = scan("Malade du cœur.")
     assert [f.term for f in findings] == ["Malade du cœur"]
+
+
+# Terms added in the sixth round from the kinds of misses of the former blind set Q: the vocabulary
+# alone finds them (each fails with its line taken out of vocab/).
+@pytest.mark.parametrize("category, text", [
+    ("politics_union", "Long service: Mick Doyle, 35 years, our GMB convenor."),
+    ("politics_union", "She has been UNISON branch secretary since 2019."),
+    ("offence", "Annual check: 6 points, DR10 endorsement from March."),
+    ("offence", "Banned for drink-driving last year."),
+    ("offence", "Bureau fermé le jeudi pour ses rendez-vous dans le cadre de son aménagement de peine."),
+    ("religion", "Elle est catéchiste à la paroisse depuis quinze ans."),
+    ("sex_life", "Kim is non-binary and asked for the badge to show Kim only."),
+    ("subjective", "Un tire-au-flanc qui attend la retraite."),
+])
+def test_terms_added_for_unions_drink_driving_lay_roles_and_identity(category: str, text: str) -> None:
+    from portal.sensitive import Scanner
+
+    assert category in {f.category for f in Scanner(model=None).scan(text)}
