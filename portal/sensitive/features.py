@@ -15,7 +15,7 @@ Features (strings, stored sorted in the model file):
   compagnon"), so that the model can learn that "wife" says nothing sexual when the couple is
   of two sexes (most false ``sex_life`` flags on blind sets K–N were such partners).
 
-A name (the capitalised words after a courtesy title) is read as the one word ``x`` (``names``).
+A surname (the capitalised word after a courtesy title) is read as the word ``x`` (``names``).
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ import numpy as np
 
 from .couples import partners
 from .memory import text_memo
-from .names import NAME_KEY, names
+from .names import NAME_KEY, surname
 from .normalize import tokenize
 
 CHAR_MIN, CHAR_MAX = 2, 5
@@ -56,19 +56,11 @@ PARTNER_MARKS = {True: "g:same_sex_partner", False: "g:other_sex_partner"}
 
 def read(text: str) -> tuple[list[str], list[str]]:
     """(normalised words, grammar marks) of ``text``. Words: digits kept as one class and every
-    name as one placeholder (``names``), neither carries meaning here; marks: one
+    surname as one placeholder (``names``), neither carries meaning here; marks: one
     ``PARTNER_MARKS`` feature per partner phrase (``couples.partners``)."""
     tokens = list(tokenize(text))
-    starts = {first: last for first, last in names(text, tokens)}
-    ws, index = [], 0
-    while index < len(tokens):
-        if index in starts:  # a whole name ("Mme Khadija Ouali") is one placeholder
-            ws.append(NAME_KEY)
-            index = starts[index] + 1
-            continue
-        key = tokens[index].key
-        ws.append("0" if key.isdigit() else key)
-        index += 1
+    ws = [NAME_KEY if surname(text, tokens, i) else "0" if token.key.isdigit() else token.key
+          for i, token in enumerate(tokens)]
     return ws, [PARTNER_MARKS[p.same_sex] for p in partners(text, tokens)]
 
 

@@ -48,10 +48,9 @@ from .features import Featurizer
 from .units import CHUNK_CHARS, MODEL_MAX_CHARS, unit_kinds, clauses, judged_units  # noqa: F401 (re-exported)
 from .vocab import CATEGORIES
 
-# /3: surnames read as one placeholder (names.py); /4: the whole name after a courtesy title
-# ("Mme Khadija Ouali" -> "Mme X"; /3 read "Mme X Ouali"). An older model, trained on names, is
-# refused (an instance model falls back to the shipped one until `portal sensitive retrain`)
-FORMAT = "portal-sensitive-model/4"
+# /3: surnames read as one placeholder (names.py); a /2 model, trained on names, is refused
+# (an instance model falls back to the shipped one until `portal sensitive retrain`)
+FORMAT = "portal-sensitive-model/3"
 MAGIC = b"PSGUARD1"
 USE_DIM = 512
 # use_weight 0.5 (was 1.0): the sentence embedding weighs half as much beside the TF-IDF

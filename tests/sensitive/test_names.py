@@ -16,11 +16,6 @@ from portal.sensitive.names import masked
     ("Monsieur est juif pratiquant.", "Monsieur est juif pratiquant."),  # no name: a word between
     ("Monsieur SDF dans le hall.", "Monsieur SDF dans le hall."),  # an abbreviation, not a name
     ("la famille Rom du 3e", "la famille Rom du 3e"),  # no courtesy title
-    # the whole name: first names and surname (model format /4)
-    ("Recours pour Mme Khadija Ouali : la CAF", "Recours pour Mme X : la CAF"),
-    ("M. Jean-Pierre Martin et Mrs Priya Shah", "M. X et Mrs X"),
-    ("M. Roche. Sa fille appelle", "M. X. Sa fille appelle"),  # a dot ends the name
-    ("Mme Sandrine HOARAU", "Mme X HOARAU"),  # capitals: an abbreviation, as after the title
     ("", ""),
 ])
 def test_a_surname_after_a_courtesy_title_is_masked(text: str, expected: str) -> None:
@@ -30,7 +25,6 @@ def test_a_surname_after_a_courtesy_title_is_masked(text: str, expected: str) ->
 def test_the_features_read_a_surname_as_one_placeholder() -> None:
     assert words("M. Cohen appelle") == words("M. Martin appelle") == ["m", "x", "appelle"]
     assert words("Il s'appelle Cohen") != words("Il s'appelle Martin")  # no title: not known to be a name
-    assert words("Mme Khadija Ouali appelle") == words("Mme Julie Martin appelle") == ["mme", "x", "appelle"]
 
 
 @pytest.mark.parametrize("pair", [
@@ -38,8 +32,6 @@ def test_the_features_read_a_surname_as_one_placeholder() -> None:
      "Gritting request from Mr Smith: he leaves at 5.30 for his shift at the bakery."),
     ("mail Mme Cohen bat F : demande que l'allée soit salée dès le vendredi après-midi.",
      "mail Mme Durand bat F : demande que l'allée soit salée dès le vendredi après-midi."),
-    ("Recours CRA pour Mme Khadija Ouali : la CAF lui reproche une absence de deux semaines.",
-     "Recours CRA pour Mme Julie Martin : la CAF lui reproche une absence de deux semaines."),
 ])
 def test_the_model_scores_the_note_not_the_name(pair: tuple[str, str]) -> None:
     model = active_model()
