@@ -11,6 +11,10 @@ check that two words agree in gender; this module does, with plain string rules:
 * French: "son/sa" agree with the partner word, not the possessor, so the possessor's sex comes
   from the courtesy title just before (M., Mme…) in the last ``WINDOW`` words, provided no
   other person is named between (a daughter, a son, another title of the other sex).
+* Reported (seventh round, :func:`reported_partners`, the scanner's findings only): the speaker
+  of a first-person possessive ("Mme Schmitt : « ma femme … »", "Mr Lowe: my husband"), and a
+  person carried on by a subject pronoun of the title's sex ("Mme Baudet demande … ; elle
+  explique … avec sa femme").
 
 A different-sex couple, a partner with no sex given ("his partner", "son conjoint") or no title
 to read are left to the model; but a model-only ``sex_life`` flag that a couple of the other sex
@@ -46,6 +50,14 @@ friend child children grandson granddaughter lodger tenant
 """.split())
 
 WINDOW = 8  # words looked back for the possessor's title (French)
+
+# Seventh round (R5), for the scanner's findings only: the speaker of a first-person possessive
+# ("Mme Schmitt : « ma femme … »", "Mr Lowe: my husband") and a person carried on by a subject
+# pronoun ("Mme Baudet demande … ; elle explique … avec sa femme").
+FIRST_PERSON = {"ma": FR_PARTNERS, "mon": FR_PARTNERS, "my": EN_PARTNERS}
+SUBJECT_PRONOUNS = {"il": "m", "elle": "f"}
+FIRST_PERSON_WINDOW = 12
+PRONOUN_WINDOW = 30
 
 
 def _sex_of_title(key: str) -> str | None:
@@ -109,9 +121,53 @@ def partners(text: str, tokens: list[Token]) -> list[Partner]:
     return found
 
 
+def reported_partners(text: str, tokens: list[Token]) -> list[Partner]:
+    """Partner phrases whose possessor :func:`partners` cannot see (R5, seventh round): a
+    first-person possessive with a courtesy title in the ``FIRST_PERSON_WINDOW`` words before
+    ("Mme Laura Schmitt : « ma femme est née à Hambourg »"), and "son/sa" up to
+    ``PRONOUN_WINDOW`` words after the title when a subject pronoun of the title's sex carries
+    the person on ("M. Rémi Blanc (…) ; il précise que son mari …"). No other person may be
+    named between (a daughter, a neighbour, a title or a pronoun of the other sex). Used for the
+    scanner's findings only: the model's features read :func:`partners`, as it was trained."""
+    found = []
+    for i in range(len(tokens) - 1):
+        key, partner = tokens[i].key, tokens[i + 1].key
+        if i + 2 < len(tokens) and tokens[i + 2].key in ("de", "d"):  # "ma femme de ménage"
+            continue
+        if key in FIRST_PERSON and partner in FIRST_PERSON[key]:
+            speaker = _nearest_person(text, tokens, i, FIRST_PERSON_WINDOW, pronoun_needed=False)
+            if speaker is not None:
+                found.append(Partner(i, i + 1, speaker == FIRST_PERSON[key][partner]))
+        elif key in FR_POSSESSIVES and partner in FR_PARTNERS and _possessor_before(text, tokens, i) is None:
+            possessor = _nearest_person(text, tokens, i, PRONOUN_WINDOW, pronoun_needed=True)
+            if possessor is not None:
+                found.append(Partner(i, i + 1, possessor == FR_PARTNERS[partner]))
+    return found
+
+
+def _nearest_person(text: str, tokens: list[Token], index: int, window: int, pronoun_needed: bool) -> str | None:
+    """The sex of the nearest titled person in the ``window`` words before ``index``, when no
+    other person is named between and, if ``pronoun_needed``, a subject pronoun of that sex
+    (and none of the other) stands between."""
+    pronouns = set()
+    for k in range(index - 1, max(-1, index - 1 - window), -1):
+        key = tokens[k].key
+        if _titled(text, tokens, k):
+            sex = _sex_of_title(key)
+            if pronoun_needed and pronouns != {sex}:
+                return None
+            return sex
+        if key in OTHER_PERSONS:
+            return None
+        if key in SUBJECT_PRONOUNS:
+            pronouns.add(SUBJECT_PRONOUNS[key])
+    return None
+
+
 def same_sex_partners(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
-    """(first, last) token indices of each partner phrase that reveals a same-sex couple."""
-    return [(p.first, p.last) for p in partners(text, tokens) if p.same_sex]
+    """(first, last) token indices of each partner phrase that reveals a same-sex couple (the
+    scanner's findings: :func:`partners` and :func:`reported_partners`)."""
+    return [(p.first, p.last) for p in partners(text, tokens) + reported_partners(text, tokens) if p.same_sex]
 
 
 def other_sex_only(text: str, tokens: list[Token], start: int, end: int) -> bool:

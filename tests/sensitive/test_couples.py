@@ -103,3 +103,38 @@ def test_a_model_flag_carried_by_a_couple_of_the_other_sex_is_dropped() -> None:
 
 def test_an_affair_keeps_its_flag_though_it_names_a_wife() -> None:
     assert "sex_life" in categories("Lettre anonyme : M. Perrin du 2e trompe sa femme avec la voisine du 5, tout le monde le sait.")
+
+
+# R5 (seventh round): the speaker of a first-person possessive, and a person carried on by a
+# subject pronoun, give the possessor's sex to the scanner's findings (``couples.reported_partners``).
+REPORTED_SAME_SEX = [
+    "Registre langues : Mme Laura Schmitt, allemand courant : « ma femme est née à Hambourg ».",
+    "Mme Corinne Baudet demande un acompte sur salaire ; elle explique qu'elle avance seule les frais du "
+    "dossier d'adoption engagé avec sa femme.",
+    "M. Rémi Blanc (chargé de clientèle, arrivé en mars) propose de parrainer un nouvel arrivant ; il précise "
+    "que son mari travaille aussi chez nous.",
+    "Mr Jason Lowe: happy to mentor anyone, my husband says I talk too much.",
+]
+REPORTED_NOT_SAME_SEX = [
+    "Registre langues : Mme Laura Schmitt, allemand courant : « mon mari est né à Hambourg ».",
+    "Mme Julie Caron se propose comme marraine des nouveaux arrivants ; elle vit avec son compagnon à Montreuil.",
+    "Mme Dupont a appelé pour le bail ; sa fille dit qu'elle viendra avec sa femme.",  # the daughter's
+    "Mme Corinne Baudet demande un acompte sur salaire ; il explique que les frais du dossier sont avancés "
+    "par sa femme.",  # "il" is someone else: no possessor
+    "Mr Jason Lowe: happy to mentor anyone, my wife says I talk too much.",
+]
+
+
+@pytest.mark.parametrize("text", REPORTED_SAME_SEX)
+def test_a_same_sex_partner_named_in_the_first_person_or_after_a_pronoun_is_found(text: str) -> None:
+    assert {f.category for f in Scanner(model=None).scan(text)} == {"sex_life"}
+
+
+@pytest.mark.parametrize("text", REPORTED_NOT_SAME_SEX)
+def test_a_reported_partner_of_the_other_sex_or_someone_else_s_is_not_read_as_orientation(text: str) -> None:
+    assert "sex_life" not in {f.category for f in Scanner(model=None).scan(text)}
+
+
+def test_the_model_still_reads_the_couples_it_was_trained_on() -> None:
+    # the features read couples.partners only: the shipped model was trained on that grammar
+    assert read("Mme Laura Schmitt : « ma femme est née à Hambourg ».")[1] == []
