@@ -18,7 +18,8 @@ check that two words agree in gender; this module does, with plain string rules:
 
 A different-sex couple, a partner with no sex given ("his partner", "son conjoint") or no title
 to read are left to the model; but a model-only ``sex_life`` flag that a couple of the other sex
-carries is dropped (``without_other_sex_partners``, sixth round). Pure string work on the
+carries is dropped (``without_other_sex_partners``, sixth round; since the seventh round (R6) it
+reads the reported couples too: "Mme Schmitt : « mon mari … »"). Pure string work on the
 scanner's tokens, no model.
 """
 from __future__ import annotations
@@ -170,12 +171,18 @@ def same_sex_partners(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
     return [(p.first, p.last) for p in partners(text, tokens) + reported_partners(text, tokens) if p.same_sex]
 
 
+def _couple_phrases(text: str, tokens: list[Token]) -> list[Partner]:
+    """The partner phrases the sixth round's rule reads: :func:`partners` and, since the seventh
+    round (R6), :func:`reported_partners` ("Mme Schmitt : « mon mari … »")."""
+    return partners(text, tokens) + reported_partners(text, tokens)
+
+
 def other_sex_only(text: str, tokens: list[Token], start: int, end: int) -> bool:
     """``text[start:end]`` (a clause) holds a partner phrase the grammar gives as of the other
     sex ("M. Da Silva et sa compagne", "Mme Lucas et son mari") and none of the same sex.
     ``tokens`` are the whole note's: the title that gives the possessor's sex may stand before
     the clause."""
-    inside = [p for p in partners(text, tokens) if start <= tokens[p.first].start and tokens[p.last].end <= end]
+    inside = [p for p in _couple_phrases(text, tokens) if start <= tokens[p.first].start and tokens[p.last].end <= end]
     return bool(inside) and not any(p.same_sex for p in inside)
 
 
@@ -186,7 +193,7 @@ def without_other_sex_partners(text: str, tokens: list[Token]) -> str:
     model-only ``sex_life`` flag that does not survive this is dropped (``scanner._hybrid``);
     one that does ("M. Perrin trompe sa femme avec la voisine") stands."""
     cut, kept = 0, []
-    for p in sorted(partners(text, tokens), key=lambda p: p.first):
+    for p in sorted(_couple_phrases(text, tokens), key=lambda p: p.first):
         if not p.same_sex and tokens[p.first].start >= cut:
             kept.append(text[cut:tokens[p.first].start])
             cut = tokens[p.last].end

@@ -138,3 +138,10 @@ def test_a_reported_partner_of_the_other_sex_or_someone_else_s_is_not_read_as_or
 def test_the_model_still_reads_the_couples_it_was_trained_on() -> None:
     # the features read couples.partners only: the shipped model was trained on that grammar
     assert read("Mme Laura Schmitt : « ma femme est née à Hambourg ».")[1] == []
+
+
+def test_a_model_flag_carried_by_a_reported_couple_of_the_other_sex_is_dropped() -> None:
+    # R6 (seventh round): the shipped model gives sex_life for this note (its clause "mon mari est né à
+    # Hambourg"); the sixth round's rule now reads the first-person couple too
+    text = "Registre langues : Mme Laura Schmitt, allemand courant : « mon mari est né à Hambourg, on parle allemand à la maison »."
+    assert "sex_life" not in categories(text)
