@@ -165,16 +165,15 @@ def _nearest_person(text: str, tokens: list[Token], index: int, window: int, pro
     return None
 
 
-def same_sex_partners(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
-    """(first, last) token indices of each partner phrase that reveals a same-sex couple (the
-    scanner's findings: :func:`partners` and :func:`reported_partners`)."""
-    return [(p.first, p.last) for p in partners(text, tokens) + reported_partners(text, tokens) if p.same_sex]
-
-
 def _couple_phrases(text: str, tokens: list[Token]) -> list[Partner]:
-    """The partner phrases the sixth round's rule reads: :func:`partners` and, since the seventh
-    round (R6), :func:`reported_partners` ("Mme Schmitt : « mon mari … »")."""
+    """Every partner phrase the scanner reads: :func:`partners` and, since the seventh round (R5,
+    R6), :func:`reported_partners` ("Mme Schmitt : « ma femme … »", "« mon mari … »")."""
     return partners(text, tokens) + reported_partners(text, tokens)
+
+
+def same_sex_partners(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
+    """(first, last) token indices of each partner phrase that reveals a same-sex couple."""
+    return [(p.first, p.last) for p in _couple_phrases(text, tokens) if p.same_sex]
 
 
 def other_sex_only(text: str, tokens: list[Token], start: int, end: int) -> bool:
