@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 from dataclasses import replace
 from typing import Iterable, Sequence
 
@@ -181,12 +182,19 @@ def tune_folds(pairs: Sequence[tuple[Model, Sequence[dict]]], tune_sure: bool = 
         if recall >= RECALL_TARGET:
             break
     log.info("decision settings tuned on %d notes: beta %s, note recall %.3f", len(notes), beta, recall)
+    model = replace(model, thresholds=_shifted(model.thresholds, OPERATING_SHIFT),
+                    fast_thresholds=_shifted(model.fast_thresholds, OPERATING_SHIFT))
     if tune_sure:  # on the first pair's notes only (dev in a cross-validation): a speed setting, slow to tune
         first = len(pairs[0][1])
         model = replace(model, sure=_tune_sure([(with_thresholds(m, settings(model)), ex, truth, found)
                                                 for m, ex, truth, found in zip(owners[:first], notes[:first],
                                                                                 y[:first], vocab_found[:first])]))
     return settings(model)
+
+
+def _shifted(thresholds: dict, shift: float) -> dict:
+    """``thresholds`` moved by ``shift`` in logit space (rounded, so the model file is stable)."""
+    return {c: round(1.0 / (1.0 + math.exp(-(math.log(t / (1.0 - t)) + shift))), 4) for c, t in thresholds.items()}
 
 
 def _choose(model: Model, judgements: list, full: np.ndarray, cleared: np.ndarray, y: np.ndarray,
@@ -218,6 +226,15 @@ def _note_recall(model: Model, judgements: list, y: np.ndarray, strong_weak: lis
 # not kept for now (README, "What was tried, out of fold").
 BETAS = (BETA,)
 RECALL_TARGET = 0.95
+# Operating point (eighth round of 2026-12-06, R9). F-beta on all the out-of-fold notes puts the
+# thresholds where those notes reach recall ~0.948; the notes of independent authors (the former
+# blind sets C-M, the closest proxy for notes nobody has seen) then sit at recall 0.966 and
+# precision 0.890, and the blind sets after them at ~0.965 / ~0.865: recall to spare, precision
+# short of issue #20's 0.90. Every category threshold of both heads is therefore raised by this
+# much in logit space after the tuning. Chosen by a rule written before its figures (the largest
+# independent-authors precision with their recall >= 0.960): on guard-4f63's out-of-fold notes
+# of C-M, 0.25 gave P 0.890 -> 0.904, R 0.966 -> 0.963; 0.5 gave R 0.959 (below the margin).
+OPERATING_SHIFT = 0.25
 THRESHOLD_GRID = tuple(round(t, 3) for t in np.arange(0.2, 0.96, 0.025))
 
 

@@ -98,3 +98,13 @@ def test_evaluate_reports_overall_category_and_language_figures(heldout) -> None
     assert {"overall", "health", "lang:fr", "lang:en"} <= set(figures)
     vocab_only = evaluate(None, heldout)
     assert figures["overall"]["recall"] >= vocab_only["overall"]["recall"]
+
+
+def test_the_operating_point_raises_every_threshold_by_the_same_logit_shift() -> None:
+    # R9 (eighth round): thresholds tuned by F-beta are moved up by OPERATING_SHIFT in logit space
+    from portal.sensitive.training import OPERATING_SHIFT, _shifted
+
+    moved = _shifted({"health": 0.5, "offence": 0.3}, OPERATING_SHIFT)
+    assert OPERATING_SHIFT > 0
+    assert moved["health"] > 0.5 and moved["offence"] > 0.3
+    assert _shifted({"health": 0.5}, 0.25) == {"health": 0.5622}
