@@ -16,14 +16,22 @@ check that two words agree in gender; this module does, with plain string rules:
   person carried on by a subject pronoun of the title's sex ("Mme Baudet demande … ; elle
   explique … avec sa femme").
 
+* Named (eighth round, R7, the scanner's findings only): where a title is looked for, a
+  capitalised given name whose bearers are by a wide margin of one sex counts as a person of that
+  sex ("Julie Caron : elle déménage avec son compagnon", "Jérôme … avec son mari, Damien";
+  :func:`given_names`).
+
 A different-sex couple, a partner with no sex given ("his partner", "son conjoint") or no title
-to read are left to the model; but a model-only ``sex_life`` flag that a couple of the other sex
-carries is dropped (``without_other_sex_partners``, sixth round; since the seventh round (R6) it
-reads the reported couples too: "Mme Schmitt : « mon mari … »"). Pure string work on the
+or name to read are left to the model; but a model-only ``sex_life`` flag that a couple of the
+other sex carries is dropped (``without_other_sex_partners``, sixth round; since the seventh round
+(R6) it reads the reported couples too: "Mme Schmitt : « mon mari … »"; since the eighth (R8) a
+couple anywhere in the note counts, not only in the flagged clause). Pure string work on the
 scanner's tokens, no model.
 """
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
 from typing import NamedTuple
 
 from .normalize import Token
@@ -60,6 +68,23 @@ SUBJECT_PRONOUNS = {"il": "m", "elle": "f"}
 FIRST_PERSON_WINDOW = 12
 PRONOUN_WINDOW = 30
 
+# Eighth round (R7), for the scanner's findings only: a capitalised given name whose bearers are
+# by a wide margin of one sex names a person of that sex, as a courtesy title does ("Julie Caron :
+# elle déménage avec son compagnon", "Jérôme … avec son mari, Damien"). The list and where it
+# comes from: ``data/given_names.py``.
+GIVEN_NAMES_FILE = Path(__file__).resolve().parent / "data" / "given_names.txt"
+
+
+@cache
+def given_names() -> dict[str, str]:
+    """``{normalised given name: "f" | "m"}`` (``data/given_names.txt``)."""
+    names = {}
+    for line in GIVEN_NAMES_FILE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, sex = line.split()
+            names[name] = sex
+    return names
+
 
 def _sex_of_title(key: str) -> str | None:
     return "m" if key in MALE_TITLES else "f" if key in FEMALE_TITLES else None
@@ -79,14 +104,45 @@ def _titled(text: str, tokens: list[Token], index: int) -> bool:
     return after_title(text, tokens, index + 1, MALE_TITLES | FEMALE_TITLES)
 
 
-def _possessor_before(text: str, tokens: list[Token], index: int) -> str | None:
-    """The sex of the person a French possessive at ``index`` refers to: the courtesy titles in
-    the ``WINDOW`` words before it all of one sex, and no other person named after the last."""
+def _capitalised(text: str, token: Token) -> bool:
+    word = text[token.start:token.end]
+    return word[:1].isupper() and (len(word) == 1 or word[1:].islower())
+
+
+def _given_name_sex(text: str, tokens: list[Token], index: int) -> str | None:
+    """The sex a capitalised given name at ``index`` gives (R7): not right after a courtesy title
+    ("Mme Martin": a surname, and the title speaks) nor right after another given name ("Julie
+    Martin": a surname)."""
+    token = tokens[index]
+    sex = given_names().get(token.key)
+    if sex is None or not _capitalised(text, token) or after_title(text, tokens, index):
+        return None
+    if index > 0 and text[tokens[index - 1].end:token.start] == " " and _capitalised(text, tokens[index - 1]) \
+            and tokens[index - 1].key in given_names():
+        return None
+    return sex
+
+
+def _person_sex(text: str, tokens: list[Token], index: int, names: bool) -> str | None:
+    """The sex of the person named at ``index``: a courtesy title before a name ("Mme Roux"), or,
+    when ``names``, a given name (:func:`_given_name_sex`)."""
+    if _titled(text, tokens, index):
+        return _sex_of_title(tokens[index].key)
+    if names:
+        return _given_name_sex(text, tokens, index)
+    return None
+
+
+def _possessor_before(text: str, tokens: list[Token], index: int, names: bool = False) -> str | None:
+    """The sex of the person a French possessive at ``index`` refers to: the courtesy titles (and,
+    when ``names``, the given names) in the ``WINDOW`` words before it all of one sex, and no other
+    person named after the last."""
     sexes = set()
     for k in range(index - 1, max(-1, index - 1 - WINDOW), -1):
         key = tokens[k].key
-        if _titled(text, tokens, k):
-            sexes.add(_sex_of_title(key))
+        sex = _person_sex(text, tokens, k, names)
+        if sex is not None:
+            sexes.add(sex)
         elif key in OTHER_PERSONS and not sexes:
             return None  # "sa fille et son compagnon": the partner is the daughter's
     return sexes.pop() if len(sexes) == 1 else None
@@ -140,21 +196,23 @@ def reported_partners(text: str, tokens: list[Token]) -> list[Partner]:
             if speaker is not None:
                 found.append(Partner(i, i + 1, speaker == FIRST_PERSON[key][partner]))
         elif key in FR_POSSESSIVES and partner in FR_PARTNERS and _possessor_before(text, tokens, i) is None:
-            possessor = _nearest_person(text, tokens, i, PRONOUN_WINDOW, pronoun_needed=True)
+            possessor = _possessor_before(text, tokens, i, names=True) \
+                or _nearest_person(text, tokens, i, PRONOUN_WINDOW, pronoun_needed=True)
             if possessor is not None:
                 found.append(Partner(i, i + 1, possessor == FR_PARTNERS[partner]))
     return found
 
 
 def _nearest_person(text: str, tokens: list[Token], index: int, window: int, pronoun_needed: bool) -> str | None:
-    """The sex of the nearest titled person in the ``window`` words before ``index``, when no
+    """The sex of the nearest person named (a title, or a given name: R7) in the ``window`` words
+    before ``index``, when no
     other person is named between and, if ``pronoun_needed``, a subject pronoun of that sex
     (and none of the other) stands between."""
     pronouns = set()
     for k in range(index - 1, max(-1, index - 1 - window), -1):
         key = tokens[k].key
-        if _titled(text, tokens, k):
-            sex = _sex_of_title(key)
+        sex = _person_sex(text, tokens, k, names=True)
+        if sex is not None:
             if pronoun_needed and pronouns != {sex}:
                 return None
             return sex

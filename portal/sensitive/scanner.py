@@ -204,7 +204,7 @@ def _hybrid(text: str, vocab_findings: list[Finding], model: "Model") -> list[Fi
             start, end = candidates[max(range(len(candidates)), key=lambda i: (clause_scores[i], -i))]
         clause = text[start:end]
         vocabulary = default_vocabulary_scanner()
-        if category == "sex_life" and _carried_by_a_couple(text, start, end, model, k):
+        if category == "sex_life" and _carried_by_a_couple(text, model, k):
             continue
         if about_a_thing(clause) or vocabulary.excludes(clause, category) or vocabulary.denies(clause, category):
             # the clause that carries the flag is about the building, an animal, an
@@ -218,14 +218,16 @@ def _hybrid(text: str, vocab_findings: list[Finding], model: "Model") -> list[Fi
     return out
 
 
-def _carried_by_a_couple(text: str, start: int, end: int, model: "Model", k: int) -> bool:
-    """A model-only ``sex_life`` flag whose clause names a partner of the other sex ("M. Da Silva
-    et sa compagne") and which the model no longer gives once the other-sex partners are taken
-    out of the note: the couple carried it, and a spouse or partner of the other sex is not
-    sensitive (both guides, ``sex_life``; ``couples.without_other_sex_partners``). An affair
-    ("trompe sa femme avec la voisine") keeps its flag."""
+def _carried_by_a_couple(text: str, model: "Model", k: int) -> bool:
+    """A model-only ``sex_life`` flag in a note that names partners of the other sex only ("M. Da
+    Silva et sa compagne") and which the model no longer gives once those partners are taken out
+    of the note: the couple carried it, and a spouse or partner of the other sex is not sensitive
+    (both guides, ``sex_life``; ``couples.without_other_sex_partners``). An affair ("trompe sa
+    femme avec la voisine") keeps its flag. Until the eighth round (R8) the couple had to stand in
+    the flagged clause; "Paul and his wife Andrea … driving in together" showed the clause the
+    model picks need not be the couple's (out of fold: 14 false flags fewer, no true one lost)."""
     tokens = list(tokenize(text))
-    if not other_sex_only(text, tokens, start, end):
+    if not other_sex_only(text, tokens, 0, len(text)):
         return False
     judgement = model.judge(without_other_sex_partners(text, tokens), force_full=True)
     return bool(judgement.scores[k] < model.thresholds_for(judgement.full)[k])

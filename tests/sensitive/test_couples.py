@@ -145,3 +145,53 @@ def test_a_model_flag_carried_by_a_reported_couple_of_the_other_sex_is_dropped()
     # Hambourg"); the sixth round's rule now reads the first-person couple too
     text = "Registre langues : Mme Laura Schmitt, allemand courant : « mon mari est né à Hambourg, on parle allemand à la maison »."
     assert "sex_life" not in categories(text)
+
+
+# R7 (eighth round): a capitalised given name of one sex names a person as a courtesy title does
+# (``couples.given_names``, ``data/given_names.txt``), for the scanner's findings only.
+NAMED_SAME_SEX = [
+    "Covoiturage : Sandrine ne pourra pas conduire vendredi, elle accompagne sa compagne à l'aéroport.",
+    "Karim prend deux jours pour son mariage avec son compagnon, Youssef.",
+    "Emily from payroll: my wife will collect the parking permit.",
+    "Mme Martin : « ma femme passera prendre le badge ».",  # a surname after a title: the title speaks
+]
+NAMED_NOT_SAME_SEX = [
+    "Covoiturage : Sandrine ne pourra pas conduire vendredi, elle accompagne son compagnon à l'aéroport.",
+    "Karim prend deux jours pour son mariage avec sa compagne, Inès.",
+    "Emily from payroll: my husband will collect the parking permit.",
+    "Julie Martin : « mon compagnon passera prendre le badge ».",  # Martin after Julie is a surname
+    "Karim a appelé : sa soeur Leila viendra avec son mari.",  # Leila's husband
+]
+
+
+@pytest.mark.parametrize("text", NAMED_SAME_SEX)
+def test_a_same_sex_partner_of_a_person_named_by_a_given_name_is_found(text: str) -> None:
+    assert {f.category for f in Scanner(model=None).scan(text)} == {"sex_life"}
+
+
+@pytest.mark.parametrize("text", NAMED_NOT_SAME_SEX)
+def test_a_partner_of_the_other_sex_of_a_person_named_by_a_given_name_is_not_orientation(text: str) -> None:
+    assert "sex_life" not in {f.category for f in Scanner(model=None).scan(text)}
+
+
+def test_the_given_names_list_gives_clear_names_only() -> None:
+    from portal.sensitive.couples import given_names
+
+    names = given_names()
+    assert names["julie"] == "f" and names["mathieu"] == "m" and names["priya"] == "f" and names["owen"] == "m"
+    assert "camille" not in names and "dominique" not in names and "andrea" not in names
+
+
+@pytest.mark.parametrize("text", [
+    "Mr Lyle and his wife want a 2 bed, joint tenancy, both ex-Navy.",  # flag's clause: "Mr Lyle"
+    "Ms Hale mentioned she and her husband run the allotment rota.",  # "Ms Hale mentioned she"
+])
+def test_a_model_flag_is_dropped_when_a_couple_of_the_other_sex_elsewhere_in_the_note_carried_it(text: str) -> None:
+    # R8 (eighth round): the shipped model gives sex_life for these notes from a clause that does
+    # not hold the couple; once the couple is taken out of the note it no longer does
+    assert "sex_life" not in categories(text)
+
+
+def test_a_note_wide_couple_of_the_other_sex_does_not_hide_a_same_sex_one() -> None:
+    text = "Car share list: Gary and his wife Joanne travel in together; Neil and his husband Rob too."
+    assert "sex_life" in categories(text)
