@@ -26,10 +26,10 @@ from typing import Iterable
 
 import numpy as np
 
-from .couples import partners
+from .couples import COURTESY_TITLES, partners
 from .memory import text_memo
 from .names import NAME_KEY, surname
-from .normalize import tokenize
+from .normalize import tokens_of
 
 CHAR_MIN, CHAR_MAX = 2, 5
 _WORD_CACHE_MAX = 200_000
@@ -58,9 +58,14 @@ def read(text: str) -> tuple[list[str], list[str]]:
     """(normalised words, grammar marks) of ``text``. Words: digits kept as one class and every
     surname as one placeholder (``names``), neither carries meaning here; marks: one
     ``PARTNER_MARKS`` feature per partner phrase (``couples.partners``)."""
-    tokens = list(tokenize(text))
-    ws = [NAME_KEY if surname(text, tokens, i) else "0" if token.key.isdigit() else token.key
-          for i, token in enumerate(tokens)]
+    tokens = tokens_of(text)
+    ws, previous = [], None
+    for i, token in enumerate(tokens):
+        key = token.key
+        # a surname follows a courtesy title: only then is the (slower) check asked
+        ws.append(NAME_KEY if previous in COURTESY_TITLES and surname(text, tokens, i)
+                  else "0" if key.isdigit() else key)
+        previous = key
     return ws, [PARTNER_MARKS[p.same_sex] for p in partners(text, tokens)]
 
 

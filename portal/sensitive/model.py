@@ -265,9 +265,9 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 def term_key(term: str) -> str:
     """A vocabulary finding's term, normalised like the vocabulary matches it."""
-    from .normalize import tokenize
+    from .normalize import tokens_of
 
-    return " ".join(tok.key for tok in tokenize(term))
+    return " ".join(tok.key for tok in tokens_of(term))
 
 
 def vocab_hit_sets(model: Model, findings) -> tuple[set, set]:

@@ -12,12 +12,14 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
+import numpy as np
+
 from .couples import other_sex_only, same_sex_partners, without_other_sex_partners
 from .encoder import ENCODER
 from .fuzzy import Corrector
 from .names import surname
 from .negation import NEGATABLE, negated
-from .normalize import Token, tokenize
+from .normalize import Token, tokens_of
 from .vocab import CATEGORIES, Rule, Vocabulary, load
 
 if TYPE_CHECKING:
@@ -81,7 +83,7 @@ class Scanner:
 
     def vocabulary_findings(self, text: str) -> list[Finding]:
         text = _as_text(text)
-        tokens = list(tokenize(text))
+        tokens = tokens_of(text)
         if not tokens:
             return []
         found = _findings(text, tokens, self._hits(text, tokens))
@@ -97,7 +99,7 @@ class Scanner:
         """True when ``text`` holds one of the vocabulary's exclusions for ``category``
         (or for all categories): "paie religieusement", "cœur de l'immeuble"."""
         text = _as_text(text)
-        tokens = list(tokenize(text))
+        tokens = tokens_of(text)
         return any(hit.rule.kind == "exclude" and hit.rule.category in ("*", category)
                    for hit in self._hits(text, tokens)) if tokens else False
 
@@ -105,7 +107,7 @@ class Scanner:
         """True when ``text`` names ``category`` only through negated terms ("Il n'est pas
         handicapé.", "N'a pas de casier judiciaire."; see ``negation.py``)."""
         text = _as_text(text)
-        tokens = list(tokenize(text))
+        tokens = tokens_of(text)
         if category not in NEGATABLE or not tokens:
             return False
         firsts = [hit.first for hit in self._hits(text, tokens)
@@ -224,7 +226,7 @@ def _carried_by_a_couple(text: str, start: int, end: int, model: "Model", k: int
     out of the note: the couple carried it, and a spouse or partner of the other sex is not
     sensitive (both guides, ``sex_life``; ``couples.without_other_sex_partners``). An affair
     ("trompe sa femme avec la voisine") keeps its flag."""
-    tokens = list(tokenize(text))
+    tokens = tokens_of(text)
     if not other_sex_only(text, tokens, start, end):
         return False
     judgement = model.judge(without_other_sex_partners(text, tokens), force_full=True)
