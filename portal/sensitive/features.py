@@ -149,18 +149,20 @@ class Featurizer:
 
     def _sparse(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         ws, marks = read(text)
-        counts: Counter = Counter()
+        found: list[int] = []
+        word_indices = self._word_indices
         for w in ws:
-            counts.update(self._word_indices(w))
+            found.extend(word_indices(w))
         index = self.index
         for name in marks + [f"b:{a} {b}" for a, b in zip(ws, ws[1:])]:
             j = index.get(name)
             if j is not None:
-                counts[j] += 1
-        if not counts:
+                found.append(j)
+        if not found:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        idx = np.fromiter(sorted(counts), dtype=np.int64, count=len(counts))
-        tf = np.fromiter((counts[i] for i in idx), dtype=np.float64, count=len(idx))
+        # the feature ids, sorted, and how often each occurs (one sort in C)
+        idx, counts = np.unique(np.array(found, dtype=np.int64), return_counts=True)
+        tf = counts.astype(np.float64)
         values = (1.0 + np.log(tf)) * self.idf[idx]
         norm = math.sqrt(float(values @ values))
         return idx, values / norm if norm else values
