@@ -37,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import json
 import struct
+import weakref
 import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -45,6 +46,7 @@ import numpy as np
 
 from .encoder import ENCODER
 from .features import Featurizer
+from .memory import text_memo
 from .units import CHUNK_CHARS, MODEL_MAX_CHARS, unit_kinds, clauses, judged_units  # noqa: F401 (re-exported)
 from .vocab import CATEGORIES
 
@@ -132,11 +134,20 @@ class Model:
         if embedding is None:  # no sentence encoder installed: the fast heads alone
             return np.append(self.fast_scores(text, features), self.any_score(text, features))
         idx, values = features
-        n = len(self.featurizer.names)
-        z = self.full_bias.astype(np.float64) + (embedding.astype(np.float64) * self.params["use_weight"]) @ self.full_coef[n:]
+        z = self.full_bias.astype(np.float64) + (embedding.astype(np.float64) * self.params["use_weight"]) @ self._use_coef()
         if len(idx):
             z = z + values @ self.full_coef[idx]
         return _sigmoid(z)
+
+    def _use_coef(self) -> np.ndarray:
+        """The full head's rows for the sentence embedding, as float64 (what the product with
+        a float64 vector casts them to anyway), cast once per model."""
+        cached = self.__dict__.get("_use_coef64")
+        if cached is None or cached[0] is not self.full_coef:
+            rows = self.full_coef[len(self.featurizer.names):].astype(np.float64)
+            rows.setflags(write=False)
+            cached = self.__dict__["_use_coef64"] = (self.full_coef, rows)
+        return cached[1]
 
     def judge(self, text: str, force_full: bool = False, doubtful_hit: bool = False) -> "Judgement":
         """Score a note per category: the highest score of its units (the note, or its
@@ -151,14 +162,11 @@ class Model:
         with an ambiguous term are vetoed). When the whole note's gate score is at least
         ``sure`` and the fast heads name a category, they decide alone, unless
         ``doubtful_hit`` (a vocabulary hit on an ambiguous term) asks for the full head."""
-        spans = judged_units(text)
         k = len(CATEGORIES)
-        if not spans:
+        units = self.read_units(text)
+        if units is None:
             return Judgement(np.zeros(k), False, [], np.zeros((0, k)), cleared=True, sensitive=0.0)
-        features = [self.featurizer.sparse(text[s:e]) for s, e in spans]  # once per unit
-        fast = np.array([self.fast_scores("", f) for f in features])
-        gated = np.array([self.any_score("", f) for f in features])
-        kinds = unit_kinds(text, spans)
+        spans, features, fast, gated, kinds = units
         fast_thresholds = self.thresholds_for(False)
         # a unit passes when the gate head or any category's fast head finds it worth a look
         passing = (gated >= self.gate) | np.any(fast >= fast_thresholds, axis=1)
@@ -186,6 +194,48 @@ class Model:
             full[i] = self.full_all(text[s:e], features[i])
         return Judgement(full[:, :k].max(axis=0), True, spans, full[:, :k], sensitive=float(full[chosen, k].max()))
 
+    def read_units(self, text: str) -> "tuple | None":
+        """What the fast heads read in ``text`` (``None`` when it has no unit): the units'
+        spans, their n-gram vectors, the fast heads' scores (units × categories), the gate's
+        scores and the units' kinds (``units.unit_kinds``). The same numbers as
+        :meth:`fast_scores` and :meth:`any_score` unit by unit; remembered for the last short
+        texts of a call (``scan_many`` judges a note twice: a dry run, then the verdict),
+        read-only."""
+        memo = self.__dict__.get("_units_memo")
+        parts = (self.featurizer, self.fast_coef, self.fast_bias, self.any_coef, self.any_bias)
+        if memo is None or any(a is not b for a, b in zip(memo.parts, parts)):
+            memo = self.__dict__["_units_memo"] = _TextMemo(parts)
+        short = len(text) <= _MEMO_TEXT
+        if short and text in memo.texts:
+            return memo.texts[text]
+        spans = judged_units(text)
+        units = self._read_units(text, spans) if spans else None
+        if short:
+            if len(memo.texts) >= _MEMO_SIZE:
+                memo.texts.clear()
+            memo.texts[text] = units
+        return units
+
+    def _read_units(self, text: str, spans: list) -> tuple:
+        k = len(CATEGORIES)
+        features = [self.featurizer.sparse(text[s:e]) for s, e in spans]  # once per unit
+        # the logits of every unit, then one sigmoid: per unit, exactly the arithmetic of
+        # fast_scores and any_score (same products, same order)
+        z = np.empty((len(spans), k + 1))
+        fast_bias, any_bias = self.fast_bias, float(self.any_bias[0])
+        for i, (idx, values) in enumerate(features):
+            if len(idx):
+                z[i, :k] = values @ self.fast_coef[idx] + fast_bias
+                z[i, k] = float(values @ self.any_coef[idx, 0]) + any_bias
+            else:
+                z[i, :k] = fast_bias
+                z[i, k] = any_bias
+        scores = _sigmoid(z)
+        fast, gated = scores[:, :k], scores[:, k]
+        for array in (fast, gated):
+            array.setflags(write=False)
+        return spans, features, fast, gated, unit_kinds(text, spans)
+
     def vetoes(self, judgement: "Judgement", category: str) -> bool:
         """True when an ambiguous term of ``category`` is to be dropped from this note:
         the gate cleared it, or the full head is sure the note is not about the category
@@ -203,6 +253,30 @@ class Model:
         """Scores used to pick the clause to highlight: the fast head (cheap; the note's
         verdict itself comes from :meth:`judge`)."""
         return self.fast_scores(text)
+
+
+# texts longer than this are not remembered by read_units; at most this many are
+_MEMO_TEXT = 4_000
+_MEMO_SIZE = 4_096
+# every live model's memo, so that they are forgotten after each public call (memory.py)
+_MEMOS: "weakref.WeakSet[_TextMemo]" = weakref.WeakSet()
+
+
+class _TextMemo:
+    """A model's memo of what its fast heads read in a text, valid for the model parts it was made for."""
+
+    def __init__(self, parts: tuple) -> None:
+        self.parts = parts
+        self.texts: dict[str, tuple | None] = {}
+        _MEMOS.add(self)
+
+
+def _forget_texts() -> None:
+    for memo in list(_MEMOS):
+        memo.texts.clear()
+
+
+text_memo(_forget_texts, lambda text: any(text in memo.texts for memo in list(_MEMOS)))
 
 
 @dataclass
