@@ -164,12 +164,19 @@ def _as_text(text: object) -> str:
     return text if isinstance(text, str) else str(text)
 
 
-def _hybrid(text: str, vocab_findings: list[Finding], model: "Model") -> list[Finding]:
+def _hybrid(text: str, vocab_findings: list[Finding], model: "Model",
+            asked: list[str] | None = None) -> list[Finding] | None:
+    """The verdict of the hybrid rule (see :meth:`Scanner.scan`). ``asked``: a dry run of
+    ``scan_many`` inside ``ENCODER.collecting()`` (its list): once the model's judgement has
+    asked the sentence encoder for a text, this verdict is to be thrown away, so the rest is
+    not worked out (``None``)."""
     from .model import clauses, decide, term_key, vocab_hit_sets
     from .subjects import about_a_thing
 
     strong, weak = vocab_hit_sets(model, vocab_findings)
     judgement = model.judge(text, force_full=bool(vocab_findings), doubtful_hit=bool(weak))
+    if asked:
+        return None
     kept, by_model = decide(model, judgement, strong, weak)
     scores = judgement.scores
     index = {c: k for k, c in enumerate(CATEGORIES)}
@@ -192,6 +199,7 @@ def _hybrid(text: str, vocab_findings: list[Finding], model: "Model") -> list[Fi
             if about_a_thing(_clause_at(text, spans, starts, f.start)):
                 continue  # "Toiture en fin de vie": the clause is about the roof (OOF: P +0.005)
         out.append(Finding(f.category, f.start, f.end, f.term, "vocabulary", round(score, 4)))
+    clause_rows: dict[tuple[int, int], np.ndarray] = {}  # per clause, all categories at once
     for k, category in enumerate(CATEGORIES):
         if category not in by_model:
             continue
@@ -202,7 +210,10 @@ def _hybrid(text: str, vocab_findings: list[Finding], model: "Model") -> list[Fi
         if len(candidates) == 1:
             start, end = candidates[0]
         else:
-            clause_scores = [model.clause_scores(text[s:e], judgement.full)[k] for s, e in candidates]
+            for span in candidates:
+                if span not in clause_rows:
+                    clause_rows[span] = model.clause_scores(text[span[0]:span[1]], judgement.full)
+            clause_scores = [clause_rows[span][k] for span in candidates]
             start, end = candidates[max(range(len(candidates)), key=lambda i: (clause_scores[i], -i))]
         clause = text[start:end]
         vocabulary = default_vocabulary_scanner()
@@ -363,7 +374,7 @@ def _scan_slice(scanner: Scanner, texts: list[str]) -> list[list[Finding]]:
     wanted: list[str] = []
     for text, found in zip(texts, vocab):
         with ENCODER.collecting() as asked:
-            dry = _hybrid(text, found, model)
+            dry = _hybrid(text, found, model, asked)
         # a note the encoder is not asked about (cleared by the gate, or decided by the
         # fast heads) has its final verdict already: the placeholder was never used
         results.append(None if asked else dry)
