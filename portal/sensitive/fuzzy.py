@@ -61,6 +61,13 @@ class Corrector:
         self._corrections[key] = result
         return result
 
+    def correct_tokens(self, text: str, tokens) -> list[str]:
+        """``[self.correct(t.key, text[t.start:t.end]) for t in tokens]``; the words that
+        cannot be corrected (short or known) are not looked at further."""
+        known, correct = self.known_terms, self.correct
+        return [key if len(key) < MIN_FUZZY_LEN or key in known else correct(key, text[start:end])
+                for key, start, end in tokens]
+
     def lemma(self, key: str, original: str) -> str:
         """Normalised simplemma lemma of a word (French first, then English), or ''."""
         if len(key) < 4 or not key.isalpha():

@@ -116,7 +116,7 @@ class Scanner:
 
     def _hits(self, text: str, tokens: list[Token]) -> list[_Hit]:
         vocab = self.vocab
-        keys = [self.corrector.correct(tok.key, text[tok.start:tok.end]) for tok in tokens]
+        keys = self.corrector.correct_tokens(text, tokens)
         # Canonical form: " w1 w2 ... wn " so patterns padded with spaces match whole words.
         starts: list[int] = []
         position = 1
@@ -132,14 +132,17 @@ class Scanner:
             last = bisect_right(starts, end) - 1 if rules[0].prefix else bisect_right(starts, end - 1) - 1
             for rule in rules:
                 hits.append(_Hit(rule, first, last))
+        exact_case, single_words, lemma_of = vocab.exact_case, vocab.single_words, self.corrector.lemma
         for index, token in enumerate(tokens):
             original = text[token.start:token.end]
-            if not reference_code(text, token):
-                for rule in vocab.exact_case.get(original, ()):
+            rules = exact_case.get(original)
+            if rules and not reference_code(text, token):
+                for rule in rules:
                     hits.append(_Hit(rule, index, index))
-            if keys[index] not in vocab.single_words:
-                lemma = self.corrector.lemma(keys[index], original)
-                for rule in vocab.single_words.get(lemma, ()) if lemma else ():
+            key = keys[index]
+            if key not in single_words:
+                lemma = lemma_of(key, original)
+                for rule in single_words.get(lemma, ()) if lemma else ():
                     hits.append(_Hit(rule, index, index))
         return [hit for hit in hits if hit.rule.kind not in ("term", "gated") or hit.first != hit.last
                 or not surname(text, tokens, hit.first)]
