@@ -166,8 +166,20 @@ class Model:
         units = self.read_units(text)
         if units is None:
             return Judgement(np.zeros(k), False, [], np.zeros((0, k)), cleared=True, sensitive=0.0)
-        spans, features, fast, gated, kinds = units
+        spans, kinds = units.spans, units.kinds
         fast_thresholds = self.thresholds_for(False)
+        # The whole-note units first (the first ``n_whole``). When one of them passes, the
+        # fast heads cannot decide alone and the full head reads no sentence, the sentences'
+        # scores cannot change the judgement: they are not computed (what follows, on every
+        # unit, would give the same).
+        whole_fast, whole_gated = units.read(self, units.n_whole)
+        whole_passing = (whole_gated >= self.gate) | np.any(whole_fast >= fast_thresholds, axis=1)
+        if (FULL_SENTENCES == 0 and ENCODER.available and (force_full or whole_passing.any())
+                and (doubtful_hit or whole_gated.max() < self.sure)):
+            order = np.argsort(-whole_gated, kind="stable")
+            wholes = [int(i) for i in order if force_full or whole_passing[i]]
+            return self._full_judgement(text, units, sorted(wholes[:MAX_FULL_UNITS]))
+        fast, gated = units.read(self, len(spans))
         # a unit passes when the gate head or any category's fast head finds it worth a look
         passing = (gated >= self.gate) | np.any(fast >= fast_thresholds, axis=1)
         top = fast.max(axis=0)
@@ -187,20 +199,22 @@ class Model:
         if not wholes:  # only a sentence passed the gate: the full head reads the note itself
             wholes = [i for i, kind in enumerate(kinds) if kind == 0]
         sentences = [i for i in order if kinds[i] == 1][:FULL_SENTENCES]
-        chosen = sorted((wholes + sentences)[:MAX_FULL_UNITS])
+        return self._full_judgement(text, units, sorted((wholes + sentences)[:MAX_FULL_UNITS]))
+
+    def _full_judgement(self, text: str, units: "_Units", chosen: list[int]) -> "Judgement":
+        """The full head's judgement of a note from the units it reads (``chosen``)."""
+        k = len(CATEGORIES)
+        spans = units.spans
         full = np.zeros((len(spans), k + 1))
         for i in chosen:
             s, e = spans[i]
-            full[i] = self.full_all(text[s:e], features[i])
+            full[i] = self.full_all(text[s:e], units.features[i])
         return Judgement(full[:, :k].max(axis=0), True, spans, full[:, :k], sensitive=float(full[chosen, k].max()))
 
-    def read_units(self, text: str) -> "tuple | None":
-        """What the fast heads read in ``text`` (``None`` when it has no unit): the units'
-        spans, their n-gram vectors, the fast heads' scores (units × categories), the gate's
-        scores and the units' kinds (``units.unit_kinds``). The same numbers as
-        :meth:`fast_scores` and :meth:`any_score` unit by unit; remembered for the last short
-        texts of a call (``scan_many`` judges a note twice: a dry run, then the verdict),
-        read-only."""
+    def read_units(self, text: str) -> "_Units | None":
+        """The units of ``text`` as the fast heads read them (``None`` when it has none):
+        see :class:`_Units`. Remembered for the last short texts of a call (``scan_many``
+        judges a note twice: a dry run, then the verdict)."""
         memo = self.__dict__.get("_units_memo")
         parts = (self.featurizer, self.fast_coef, self.fast_bias, self.any_coef, self.any_bias)
         if memo is None or any(a is not b for a, b in zip(memo.parts, parts)):
@@ -209,32 +223,12 @@ class Model:
         if short and text in memo.texts:
             return memo.texts[text]
         spans = judged_units(text)
-        units = self._read_units(text, spans) if spans else None
+        units = _Units(text, spans) if spans else None
         if short:
             if len(memo.texts) >= _MEMO_SIZE:
                 memo.texts.clear()
             memo.texts[text] = units
         return units
-
-    def _read_units(self, text: str, spans: list) -> tuple:
-        k = len(CATEGORIES)
-        features = [self.featurizer.sparse(text[s:e]) for s, e in spans]  # once per unit
-        # the logits of every unit, then one sigmoid: per unit, exactly the arithmetic of
-        # fast_scores and any_score (same products, same order)
-        z = np.empty((len(spans), k + 1))
-        fast_bias, any_bias = self.fast_bias, float(self.any_bias[0])
-        for i, (idx, values) in enumerate(features):
-            if len(idx):
-                z[i, :k] = values @ self.fast_coef[idx] + fast_bias
-                z[i, k] = float(values @ self.any_coef[idx, 0]) + any_bias
-            else:
-                z[i, :k] = fast_bias
-                z[i, k] = any_bias
-        scores = _sigmoid(z)
-        fast, gated = scores[:, :k], scores[:, k]
-        for array in (fast, gated):
-            array.setflags(write=False)
-        return spans, features, fast, gated, unit_kinds(text, spans)
 
     def vetoes(self, judgement: "Judgement", category: str) -> bool:
         """True when an ambiguous term of ``category`` is to be dropped from this note:
@@ -260,6 +254,48 @@ _MEMO_TEXT = 4_000
 _MEMO_SIZE = 4_096
 # every live model's memo, so that they are forgotten after each public call (memory.py)
 _MEMOS: "weakref.WeakSet[_TextMemo]" = weakref.WeakSet()
+
+
+class _Units:
+    """A text's units (``units.judged_units``: the whole-note ones first, ``n_whole`` of them,
+    then the sentences) and what the fast heads read in them, unit by unit as far as asked
+    (:meth:`read`): n-gram vectors, the fast heads' scores, the gate's scores."""
+
+    def __init__(self, text: str, spans: list) -> None:
+        self.text = text
+        self.spans = spans
+        self.kinds = unit_kinds(text, spans)
+        self.n_whole = self.kinds.count(0)  # unit_kinds: the whole-note units come first
+        self.features: list = [None] * len(spans)
+        self._scores = np.empty((len(spans), len(CATEGORIES) + 1))
+        self._done = 0  # units read so far (rows written before it moves: a racing thread rewrites the same values)
+
+    def read(self, model: "Model", n: int) -> tuple[np.ndarray, np.ndarray]:
+        """(fast heads' scores, gate scores) of the first ``n`` units, read-only: per unit,
+        exactly the arithmetic of :meth:`Model.fast_scores` and :meth:`Model.any_score`
+        (same products in the same order; the logits of the units read at once go through
+        one sigmoid, which is elementwise)."""
+        k = len(CATEGORIES)
+        done = self._done
+        if n > done:
+            text, spans = self.text, self.spans
+            new = [model.featurizer.sparse(text[s:e]) for s, e in spans[done:n]]
+            z = np.empty((len(new), k + 1))
+            fast_bias, any_bias = model.fast_bias, float(model.any_bias[0])
+            for row, (idx, values) in zip(z, new):
+                if len(idx):
+                    row[:k] = values @ model.fast_coef[idx] + fast_bias
+                    row[k] = float(values @ model.any_coef[idx, 0]) + any_bias
+                else:
+                    row[:k] = fast_bias
+                    row[k] = any_bias
+            self._scores[done:n] = _sigmoid(z)
+            self.features[done:n] = new
+            self._done = max(self._done, n)
+        fast, gated = self._scores[:n, :k], self._scores[:n, k]
+        fast.setflags(write=False)
+        gated.setflags(write=False)
+        return fast, gated
 
 
 class _TextMemo:
