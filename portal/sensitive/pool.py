@@ -14,7 +14,6 @@ model file. Workers touch no database: they receive texts and return findings.
 """
 from __future__ import annotations
 
-import math
 import multiprocessing
 import os
 from collections import deque
@@ -27,13 +26,10 @@ from .active import active_model_path, default_scanner, scan_many, set_model_pat
 from .encoder import ENCODER
 from .scanner import Finding
 
-# notes per slice handed to a worker (and per step of the progress bar): small enough that
-# the workers finish nearly together (at the end of a run, or when another program takes a
-# core for a while, one worker idles at most one short slice), big enough for the sentence
-# encoder's batches (~65 texts a slice); 250 before
-SLICE = 100
+# notes per slice handed to a worker (and per step of the progress bar)
+SLICE = 250
 # no pool for fewer notes than this: starting workers would cost more than it saves
-POOL_MIN_NOTES = 500
+POOL_MIN_NOTES = 2 * SLICE
 MAX_WORKERS = 8
 
 
@@ -57,8 +53,8 @@ def scan_chunks(texts: Iterable[str], workers: int = 1) -> Iterator[list[list[Fi
     """``scan_many`` over consecutive slices of ``texts`` (``SLICE`` each), in order,
     on ``workers`` processes (1: in this process)."""
     parts = slices(texts)
-    head = list(islice(parts, math.ceil(POOL_MIN_NOTES / SLICE)))  # up to POOL_MIN_NOTES notes
-    if workers <= 1 or sum(map(len, head)) < POOL_MIN_NOTES:
+    head = list(islice(parts, POOL_MIN_NOTES // SLICE))
+    if workers <= 1 or len(head) < POOL_MIN_NOTES // SLICE:
         for part in chain(head, parts):
             yield scan_many(part)
         return

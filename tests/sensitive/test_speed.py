@@ -178,20 +178,3 @@ def test_the_memos_of_a_call_hold_nothing_after_it(notes) -> None:
     assert holds(notes[0])
     scan("Rien à signaler.")
     assert not holds(notes[0])
-
-
-def test_the_workers_start_from_pool_min_notes(monkeypatch) -> None:
-    """Under ``POOL_MIN_NOTES`` notes the scan stays in this process, whatever the slice size."""
-    from portal.sensitive import pool
-
-    started: list[int] = []
-
-    def pooled(parts, workers):
-        started.append(workers)
-        return (scan_many(part) for part in parts)
-
-    monkeypatch.setattr(pool, "_pooled", pooled)
-    found = [f for part in pool.scan_chunks(["Rien à signaler."] * (POOL_MIN_NOTES - 1), workers=2) for f in part]
-    assert len(found) == POOL_MIN_NOTES - 1 and not started
-    found = [f for part in pool.scan_chunks(["Rien à signaler."] * POOL_MIN_NOTES, workers=2) for f in part]
-    assert len(found) == POOL_MIN_NOTES and started == [2]
