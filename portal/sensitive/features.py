@@ -163,7 +163,7 @@ class Featurizer:
         # the feature ids, sorted, and how often each occurs (one sort in C)
         idx, counts = np.unique(np.array(found, dtype=np.int64), return_counts=True)
         tf = counts.astype(np.float64)
-        values = (1.0 + np.log(tf)) * self.idf[idx]
+        values = (1.0 + np.log(tf)) * self.idf.take(idx)
         norm = math.sqrt(float(values @ values))
         return idx, values / norm if norm else values
 

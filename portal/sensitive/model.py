@@ -114,13 +114,13 @@ class Model:
         """The fast heads' score per category (``features``: ``featurizer.sparse(text)``
         when the caller has it already)."""
         idx, values = features if features is not None else self.featurizer.sparse(text)
-        z = values @ self.fast_coef[idx] + self.fast_bias if len(idx) else self.fast_bias.astype(np.float64)
+        z = values @ self.fast_coef.take(idx, axis=0) + self.fast_bias if len(idx) else self.fast_bias.astype(np.float64)
         return _sigmoid(z)
 
     def any_score(self, text: str, features: tuple | None = None) -> float:
         """The gate: the fast binary head's "sensitive at all" score."""
         idx, values = features if features is not None else self.featurizer.sparse(text)
-        z = float(values @ self.any_coef[idx, 0]) + float(self.any_bias[0]) if len(idx) else float(self.any_bias[0])
+        z = float(values @ self.any_coef[:, 0].take(idx)) + float(self.any_bias[0]) if len(idx) else float(self.any_bias[0])
         return float(_sigmoid(np.array(z)))
 
     def full_scores(self, text: str) -> np.ndarray:
@@ -136,7 +136,7 @@ class Model:
         idx, values = features
         z = self.full_bias.astype(np.float64) + (embedding.astype(np.float64) * self.params["use_weight"]) @ self._use_coef()
         if len(idx):
-            z = z + values @ self.full_coef[idx]
+            z = z + values @ self.full_coef.take(idx, axis=0)
         return _sigmoid(z)
 
     def _use_coef(self) -> np.ndarray:
@@ -284,8 +284,8 @@ class _Units:
             fast_bias, any_bias = model.fast_bias, float(model.any_bias[0])
             for row, (idx, values) in zip(z, new):
                 if len(idx):
-                    row[:k] = values @ model.fast_coef[idx] + fast_bias
-                    row[k] = float(values @ model.any_coef[idx, 0]) + any_bias
+                    row[:k] = values @ model.fast_coef.take(idx, axis=0) + fast_bias
+                    row[k] = float(values @ model.any_coef[:, 0].take(idx)) + any_bias
                 else:
                     row[:k] = fast_bias
                     row[k] = any_bias
