@@ -26,10 +26,10 @@ from typing import Iterable
 
 import numpy as np
 
-from .couples import partners
+from .couples import COURTESY_TITLES, partners
 from .memory import text_memo
 from .names import NAME_KEY, surname
-from .normalize import tokenize
+from .normalize import tokens_of
 
 CHAR_MIN, CHAR_MAX = 2, 5
 _WORD_CACHE_MAX = 200_000
@@ -58,9 +58,14 @@ def read(text: str) -> tuple[list[str], list[str]]:
     """(normalised words, grammar marks) of ``text``. Words: digits kept as one class and every
     surname as one placeholder (``names``), neither carries meaning here; marks: one
     ``PARTNER_MARKS`` feature per partner phrase (``couples.partners``)."""
-    tokens = list(tokenize(text))
-    ws = [NAME_KEY if surname(text, tokens, i) else "0" if token.key.isdigit() else token.key
-          for i, token in enumerate(tokens)]
+    tokens = tokens_of(text)
+    ws, previous = [], None
+    for i, token in enumerate(tokens):
+        key = token.key
+        # a surname follows a courtesy title: only then is the (slower) check asked
+        ws.append(NAME_KEY if previous in COURTESY_TITLES and surname(text, tokens, i)
+                  else "0" if key.isdigit() else key)
+        previous = key
     return ws, [PARTNER_MARKS[p.same_sex] for p in partners(text, tokens)]
 
 
@@ -144,19 +149,21 @@ class Featurizer:
 
     def _sparse(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         ws, marks = read(text)
-        counts: Counter = Counter()
+        found: list[int] = []
+        word_indices = self._word_indices
         for w in ws:
-            counts.update(self._word_indices(w))
+            found.extend(word_indices(w))
         index = self.index
         for name in marks + [f"b:{a} {b}" for a, b in zip(ws, ws[1:])]:
             j = index.get(name)
             if j is not None:
-                counts[j] += 1
-        if not counts:
+                found.append(j)
+        if not found:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        idx = np.fromiter(sorted(counts), dtype=np.int64, count=len(counts))
-        tf = np.fromiter((counts[i] for i in idx), dtype=np.float64, count=len(idx))
-        values = (1.0 + np.log(tf)) * self.idf[idx]
+        # the feature ids, sorted, and how often each occurs (one sort in C)
+        idx, counts = np.unique(np.array(found, dtype=np.int64), return_counts=True)
+        tf = counts.astype(np.float64)
+        values = (1.0 + np.log(tf)) * self.idf.take(idx)
         norm = math.sqrt(float(values @ values))
         return idx, values / norm if norm else values
 

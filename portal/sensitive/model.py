@@ -37,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import json
 import struct
+import weakref
 import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -45,6 +46,7 @@ import numpy as np
 
 from .encoder import ENCODER
 from .features import Featurizer
+from .memory import text_memo
 from .units import CHUNK_CHARS, MODEL_MAX_CHARS, unit_kinds, clauses, judged_units  # noqa: F401 (re-exported)
 from .vocab import CATEGORIES
 
@@ -112,13 +114,13 @@ class Model:
         """The fast heads' score per category (``features``: ``featurizer.sparse(text)``
         when the caller has it already)."""
         idx, values = features if features is not None else self.featurizer.sparse(text)
-        z = values @ self.fast_coef[idx] + self.fast_bias if len(idx) else self.fast_bias.astype(np.float64)
+        z = values @ self.fast_coef.take(idx, axis=0) + self.fast_bias if len(idx) else self.fast_bias.astype(np.float64)
         return _sigmoid(z)
 
     def any_score(self, text: str, features: tuple | None = None) -> float:
         """The gate: the fast binary head's "sensitive at all" score."""
         idx, values = features if features is not None else self.featurizer.sparse(text)
-        z = float(values @ self.any_coef[idx, 0]) + float(self.any_bias[0]) if len(idx) else float(self.any_bias[0])
+        z = float(values @ self.any_coef[:, 0].take(idx)) + float(self.any_bias[0]) if len(idx) else float(self.any_bias[0])
         return float(_sigmoid(np.array(z)))
 
     def full_scores(self, text: str) -> np.ndarray:
@@ -132,11 +134,20 @@ class Model:
         if embedding is None:  # no sentence encoder installed: the fast heads alone
             return np.append(self.fast_scores(text, features), self.any_score(text, features))
         idx, values = features
-        n = len(self.featurizer.names)
-        z = self.full_bias.astype(np.float64) + (embedding.astype(np.float64) * self.params["use_weight"]) @ self.full_coef[n:]
+        z = self.full_bias.astype(np.float64) + (embedding.astype(np.float64) * self.params["use_weight"]) @ self._use_coef()
         if len(idx):
-            z = z + values @ self.full_coef[idx]
+            z = z + values @ self.full_coef.take(idx, axis=0)
         return _sigmoid(z)
+
+    def _use_coef(self) -> np.ndarray:
+        """The full head's rows for the sentence embedding, as float64 (what the product with
+        a float64 vector casts them to anyway), cast once per model."""
+        cached = self.__dict__.get("_use_coef64")
+        if cached is None or cached[0] is not self.full_coef:
+            rows = self.full_coef[len(self.featurizer.names):].astype(np.float64)
+            rows.setflags(write=False)
+            cached = self.__dict__["_use_coef64"] = (self.full_coef, rows)
+        return cached[1]
 
     def judge(self, text: str, force_full: bool = False, doubtful_hit: bool = False) -> "Judgement":
         """Score a note per category: the highest score of its units (the note, or its
@@ -151,15 +162,24 @@ class Model:
         with an ambiguous term are vetoed). When the whole note's gate score is at least
         ``sure`` and the fast heads name a category, they decide alone, unless
         ``doubtful_hit`` (a vocabulary hit on an ambiguous term) asks for the full head."""
-        spans = judged_units(text)
         k = len(CATEGORIES)
-        if not spans:
+        units = self.read_units(text)
+        if units is None:
             return Judgement(np.zeros(k), False, [], np.zeros((0, k)), cleared=True, sensitive=0.0)
-        features = [self.featurizer.sparse(text[s:e]) for s, e in spans]  # once per unit
-        fast = np.array([self.fast_scores("", f) for f in features])
-        gated = np.array([self.any_score("", f) for f in features])
-        kinds = unit_kinds(text, spans)
+        spans, kinds = units.spans, units.kinds
         fast_thresholds = self.thresholds_for(False)
+        # The whole-note units first (the first ``n_whole``). When one of them passes, the
+        # fast heads cannot decide alone and the full head reads no sentence, the sentences'
+        # scores cannot change the judgement: they are not computed (what follows, on every
+        # unit, would give the same).
+        whole_fast, whole_gated = units.read(self, units.n_whole)
+        whole_passing = (whole_gated >= self.gate) | np.any(whole_fast >= fast_thresholds, axis=1)
+        if (FULL_SENTENCES == 0 and ENCODER.available and (force_full or whole_passing.any())
+                and (doubtful_hit or whole_gated.max() < self.sure)):
+            order = np.argsort(-whole_gated, kind="stable")
+            wholes = [int(i) for i in order if force_full or whole_passing[i]]
+            return self._full_judgement(text, units, sorted(wholes[:MAX_FULL_UNITS]))
+        fast, gated = units.read(self, len(spans))
         # a unit passes when the gate head or any category's fast head finds it worth a look
         passing = (gated >= self.gate) | np.any(fast >= fast_thresholds, axis=1)
         top = fast.max(axis=0)
@@ -179,12 +199,36 @@ class Model:
         if not wholes:  # only a sentence passed the gate: the full head reads the note itself
             wholes = [i for i, kind in enumerate(kinds) if kind == 0]
         sentences = [i for i in order if kinds[i] == 1][:FULL_SENTENCES]
-        chosen = sorted((wholes + sentences)[:MAX_FULL_UNITS])
+        return self._full_judgement(text, units, sorted((wholes + sentences)[:MAX_FULL_UNITS]))
+
+    def _full_judgement(self, text: str, units: "_Units", chosen: list[int]) -> "Judgement":
+        """The full head's judgement of a note from the units it reads (``chosen``)."""
+        k = len(CATEGORIES)
+        spans = units.spans
         full = np.zeros((len(spans), k + 1))
         for i in chosen:
             s, e = spans[i]
-            full[i] = self.full_all(text[s:e], features[i])
+            full[i] = self.full_all(text[s:e], units.features[i])
         return Judgement(full[:, :k].max(axis=0), True, spans, full[:, :k], sensitive=float(full[chosen, k].max()))
+
+    def read_units(self, text: str) -> "_Units | None":
+        """The units of ``text`` as the fast heads read them (``None`` when it has none):
+        see :class:`_Units`. Remembered for the last short texts of a call (``scan_many``
+        judges a note twice: a dry run, then the verdict)."""
+        memo = self.__dict__.get("_units_memo")
+        parts = (self.featurizer, self.fast_coef, self.fast_bias, self.any_coef, self.any_bias)
+        if memo is None or any(a is not b for a, b in zip(memo.parts, parts)):
+            memo = self.__dict__["_units_memo"] = _TextMemo(parts)
+        short = len(text) <= _MEMO_TEXT
+        if short and text in memo.texts:
+            return memo.texts[text]
+        spans = judged_units(text)
+        units = _Units(text, spans) if spans else None
+        if short:
+            if len(memo.texts) >= _MEMO_SIZE:
+                memo.texts.clear()
+            memo.texts[text] = units
+        return units
 
     def vetoes(self, judgement: "Judgement", category: str) -> bool:
         """True when an ambiguous term of ``category`` is to be dropped from this note:
@@ -203,6 +247,72 @@ class Model:
         """Scores used to pick the clause to highlight: the fast head (cheap; the note's
         verdict itself comes from :meth:`judge`)."""
         return self.fast_scores(text)
+
+
+# texts longer than this are not remembered by read_units; at most this many are
+_MEMO_TEXT = 4_000
+_MEMO_SIZE = 4_096
+# every live model's memo, so that they are forgotten after each public call (memory.py)
+_MEMOS: "weakref.WeakSet[_TextMemo]" = weakref.WeakSet()
+
+
+class _Units:
+    """A text's units (``units.judged_units``: the whole-note ones first, ``n_whole`` of them,
+    then the sentences) and what the fast heads read in them, unit by unit as far as asked
+    (:meth:`read`): n-gram vectors, the fast heads' scores, the gate's scores."""
+
+    def __init__(self, text: str, spans: list) -> None:
+        self.text = text
+        self.spans = spans
+        self.kinds = unit_kinds(text, spans)
+        self.n_whole = self.kinds.count(0)  # unit_kinds: the whole-note units come first
+        self.features: list = [None] * len(spans)
+        self._scores = np.empty((len(spans), len(CATEGORIES) + 1))
+        self._done = 0  # units read so far (rows written before it moves: a racing thread rewrites the same values)
+
+    def read(self, model: "Model", n: int) -> tuple[np.ndarray, np.ndarray]:
+        """(fast heads' scores, gate scores) of the first ``n`` units, read-only: per unit,
+        exactly the arithmetic of :meth:`Model.fast_scores` and :meth:`Model.any_score`
+        (same products in the same order; the logits of the units read at once go through
+        one sigmoid, which is elementwise)."""
+        k = len(CATEGORIES)
+        done = self._done
+        if n > done:
+            text, spans = self.text, self.spans
+            new = [model.featurizer.sparse(text[s:e]) for s, e in spans[done:n]]
+            z = np.empty((len(new), k + 1))
+            fast_bias, any_bias = model.fast_bias, float(model.any_bias[0])
+            for row, (idx, values) in zip(z, new):
+                if len(idx):
+                    row[:k] = values @ model.fast_coef.take(idx, axis=0) + fast_bias
+                    row[k] = float(values @ model.any_coef[:, 0].take(idx)) + any_bias
+                else:
+                    row[:k] = fast_bias
+                    row[k] = any_bias
+            self._scores[done:n] = _sigmoid(z)
+            self.features[done:n] = new
+            self._done = max(self._done, n)
+        fast, gated = self._scores[:n, :k], self._scores[:n, k]
+        fast.setflags(write=False)
+        gated.setflags(write=False)
+        return fast, gated
+
+
+class _TextMemo:
+    """A model's memo of what its fast heads read in a text, valid for the model parts it was made for."""
+
+    def __init__(self, parts: tuple) -> None:
+        self.parts = parts
+        self.texts: dict[str, tuple | None] = {}
+        _MEMOS.add(self)
+
+
+def _forget_texts() -> None:
+    for memo in list(_MEMOS):
+        memo.texts.clear()
+
+
+text_memo(_forget_texts, lambda text: any(text in memo.texts for memo in list(_MEMOS)))
 
 
 @dataclass
@@ -265,9 +375,9 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 def term_key(term: str) -> str:
     """A vocabulary finding's term, normalised like the vocabulary matches it."""
-    from .normalize import tokenize
+    from .normalize import tokens_of
 
-    return " ".join(tok.key for tok in tokenize(term))
+    return " ".join(tok.key for tok in tokens_of(term))
 
 
 def vocab_hit_sets(model: Model, findings) -> tuple[set, set]:

@@ -16,8 +16,8 @@ Plain string work on the scanner's tokens, no model.
 """
 from __future__ import annotations
 
-from .couples import after_title
-from .normalize import Token, tokenize
+from .couples import COURTESY_TITLES, after_title
+from .normalize import Token, tokens_of
 
 NAME_MASK = "X"  # the French and English convention for an anonymised person ("M. X", "Mr X")
 NAME_KEY = "x"  # its normalised key, as the n-gram features read it
@@ -37,10 +37,10 @@ def surname(text: str, tokens: list[Token], index: int) -> bool:
 
 def masked(text: str) -> str:
     """``text`` with every surname replaced by ``NAME_MASK`` ("M. Cohen appelle" -> "M. X appelle")."""
-    tokens = list(tokenize(text))
+    tokens = tokens_of(text)
     parts, last = [], 0
     for index, token in enumerate(tokens):
-        if surname(text, tokens, index):
+        if index and tokens[index - 1].key in COURTESY_TITLES and surname(text, tokens, index):
             parts += [text[last:token.start], NAME_MASK]
             last = token.end
     return "".join(parts) + text[last:] if parts else text

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from typing import Iterator, NamedTuple
 
+from .memory import text_memo
+
 # A word starts with a letter or digit and may carry combining marks (text typed on
 # some systems stores "é" as "e" + U+0301). Underscore and punctuation split words,
 # so "d'origine" gives "d" and "origine", "sans-papiers" gives "sans" and "papiers".
@@ -25,6 +27,15 @@ _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "đ": "d", "ł": 
 # normalisation almost free; it is cleared when it grows too big (bounded memory).
 _CACHE: dict[str, str] = {}
 _CACHE_MAX = 200_000
+
+# Text → its tokens. A note is read by the vocabulary, the n-gram features, the name
+# masking of the sentence encoder and the clause checks: it is cut into words once per
+# call. These are copies of notes: forgotten when the public call returns (memory.py);
+# long texts are recomputed (memory stays bounded).
+_TOKENS: dict[str, tuple] = {}
+_TOKENS_TEXT = 4_000
+_TOKENS_SIZE = 4_096
+text_memo(_TOKENS.clear, _TOKENS.__contains__)
 
 
 class Token(NamedTuple):
@@ -56,6 +67,27 @@ def tokenize(text: str) -> Iterator[Token]:
     """Yield the words of ``text`` with their normalised key and original span."""
     for match in TOKEN_RE.finditer(text):
         yield Token(normalise_word(match.group()), match.start(), match.end())
+
+
+def tokens_of(text: str) -> tuple[Token, ...]:
+    """``tuple(tokenize(text))``, remembered for the last short texts of a call."""
+    if len(text) > _TOKENS_TEXT:
+        return _tokens(text)
+    found = _TOKENS.get(text)
+    if found is None:
+        if len(_TOKENS) >= _TOKENS_SIZE:
+            _TOKENS.clear()
+        found = _TOKENS[text] = _tokens(text)
+    return found
+
+
+def _tokens(text: str) -> tuple[Token, ...]:
+    cache, out = _CACHE, []
+    for match in TOKEN_RE.finditer(text):
+        word = match.group()
+        key = cache.get(word)
+        out.append(Token(key if key is not None else normalise_word(word), match.start(), match.end()))
+    return tuple(out)
 
 
 def normalise_phrase(phrase: str) -> list[str]:

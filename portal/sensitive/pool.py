@@ -77,7 +77,7 @@ def _pooled(parts: Iterator[list[str]], workers: int) -> Iterator[list[list[Find
 
 
 def _warm_up() -> None:
-    default_scanner()
+    default_scanner().corrector.load()
     ENCODER.load()
 
 

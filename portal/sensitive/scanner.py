@@ -12,12 +12,14 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
+import numpy as np
+
 from .couples import other_sex_only, same_sex_partners, without_other_sex_partners
 from .encoder import ENCODER
 from .fuzzy import Corrector
 from .names import surname
 from .negation import NEGATABLE, negated
-from .normalize import Token, tokenize
+from .normalize import Token, tokens_of
 from .vocab import CATEGORIES, Rule, Vocabulary, load
 
 if TYPE_CHECKING:
@@ -81,7 +83,7 @@ class Scanner:
 
     def vocabulary_findings(self, text: str) -> list[Finding]:
         text = _as_text(text)
-        tokens = list(tokenize(text))
+        tokens = tokens_of(text)
         if not tokens:
             return []
         found = _findings(text, tokens, self._hits(text, tokens))
@@ -97,7 +99,7 @@ class Scanner:
         """True when ``text`` holds one of the vocabulary's exclusions for ``category``
         (or for all categories): "paie religieusement", "cœur de l'immeuble"."""
         text = _as_text(text)
-        tokens = list(tokenize(text))
+        tokens = tokens_of(text)
         return any(hit.rule.kind == "exclude" and hit.rule.category in ("*", category)
                    for hit in self._hits(text, tokens)) if tokens else False
 
@@ -105,7 +107,7 @@ class Scanner:
         """True when ``text`` names ``category`` only through negated terms ("Il n'est pas
         handicapé.", "N'a pas de casier judiciaire."; see ``negation.py``)."""
         text = _as_text(text)
-        tokens = list(tokenize(text))
+        tokens = tokens_of(text)
         if category not in NEGATABLE or not tokens:
             return False
         firsts = [hit.first for hit in self._hits(text, tokens)
@@ -114,7 +116,7 @@ class Scanner:
 
     def _hits(self, text: str, tokens: list[Token]) -> list[_Hit]:
         vocab = self.vocab
-        keys = [self.corrector.correct(tok.key, text[tok.start:tok.end]) for tok in tokens]
+        keys = self.corrector.correct_tokens(text, tokens)
         # Canonical form: " w1 w2 ... wn " so patterns padded with spaces match whole words.
         starts: list[int] = []
         position = 1
@@ -130,14 +132,17 @@ class Scanner:
             last = bisect_right(starts, end) - 1 if rules[0].prefix else bisect_right(starts, end - 1) - 1
             for rule in rules:
                 hits.append(_Hit(rule, first, last))
+        exact_case, single_words, lemma_of = vocab.exact_case, vocab.single_words, self.corrector.lemma
         for index, token in enumerate(tokens):
             original = text[token.start:token.end]
-            if not reference_code(text, token):
-                for rule in vocab.exact_case.get(original, ()):
+            rules = exact_case.get(original)
+            if rules and not reference_code(text, token):
+                for rule in rules:
                     hits.append(_Hit(rule, index, index))
-            if keys[index] not in vocab.single_words:
-                lemma = self.corrector.lemma(keys[index], original)
-                for rule in vocab.single_words.get(lemma, ()) if lemma else ():
+            key = keys[index]
+            if key not in single_words:
+                lemma = lemma_of(key, original)
+                for rule in single_words.get(lemma, ()) if lemma else ():
                     hits.append(_Hit(rule, index, index))
         return [hit for hit in hits if hit.rule.kind not in ("term", "gated") or hit.first != hit.last
                 or not surname(text, tokens, hit.first)]
@@ -162,12 +167,19 @@ def _as_text(text: object) -> str:
     return text if isinstance(text, str) else str(text)
 
 
-def _hybrid(text: str, vocab_findings: list[Finding], model: "Model") -> list[Finding]:
+def _hybrid(text: str, vocab_findings: list[Finding], model: "Model",
+            asked: list[str] | None = None) -> list[Finding] | None:
+    """The verdict of the hybrid rule (see :meth:`Scanner.scan`). ``asked``: a dry run of
+    ``scan_many`` inside ``ENCODER.collecting()`` (its list): once the model's judgement has
+    asked the sentence encoder for a text, this verdict is to be thrown away, so the rest is
+    not worked out (``None``)."""
     from .model import clauses, decide, term_key, vocab_hit_sets
     from .subjects import about_a_thing
 
     strong, weak = vocab_hit_sets(model, vocab_findings)
     judgement = model.judge(text, force_full=bool(vocab_findings), doubtful_hit=bool(weak))
+    if asked:
+        return None
     kept, by_model = decide(model, judgement, strong, weak)
     scores = judgement.scores
     index = {c: k for k, c in enumerate(CATEGORIES)}
@@ -190,6 +202,7 @@ def _hybrid(text: str, vocab_findings: list[Finding], model: "Model") -> list[Fi
             if about_a_thing(_clause_at(text, spans, starts, f.start)):
                 continue  # "Toiture en fin de vie": the clause is about the roof (OOF: P +0.005)
         out.append(Finding(f.category, f.start, f.end, f.term, "vocabulary", round(score, 4)))
+    clause_rows: dict[tuple[int, int], np.ndarray] = {}  # per clause, all categories at once
     for k, category in enumerate(CATEGORIES):
         if category not in by_model:
             continue
@@ -200,7 +213,10 @@ def _hybrid(text: str, vocab_findings: list[Finding], model: "Model") -> list[Fi
         if len(candidates) == 1:
             start, end = candidates[0]
         else:
-            clause_scores = [model.clause_scores(text[s:e], judgement.full)[k] for s, e in candidates]
+            for span in candidates:
+                if span not in clause_rows:
+                    clause_rows[span] = model.clause_scores(text[span[0]:span[1]], judgement.full)
+            clause_scores = [clause_rows[span][k] for span in candidates]
             start, end = candidates[max(range(len(candidates)), key=lambda i: (clause_scores[i], -i))]
         clause = text[start:end]
         vocabulary = default_vocabulary_scanner()
@@ -226,7 +242,7 @@ def _carried_by_a_couple(text: str, model: "Model", k: int) -> bool:
     femme avec la voisine") keeps its flag. Until the eighth round (R8) the couple had to stand in
     the flagged clause; "Paul and his wife Andrea … driving in together" showed the clause the
     model picks need not be the couple's (out of fold: 14 false flags fewer, no true one lost)."""
-    tokens = list(tokenize(text))
+    tokens = tokens_of(text)
     if not other_sex_only(text, tokens, 0, len(text)):
         return False
     judgement = model.judge(without_other_sex_partners(text, tokens), force_full=True)
@@ -363,7 +379,7 @@ def _scan_slice(scanner: Scanner, texts: list[str]) -> list[list[Finding]]:
     wanted: list[str] = []
     for text, found in zip(texts, vocab):
         with ENCODER.collecting() as asked:
-            dry = _hybrid(text, found, model)
+            dry = _hybrid(text, found, model, asked)
         # a note the encoder is not asked about (cleared by the gate, or decided by the
         # fast heads) has its final verdict already: the placeholder was never used
         results.append(None if asked else dry)

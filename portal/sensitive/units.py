@@ -23,9 +23,12 @@ text_memo(_SENTENCES.clear, _SENTENCES.__contains__)  # forgotten after each cal
 # A full stop after a title or an initial ("M. Rey", "Mme. X", "Dr. Y", "J. Dupont")
 # does not end a sentence or a clause.
 _ABBREV = r"(?<!\bM)(?<!\bMr)(?<!\bMme)(?<!\bMM)(?<!\bDr)(?<!\bSt)(?<!\bMs)(?<!\bMrs)(?<!\b[A-Z])"
-_SENTENCE_END_RE = re.compile(_ABBREV + r"[.!?]+(?=\s|$)|[;\n\r]+")
+# A stop: the lookahead first, so that the nine lookbehinds are tried only where a stop
+# stands (the same matches, about four times faster over a note).
+_STOP = r"(?=[.!?])" + _ABBREV + r"[.!?]+(?=\s|$)"
+_SENTENCE_END_RE = re.compile(_STOP + r"|[;\n\r]+")
 _CLAUSE_SPLIT_RE = re.compile(
-    _ABBREV + r"[.!?]+(?=\s|$)|[;:\n\r•|()\[\]«»\"]+|,\s|\s[-–—/]\s"
+    _STOP + r"|[;:\n\r•|()\[\]«»\"]+|,\s|\s[-–—/]\s"
     r"|\s(?:et|mais|car|donc|puis|parce qu(?:e|')|alors que|tandis que|sauf que"
     r"|and|but|because|so|while|as|whereas|though|although)\s", re.IGNORECASE)
 

@@ -97,3 +97,84 @@ def test_report_on_two_processes_is_the_report_of_one(notes, tmp_path) -> None:
         listed = [row["note_id"] for row in csv.DictReader(handle)]
     expected = [f"note-{i}" for i, text in enumerate(texts) if scan(text)]
     assert list(dict.fromkeys(listed)) == expected  # in the order of the notes
+
+
+def _judge_every_unit(model, text: str, force_full: bool = False, doubtful_hit: bool = False):
+    """The judgement as it was computed before ``judge`` read a note's units lazily and
+    remembered them: every unit through ``fast_scores`` and ``any_score``, one by one. The
+    reference the faster path must equal, number for number."""
+    from portal.sensitive.model import FULL_SENTENCES, MAX_FULL_UNITS, Judgement
+    from portal.sensitive.units import judged_units, unit_kinds
+
+    k = 8
+    spans = judged_units(text)
+    if not spans:
+        return Judgement(np.zeros(k), False, [], np.zeros((0, k)), cleared=True, sensitive=0.0)
+    features = [model.featurizer.sparse(text[s:e]) for s, e in spans]
+    fast = np.array([model.fast_scores("", f) for f in features])
+    gated = np.array([model.any_score("", f) for f in features])
+    kinds = unit_kinds(text, spans)
+    thresholds = model.thresholds_for(False)
+    passing = (gated >= model.gate) | np.any(fast >= thresholds, axis=1)
+    top = fast.max(axis=0)
+    if (not doubtful_hit and max(g for g, kind in zip(gated, kinds) if kind == 0) >= model.sure
+            and bool(np.any(top >= thresholds))):
+        return Judgement(top, False, spans, fast)
+    if force_full:
+        passing = passing | np.array([kind == 0 for kind in kinds])
+    if not passing.any():
+        return Judgement(top, False, spans, fast, cleared=True, sensitive=0.0)
+    order = [int(i) for i in np.argsort(-gated, kind="stable") if passing[i]]
+    wholes = [i for i in order if kinds[i] == 0] or [i for i, kind in enumerate(kinds) if kind == 0]
+    chosen = sorted((wholes + [i for i in order if kinds[i] == 1][:FULL_SENTENCES])[:MAX_FULL_UNITS])
+    full = np.zeros((len(spans), k + 1))
+    for i in chosen:
+        s, e = spans[i]
+        full[i] = model.full_all(text[s:e], features[i])
+    return Judgement(full[:, :k].max(axis=0), True, spans, full[:, :k], sensitive=float(full[chosen, k].max()))
+
+
+def test_judge_reading_units_lazily_equals_reading_every_unit(notes) -> None:
+    """``judge`` reads a note's sentences only when their scores can matter and remembers
+    what it read (``Model.read_units``); the judgement is the one of reading every unit,
+    whatever the settings: the shipped ones, fast heads that may decide alone (``sure``),
+    a gate that only sentences pass."""
+    from portal.sensitive.memory import forgetting
+    from portal.sensitive.model import with_thresholds
+
+    shipped = active_model()
+    long_note = " ".join(notes[:40])  # chunks of ~1,200 characters, beyond the memo's 4,000
+    texts = notes[:60] + ["", "Rien à signaler.", "Fuite réparée. RAS.", long_note]
+    for model in (shipped, with_thresholds(shipped, {"sure": 0.6}), with_thresholds(shipped, {"gate": 0.9})):
+        judged = {"full": 0, "cleared": 0, "fast": 0}
+        with forgetting():
+            for text in texts:
+                for force_full in (False, True):
+                    for doubtful_hit in (False, True):
+                        lazy = model.judge(text, force_full=force_full, doubtful_hit=doubtful_hit)
+                        again = model.judge(text, force_full=force_full, doubtful_hit=doubtful_hit)  # remembered
+                        eager = _judge_every_unit(model, text, force_full, doubtful_hit)
+                        for one in (lazy, again):
+                            assert (one.full, one.cleared, one.spans, one.sensitive) == \
+                                (eager.full, eager.cleared, eager.spans, eager.sensitive)
+                            assert np.array_equal(one.scores, eager.scores)
+                            assert np.array_equal(one.unit_scores, eager.unit_scores)
+                        judged["full" if lazy.full else "cleared" if lazy.cleared else "fast"] += 1
+        assert judged["full"] and judged["cleared"]
+        if model.sure < 1:
+            assert judged["fast"]  # the fast heads decided alone on some notes
+
+
+def test_the_memos_of_a_call_hold_nothing_after_it(notes) -> None:
+    """The per-call memos added for speed (the words of a text, the units the fast heads
+    read) are forgotten with the others when ``scan_many`` returns (``memory.py``)."""
+    from portal.sensitive.memory import holds
+    from portal.sensitive.normalize import tokens_of
+
+    scan_many(notes[:20])
+    assert not any(holds(text) for text in notes[:20])
+    tokens_of(notes[0])
+    active_model().read_units(notes[0])
+    assert holds(notes[0])
+    scan("Rien à signaler.")
+    assert not holds(notes[0])
