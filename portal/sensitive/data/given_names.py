@@ -29,6 +29,25 @@ OUT = HERE / "given_names.txt"
 MIN_SOURCES = 5
 MIN_COUNT = 1000
 MARGIN = 0.95
+MIT_NOTICE = """Copyright (c) 2022 Ian Van Buskirk
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE."""
 NAME_RE = re.compile(r"^[a-z][a-z-]{1,20}$")
 WORD_RE = re.compile(r"[^\W\d_]+")
 
@@ -74,6 +93,9 @@ def main() -> None:
         "# (https://github.com/ianvanbuskirk/nomquamgender, MIT licence, Copyright (c) 2022 Ian Van Buskirk):",
         f"# at least {MIN_SOURCES} sources and {MIN_COUNT} bearers, at least {MARGIN:.0%} of one sex;",
         "# names the hand-written notes use more often in lower case than capitalised left out.",
+        "#",
+        "# nomquamgender's licence (MIT), for the data this list is derived from:",
+        *(f"#   {line}".rstrip() for line in MIT_NOTICE.splitlines()),
     ]
     lines = [f"{name} {sex}" for name, sex in sorted(names.items())]
     OUT.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
