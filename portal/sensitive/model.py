@@ -17,8 +17,8 @@ Two linear heads over the same note:
   category plus one binary column "sensitive at all".
 A note whose fast-head scores are all below the *gate* and with no vocabulary hit is
 cleared at once; otherwise the full head decides. A note is scored as a whole and per
-sentence (``units.py``; its score for a category is the highest of them), so a sentence
-buried in a long operational note still counts. All numbers are float32 in the file and
+sentence (``units.py``, read lazily by ``reading.py``; its score for a category is the
+highest of them), so a sentence buried in a long operational note still counts. All numbers are float32 in the file and
 computed the same way at training and at run time, one sentence at a time, so ``scan``
 and ``scan_many`` give identical results.
 
@@ -37,7 +37,6 @@ from __future__ import annotations
 import hashlib
 import json
 import struct
-import weakref
 import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -46,7 +45,7 @@ import numpy as np
 
 from .encoder import ENCODER
 from .features import Featurizer
-from .memory import text_memo
+from .reading import Units, read_units, sigmoid
 from .units import CHUNK_CHARS, MODEL_MAX_CHARS, unit_kinds, clauses, judged_units  # noqa: F401 (re-exported)
 from .vocab import CATEGORIES
 
@@ -115,13 +114,13 @@ class Model:
         when the caller has it already)."""
         idx, values = features if features is not None else self.featurizer.sparse(text)
         z = values @ self.fast_coef.take(idx, axis=0) + self.fast_bias if len(idx) else self.fast_bias.astype(np.float64)
-        return _sigmoid(z)
+        return sigmoid(z)
 
     def any_score(self, text: str, features: tuple | None = None) -> float:
         """The gate: the fast binary head's "sensitive at all" score."""
         idx, values = features if features is not None else self.featurizer.sparse(text)
         z = float(values @ self.any_coef[:, 0].take(idx)) + float(self.any_bias[0]) if len(idx) else float(self.any_bias[0])
-        return float(_sigmoid(np.array(z)))
+        return float(sigmoid(np.array(z)))
 
     def full_scores(self, text: str) -> np.ndarray:
         """The full head's score per category (CATEGORIES order)."""
@@ -137,7 +136,7 @@ class Model:
         z = self.full_bias.astype(np.float64) + (embedding.astype(np.float64) * self.params["use_weight"]) @ self._use_coef()
         if len(idx):
             z = z + values @ self.full_coef.take(idx, axis=0)
-        return _sigmoid(z)
+        return sigmoid(z)
 
     def _use_coef(self) -> np.ndarray:
         """The full head's rows for the sentence embedding, as float64 (what the product with
@@ -201,7 +200,7 @@ class Model:
         sentences = [i for i in order if kinds[i] == 1][:FULL_SENTENCES]
         return self._full_judgement(text, units, sorted((wholes + sentences)[:MAX_FULL_UNITS]))
 
-    def _full_judgement(self, text: str, units: "_Units", chosen: list[int]) -> "Judgement":
+    def _full_judgement(self, text: str, units: "Units", chosen: list[int]) -> "Judgement":
         """The full head's judgement of a note from the units it reads (``chosen``)."""
         k = len(CATEGORIES)
         spans = units.spans
@@ -211,24 +210,11 @@ class Model:
             full[i] = self.full_all(text[s:e], units.features[i])
         return Judgement(full[:, :k].max(axis=0), True, spans, full[:, :k], sensitive=float(full[chosen, k].max()))
 
-    def read_units(self, text: str) -> "_Units | None":
+    def read_units(self, text: str) -> "Units | None":
         """The units of ``text`` as the fast heads read them (``None`` when it has none):
-        see :class:`_Units`. Remembered for the last short texts of a call (``scan_many``
-        judges a note twice: a dry run, then the verdict)."""
-        memo = self.__dict__.get("_units_memo")
-        parts = (self.featurizer, self.fast_coef, self.fast_bias, self.any_coef, self.any_bias)
-        if memo is None or any(a is not b for a, b in zip(memo.parts, parts)):
-            memo = self.__dict__["_units_memo"] = _TextMemo(parts)
-        short = len(text) <= _MEMO_TEXT
-        if short and text in memo.texts:
-            return memo.texts[text]
-        spans = judged_units(text)
-        units = _Units(text, spans) if spans else None
-        if short:
-            if len(memo.texts) >= _MEMO_SIZE:
-                memo.texts.clear()
-            memo.texts[text] = units
-        return units
+        see :class:`reading.Units`. Remembered for the last short texts of a call
+        (``scan_many`` judges a note twice: a dry run, then the verdict)."""
+        return read_units(self, text)
 
     def vetoes(self, judgement: "Judgement", category: str) -> bool:
         """True when an ambiguous term of ``category`` is to be dropped from this note:
@@ -247,72 +233,6 @@ class Model:
         """Scores used to pick the clause to highlight: the fast head (cheap; the note's
         verdict itself comes from :meth:`judge`)."""
         return self.fast_scores(text)
-
-
-# texts longer than this are not remembered by read_units; at most this many are
-_MEMO_TEXT = 4_000
-_MEMO_SIZE = 4_096
-# every live model's memo, so that they are forgotten after each public call (memory.py)
-_MEMOS: "weakref.WeakSet[_TextMemo]" = weakref.WeakSet()
-
-
-class _Units:
-    """A text's units (``units.judged_units``: the whole-note ones first, ``n_whole`` of them,
-    then the sentences) and what the fast heads read in them, unit by unit as far as asked
-    (:meth:`read`): n-gram vectors, the fast heads' scores, the gate's scores."""
-
-    def __init__(self, text: str, spans: list) -> None:
-        self.text = text
-        self.spans = spans
-        self.kinds = unit_kinds(text, spans)
-        self.n_whole = self.kinds.count(0)  # unit_kinds: the whole-note units come first
-        self.features: list = [None] * len(spans)
-        self._scores = np.empty((len(spans), len(CATEGORIES) + 1))
-        self._done = 0  # units read so far (rows written before it moves: a racing thread rewrites the same values)
-
-    def read(self, model: "Model", n: int) -> tuple[np.ndarray, np.ndarray]:
-        """(fast heads' scores, gate scores) of the first ``n`` units, read-only: per unit,
-        exactly the arithmetic of :meth:`Model.fast_scores` and :meth:`Model.any_score`
-        (same products in the same order; the logits of the units read at once go through
-        one sigmoid, which is elementwise)."""
-        k = len(CATEGORIES)
-        done = self._done
-        if n > done:
-            text, spans = self.text, self.spans
-            new = [model.featurizer.sparse(text[s:e]) for s, e in spans[done:n]]
-            z = np.empty((len(new), k + 1))
-            fast_bias, any_bias = model.fast_bias, float(model.any_bias[0])
-            for row, (idx, values) in zip(z, new):
-                if len(idx):
-                    row[:k] = values @ model.fast_coef.take(idx, axis=0) + fast_bias
-                    row[k] = float(values @ model.any_coef[:, 0].take(idx)) + any_bias
-                else:
-                    row[:k] = fast_bias
-                    row[k] = any_bias
-            self._scores[done:n] = _sigmoid(z)
-            self.features[done:n] = new
-            self._done = max(self._done, n)
-        fast, gated = self._scores[:n, :k], self._scores[:n, k]
-        fast.setflags(write=False)
-        gated.setflags(write=False)
-        return fast, gated
-
-
-class _TextMemo:
-    """A model's memo of what its fast heads read in a text, valid for the model parts it was made for."""
-
-    def __init__(self, parts: tuple) -> None:
-        self.parts = parts
-        self.texts: dict[str, tuple | None] = {}
-        _MEMOS.add(self)
-
-
-def _forget_texts() -> None:
-    for memo in list(_MEMOS):
-        memo.texts.clear()
-
-
-text_memo(_forget_texts, lambda text: any(text in memo.texts for memo in list(_MEMOS)))
 
 
 @dataclass
@@ -367,10 +287,6 @@ SURE_GRID = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 SURE_TOLERANCE = 1.05
 VETO_CAP = 0.3
 GATE_LOSS = 0.03
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
 
 def term_key(term: str) -> str:

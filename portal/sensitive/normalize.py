@@ -12,7 +12,7 @@ import re
 import unicodedata
 from typing import Iterator, NamedTuple
 
-from .memory import text_memo
+from .memory import TextMemo
 
 # A word starts with a letter or digit and may carry combining marks (text typed on
 # some systems stores "é" as "e" + U+0301). Underscore and punctuation split words,
@@ -32,10 +32,7 @@ _CACHE_MAX = 200_000
 # masking of the sentence encoder and the clause checks: it is cut into words once per
 # call. These are copies of notes: forgotten when the public call returns (memory.py);
 # long texts are recomputed (memory stays bounded).
-_TOKENS: dict[str, tuple] = {}
-_TOKENS_TEXT = 4_000
-_TOKENS_SIZE = 4_096
-text_memo(_TOKENS.clear, _TOKENS.__contains__)
+_TOKENS = TextMemo()
 
 
 class Token(NamedTuple):
@@ -71,14 +68,7 @@ def tokenize(text: str) -> Iterator[Token]:
 
 def tokens_of(text: str) -> tuple[Token, ...]:
     """``tuple(tokenize(text))``, remembered for the last short texts of a call."""
-    if len(text) > _TOKENS_TEXT:
-        return _tokens(text)
-    found = _TOKENS.get(text)
-    if found is None:
-        if len(_TOKENS) >= _TOKENS_SIZE:
-            _TOKENS.clear()
-        found = _TOKENS[text] = _tokens(text)
-    return found
+    return _TOKENS.get(text, _tokens)
 
 
 def _tokens(text: str) -> tuple[Token, ...]:

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import re
 
-from .memory import text_memo
+from .memory import TextMemo
 
 # Text longer than this is judged by chunks of sentences: bounded work per chunk.
 CHUNK_CHARS = 1200
 # At most this many characters are read by the model (the vocabulary reads everything).
 MODEL_MAX_CHARS = 100_000
 
-_MEMO_TEXT = 4_000
-_MEMO_SIZE = 4_096
-_SENTENCES: dict[str, tuple[tuple[int, int], ...]] = {}
-text_memo(_SENTENCES.clear, _SENTENCES.__contains__)  # forgotten after each call
+_SENTENCES = TextMemo()  # forgotten after each call (memory.py)
 
 # A full stop after a title or an initial ("M. Rey", "Mme. X", "Dr. Y", "J. Dupont")
 # does not end a sentence or a clause.
@@ -42,14 +39,11 @@ def unit_kinds(text: str, spans: list) -> list[int]:
 def _sentences(text: str) -> list[tuple[int, int]]:
     # asked several times per note (judged_units, unit_kinds; scan_many judges twice):
     # the last short texts are remembered, long ones recomputed (memory stays bounded)
-    if len(text) > _MEMO_TEXT:
-        return split_sentences(text)
-    cached = _SENTENCES.get(text)
-    if cached is None:
-        if len(_SENTENCES) >= _MEMO_SIZE:
-            _SENTENCES.clear()
-        cached = _SENTENCES[text] = tuple(split_sentences(text))
-    return list(cached)
+    return list(_SENTENCES.get(text, _split_sentences_tuple))
+
+
+def _split_sentences_tuple(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(split_sentences(text))
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
