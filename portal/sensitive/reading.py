@@ -1,15 +1,15 @@
 """What the model's fast heads read in a note, unit by unit, as far as they are asked.
 
-``Model.judge`` looks at the whole-note units first and reads the sentences only when it
+The model's ``judge`` looks at the whole-note units first and reads the sentences only when it
 must (a long note's sentences are most of the work): :class:`Units` holds a text's units
 (``units.judged_units``) and reads them lazily. :func:`read_units` remembers the last short
 texts of a call for the model that asked (``scan_many`` judges a note twice: a dry run,
 then the verdict); like every memo of a note, it is forgotten after each public call
-(``memory.py``). Plain numpy on the model's arrays; the model is passed in, not imported.
+(``memory.py``). Plain numpy on the model's arrays; the model is passed in (:class:`FastHeads`).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -17,8 +17,14 @@ from .memory import TextMemo
 from .units import judged_units, unit_kinds
 from .vocab import CATEGORIES
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .model import Model
+class FastHeads(Protocol):
+    """What :class:`Units` reads with: the model's featurizer and its fast heads' arrays."""
+
+    featurizer: Any
+    fast_coef: np.ndarray
+    fast_bias: np.ndarray
+    any_coef: np.ndarray
+    any_bias: np.ndarray
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -40,9 +46,9 @@ class Units:
         self._scores = np.empty((len(spans), len(CATEGORIES) + 1))
         self._done = 0  # units read so far (rows written before it moves: a racing thread rewrites the same values)
 
-    def read(self, model: "Model", n: int) -> tuple[np.ndarray, np.ndarray]:
+    def read(self, model: FastHeads, n: int) -> tuple[np.ndarray, np.ndarray]:
         """(fast heads' scores, gate scores) of the first ``n`` units, read-only: per unit,
-        exactly the arithmetic of :meth:`Model.fast_scores` and :meth:`Model.any_score`
+        exactly the arithmetic of the model's ``fast_scores`` and ``any_score``
         (same products in the same order; the logits of the units read at once go through
         one sigmoid, which is elementwise)."""
         k = len(CATEGORIES)
@@ -77,7 +83,7 @@ class _ModelMemo(TextMemo):
         self.parts = parts
 
 
-def read_units(model: "Model", text: str) -> Units | None:
+def read_units(model: FastHeads, text: str) -> Units | None:
     """The units of ``text`` as ``model``'s fast heads read them (``None`` when it has none),
     remembered for the last short texts of a call."""
     memo = model.__dict__.get("_units_memo")
