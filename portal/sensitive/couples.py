@@ -21,6 +21,12 @@ check that two words agree in gender; this module does, with plain string rules:
   sex ("Julie Caron : elle déménage avec son compagnon", "Jérôme … avec son mari, Damien";
   :func:`given_names`).
 
+* Far and of (ninth round, R11, the scanner's findings only): a French "son/sa" whose person is
+  named earlier in the same sentence, beyond ``WINDOW`` words and with no one else named between
+  ("Mme Ribeiro demande que son badge parking soit partagé avec son mari"); and a partner word
+  followed by the person it belongs to ("wife of our surveyor Ben Tate", "le mari de notre
+  collègue Olivier Fontan", "la femme de M. Diaz").
+
 A different-sex couple, a partner with no sex given ("his partner", "son conjoint") or no title
 or name to read are left to the model; but a model-only ``sex_life`` flag that a couple of the
 other sex carries is dropped (``without_other_sex_partners``, sixth round; since the seventh round
@@ -73,6 +79,26 @@ PRONOUN_WINDOW = 30
 # elle déménage avec son compagnon", "Jérôme … avec son mari, Damien"). The list and where it
 # comes from: ``data/given_names.py``.
 GIVEN_NAMES_FILE = Path(__file__).resolve().parent / "data" / "given_names.txt"
+
+# Ninth round (R11), for the scanner's findings only. A "son/sa" whose person stands further back
+# than WINDOW words is read only within its sentence (up to PRONOUN_WINDOW words), and only when no
+# one else is named between: a relative (OTHER_PERSONS), a person named by their job or role
+# (THIRD_PERSONS: "Mme Roux a appelé, le plombier viendra avec sa femme"), or a subject pronoun
+# of the other sex.
+THIRD_PERSONS = frozenset("""
+technicien technicienne plombier plombiere gardien gardienne agent agente artisan ouvrier ouvriere
+chauffeur collegue responsable directeur directrice medecin docteur infirmier infirmiere assistant
+assistante conseiller conseillere employe employee salarie salariee homme monsieur madame dame
+personne client cliente livreur livreuse policier policiere gendarme demandeur demandeuse occupant
+occupante proprietaire bailleur huissier avocat avocate notaire stagiaire chef cheffe
+engineer contractor plumber caretaker officer colleague manager man woman guy lad bloke lady person
+""".split())
+SENTENCE_ENDS = ".;!?\n"
+# "<partner word> of / de <person>": at most this many plain words between ("notre collègue")
+OF_WINDOW = 3
+OF_WORDS = {"of": EN_PARTNERS, "de": FR_PARTNERS, "d": FR_PARTNERS}
+# a word between that makes the partner word a trade or another's ("femme de ménage de Mme Diaz")
+NOT_OF_A_PERSON = frozenset({"de", "d", "of", "menage", "chambre", "service"})
 
 
 @cache
@@ -197,9 +223,56 @@ def reported_partners(text: str, tokens: list[Token]) -> list[Partner]:
                 found.append(Partner(i, i + 1, speaker == FIRST_PERSON[key][partner]))
         elif key in FR_POSSESSIVES and partner in FR_PARTNERS and _possessor_before(text, tokens, i) is None:
             possessor = _possessor_before(text, tokens, i, names=True) \
-                or _nearest_person(text, tokens, i, PRONOUN_WINDOW, pronoun_needed=True)
+                or _nearest_person(text, tokens, i, PRONOUN_WINDOW, pronoun_needed=True) \
+                or _person_earlier_in_sentence(text, tokens, i)
             if possessor is not None:
                 found.append(Partner(i, i + 1, possessor == FR_PARTNERS[partner]))
+    return found + _partners_of(text, tokens)
+
+
+def _person_earlier_in_sentence(text: str, tokens: list[Token], index: int) -> str | None:
+    """R11: the sex of the nearest person named before ``index`` in the same sentence (within
+    ``PRONOUN_WINDOW`` words), when no one else is named between (a relative, a job or role, a
+    subject pronoun of the other sex): "Mme Ribeiro demande que son badge parking soit partagé
+    avec son mari", "M. Olivier Ruiz : fuite du joint de baignoire, c'est sa compagne"."""
+    pronouns = set()
+    for k in range(index - 1, max(-1, index - 1 - PRONOUN_WINDOW), -1):
+        if tokens[k].key not in COURTESY_TITLES and any(c in SENTENCE_ENDS for c in text[tokens[k].end:tokens[k + 1].start]):
+            return None  # a sentence ends after this word ("M." is a title's dot)
+        key = tokens[k].key
+        sex = _person_sex(text, tokens, k, names=True)
+        if sex is not None:
+            return sex if pronouns <= {sex} else None
+        if key in OTHER_PERSONS or key in THIRD_PERSONS:
+            return None
+        if key in SUBJECT_PRONOUNS:
+            pronouns.add(SUBJECT_PRONOUNS[key])
+    return None
+
+
+def _partners_of(text: str, tokens: list[Token]) -> list[Partner]:
+    """R11: a partner word followed by "of"/"de" and the person it belongs to, named by a title or
+    a given name, with at most ``OF_WINDOW`` plain words between ("wife of our surveyor Ben
+    Tate", "le mari de notre collègue Olivier Fontan", "la femme de M. Diaz"). Not a relative
+    ("the wife of the tenant's son"), not another's ("husband of Mrs Lee's sister"), not across
+    punctuation; "femme de ménage" names no one."""
+    found = []
+    for i in range(len(tokens) - 2):
+        partner, of = tokens[i].key, tokens[i + 1].key
+        if of not in OF_WORDS or partner not in OF_WORDS[of]:
+            continue
+        for k in range(i + 2, min(len(tokens), i + 3 + OF_WINDOW)):
+            if not text[tokens[k - 1].end:tokens[k].start].strip(" '’") == "":
+                break
+            sex = _person_sex(text, tokens, k, names=True)
+            if sex is not None:
+                name = k + 1 if _titled(text, tokens, k) else k
+                if not (name + 1 < len(tokens) and tokens[name + 1].key == "s"
+                        and text[tokens[name].end:tokens[name + 1].start] in ("'", "’")):  # "Mrs Lee's sister"
+                    found.append(Partner(i, k, sex == OF_WORDS[of][partner]))
+                break
+            if tokens[k].key in OTHER_PERSONS or tokens[k].key in NOT_OF_A_PERSON or _capitalised(text, tokens[k]):
+                break
     return found
 
 
