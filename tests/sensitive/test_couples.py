@@ -185,6 +185,9 @@ def test_the_given_names_list_gives_clear_names_only() -> None:
 @pytest.mark.parametrize("text", [
     "Mr Lyle and his wife want a 2 bed, joint tenancy, both ex-Navy.",  # flag's clause: "Mr Lyle"
     "Ms Hale mentioned she and her husband run the allotment rota.",  # "Ms Hale mentioned she"
+    # the ninth round's model no longer flags the two above; it flags these two
+    "Ms Patel said she and her husband would both like to be on the tenancy.",
+    "Mr Lyle and his wife want a two bed joint tenancy, both ex-Navy.",
 ])
 def test_a_model_flag_is_dropped_when_a_couple_of_the_other_sex_elsewhere_in_the_note_carried_it(text: str) -> None:
     # R8 (eighth round): the shipped model gives sex_life for these notes from a clause that does
@@ -230,7 +233,8 @@ def test_a_far_or_of_partner_of_the_other_sex_or_someone_else_s_is_not_orientati
 @pytest.mark.parametrize("text", [
     "Parking permit for Sarah Bell, wife of our caretaker Mark Ellis, who picks him up after his shift.",
     "Badge visiteur pour Claire Dumas, la femme de notre collègue Marc Aubert, qui le dépose le matin.",
-    "Mme Garnier demande que sa carte de parking soit partagée avec son mari, Luc Morel, du service travaux.",
+    "M. Thierry Blanc : fuite sous l'évier, c'est sa compagne, Mme Laura Petit, qui a prévenu la gardienne.",
+    "Mme Sarah Klein demande que la place 12 soit partagée avec son compagnon, Hugo Martin, chauffeur à la régie.",
 ])
 def test_a_model_flag_carried_by_a_far_or_of_couple_of_the_other_sex_is_dropped(text: str) -> None:
     # R11 (ninth round): the shipped model gives sex_life for these notes; the couple the
