@@ -8,8 +8,8 @@ category and per language on
 * ``dev``      the package's dev split (thresholds are tuned on it: not unseen),
 * ``heldout``  tests/sensitive/data/notes_heldout.jsonl (never trained or tuned on),
 * ``eval``     the independent sets of tests/sensitive/data/eval/ present (``EVAL_SETS``:
-               A, B and the blind set T, run once at the end of the eighth round of
-               2026-12-06. Sets C to S were moved into the training data on 2026-12-05
+               A, B and the blind set U, run once at the end of the ninth round of
+               2026-12-06. Sets C to T were moved into the training data on 2026-12-05
                and -06, each after its one run).
 Speed (``benchmarks/throughput.py``, each measure in a fresh process): notes/second of
 the vocabulary-only ``scan_many``, the hybrid ``scan_many`` and ``write_report`` (the
