@@ -93,6 +93,7 @@ personne client cliente livreur livreuse policier policiere gendarme demandeur d
 occupante proprietaire bailleur huissier avocat avocate notaire stagiaire chef cheffe
 engineer contractor plumber caretaker officer colleague manager man woman guy lad bloke lady person
 """.split())
+OTHER_AND_THIRD_PERSONS = OTHER_PERSONS | THIRD_PERSONS
 SENTENCE_ENDS = ".;!?\n"
 # "<partner word> of / de <person>": at most this many plain words between ("notre collègue")
 OF_WINDOW = 3
@@ -224,30 +225,10 @@ def reported_partners(text: str, tokens: list[Token]) -> list[Partner]:
         elif key in FR_POSSESSIVES and partner in FR_PARTNERS and _possessor_before(text, tokens, i) is None:
             possessor = _possessor_before(text, tokens, i, names=True) \
                 or _nearest_person(text, tokens, i, PRONOUN_WINDOW, pronoun_needed=True) \
-                or _person_earlier_in_sentence(text, tokens, i)
+                or _nearest_person(text, tokens, i, PRONOUN_WINDOW, pronoun_needed=False, within_sentence=True)
             if possessor is not None:
                 found.append(Partner(i, i + 1, possessor == FR_PARTNERS[partner]))
     return found + _partners_of(text, tokens)
-
-
-def _person_earlier_in_sentence(text: str, tokens: list[Token], index: int) -> str | None:
-    """R11: the sex of the nearest person named before ``index`` in the same sentence (within
-    ``PRONOUN_WINDOW`` words), when no one else is named between (a relative, a job or role, a
-    subject pronoun of the other sex): "Mme Ribeiro demande que son badge parking soit partagé
-    avec son mari", "M. Olivier Ruiz : fuite du joint de baignoire, c'est sa compagne"."""
-    pronouns = set()
-    for k in range(index - 1, max(-1, index - 1 - PRONOUN_WINDOW), -1):
-        if tokens[k].key not in COURTESY_TITLES and any(c in SENTENCE_ENDS for c in text[tokens[k].end:tokens[k + 1].start]):
-            return None  # a sentence ends after this word ("M." is a title's dot)
-        key = tokens[k].key
-        sex = _person_sex(text, tokens, k, names=True)
-        if sex is not None:
-            return sex if pronouns <= {sex} else None
-        if key in OTHER_PERSONS or key in THIRD_PERSONS:
-            return None
-        if key in SUBJECT_PRONOUNS:
-            pronouns.add(SUBJECT_PRONOUNS[key])
-    return None
 
 
 def _partners_of(text: str, tokens: list[Token]) -> list[Partner]:
@@ -276,20 +257,29 @@ def _partners_of(text: str, tokens: list[Token]) -> list[Partner]:
     return found
 
 
-def _nearest_person(text: str, tokens: list[Token], index: int, window: int, pronoun_needed: bool) -> str | None:
+def _nearest_person(text: str, tokens: list[Token], index: int, window: int, pronoun_needed: bool,
+                    within_sentence: bool = False) -> str | None:
     """The sex of the nearest person named (a title, or a given name: R7) in the ``window`` words
-    before ``index``, when no
-    other person is named between and, if ``pronoun_needed``, a subject pronoun of that sex
-    (and none of the other) stands between."""
+    before ``index``, when no other person is named between and, if ``pronoun_needed``, a subject
+    pronoun of that sex (and none of the other) stands between.
+
+    ``within_sentence`` (R11, ninth round): the person must stand in the same sentence, no one
+    named by a job or role (``THIRD_PERSONS``) nor a subject pronoun of the other sex between:
+    "Mme Ribeiro demande que son badge parking soit partagé avec son mari", "M. Olivier Ruiz :
+    fuite du joint de baignoire, c'est sa compagne"."""
+    stops = OTHER_AND_THIRD_PERSONS if within_sentence else OTHER_PERSONS
     pronouns = set()
     for k in range(index - 1, max(-1, index - 1 - window), -1):
         key = tokens[k].key
+        if within_sentence and key not in COURTESY_TITLES \
+                and any(c in SENTENCE_ENDS for c in text[tokens[k].end:tokens[k + 1].start]):
+            return None  # a sentence ends after this word ("M." is a title's dot)
         sex = _person_sex(text, tokens, k, names=True)
         if sex is not None:
-            if pronoun_needed and pronouns != {sex}:
+            if (pronoun_needed and pronouns != {sex}) or (within_sentence and not pronouns <= {sex}):
                 return None
             return sex
-        if key in OTHER_PERSONS:
+        if key in stops:
             return None
         if key in SUBJECT_PRONOUNS:
             pronouns.add(SUBJECT_PRONOUNS[key])
