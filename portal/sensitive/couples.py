@@ -101,6 +101,14 @@ OF_WORDS = {"of": EN_PARTNERS, "de": FR_PARTNERS, "d": FR_PARTNERS}
 # a word between that makes the partner word a trade or another's ("femme de ménage de Mme Diaz")
 NOT_OF_A_PERSON = frozenset({"de", "d", "of", "menage", "chambre", "service"})
 
+# Tenth round (R13), for the scanner's findings only. A word between the possessive and the partner
+# word that does not change whose partner it is ("his former partner", "her late wife", "son ancien
+# compagnon"); and an English neutral "partner" whose sex a given name after it gives ("his partner
+# Steven"), as a title does ("his partner Mr Knight").
+EN_MODIFIERS = frozenset({"former", "ex", "late", "new", "current"})
+FR_MODIFIERS = frozenset({"ancien", "ancienne", "ex", "futur", "future", "nouveau", "nouvelle", "nouvel",
+                          "actuel", "actuelle", "defunt", "defunte"})
+
 
 @cache
 def given_names() -> dict[str, str]:
@@ -223,12 +231,65 @@ def reported_partners(text: str, tokens: list[Token]) -> list[Partner]:
             if speaker is not None:
                 found.append(Partner(i, i + 1, speaker == FIRST_PERSON[key][partner]))
         elif key in FR_POSSESSIVES and partner in FR_PARTNERS and _possessor_before(text, tokens, i) is None:
-            possessor = _possessor_before(text, tokens, i, names=True) \
-                or _nearest_person(text, tokens, i, PRONOUN_WINDOW, pronoun_needed=True) \
-                or _nearest_person(text, tokens, i, PRONOUN_WINDOW, pronoun_needed=False, within_sentence=True)
+            possessor = _reported_possessor(text, tokens, i)
             if possessor is not None:
                 found.append(Partner(i, i + 1, possessor == FR_PARTNERS[partner]))
-    return found + _partners_of(text, tokens)
+    return found + _partners_of(text, tokens) + _modified_partners(text, tokens) + _named_partners(text, tokens)
+
+
+def _reported_possessor(text: str, tokens: list[Token], index: int) -> str | None:
+    """The sex of the person a French possessive at ``index`` refers to when no courtesy title
+    stands just before it: a given name (R7), a subject pronoun carrying a person on (R5), the
+    nearest person of the same sentence (R11)."""
+    return _possessor_before(text, tokens, index, names=True) \
+        or _nearest_person(text, tokens, index, PRONOUN_WINDOW, pronoun_needed=True) \
+        or _nearest_person(text, tokens, index, PRONOUN_WINDOW, pronoun_needed=False, within_sentence=True)
+
+
+def _modified_partners(text: str, tokens: list[Token]) -> list[Partner]:
+    """R13b: a possessive, a modifier and a partner word, read like the phrase without the modifier
+    ("her late wife", "his ex-husband", "his former partner Steven", "M. Morel … son ancien
+    compagnon")."""
+    found = []
+    for i in range(len(tokens) - 2):
+        key, modifier, partner = tokens[i].key, tokens[i + 1].key, tokens[i + 2].key
+        if key in EN_POSSESSIVES and modifier in EN_MODIFIERS:
+            if partner in EN_PARTNERS:
+                found.append(Partner(i, i + 2, EN_PARTNERS[partner] == EN_POSSESSIVES[key]))
+            elif partner in EN_NEUTRAL:
+                named = _partner_named(text, tokens, i + 3)
+                if named is not None:
+                    found.append(Partner(i, named[0], named[1] == EN_POSSESSIVES[key]))
+        elif key in FR_POSSESSIVES and modifier in FR_MODIFIERS and partner in FR_PARTNERS \
+                and (i + 3 >= len(tokens) or tokens[i + 3].key not in ("de", "d")):
+            possessor = _possessor_before(text, tokens, i) or _reported_possessor(text, tokens, i)
+            if possessor is not None:
+                found.append(Partner(i, i + 2, possessor == FR_PARTNERS[partner]))
+    return found
+
+
+def _named_partners(text: str, tokens: list[Token]) -> list[Partner]:
+    """R13c: "his/her partner <given name>" ("his partner Steven"); "his partner Mr Knight" is
+    :func:`partners`'."""
+    found = []
+    for i in range(len(tokens) - 2):
+        key, partner = tokens[i].key, tokens[i + 1].key
+        if key in EN_POSSESSIVES and partner in EN_NEUTRAL and not _titled(text, tokens, i + 2):
+            named = _partner_named(text, tokens, i + 2)
+            if named is not None:
+                found.append(Partner(i, named[0], named[1] == EN_POSSESSIVES[key]))
+    return found
+
+
+def _partner_named(text: str, tokens: list[Token], index: int) -> tuple[int, str] | None:
+    """(last token, sex) of the person named right after a neutral partner word, by a title
+    ("Mr Knight") or a given name ("Steven", "Steven Ward"), with a space or a comma between."""
+    if index >= len(tokens) or text[tokens[index - 1].end:tokens[index].start] not in (" ", ", "):
+        return None
+    if _titled(text, tokens, index):
+        return index + 1, _sex_of_title(tokens[index].key)
+    sex = _given_name_sex(text, tokens, index)
+    return (index, sex) if sex is not None else None
 
 
 def _partners_of(text: str, tokens: list[Token]) -> list[Partner]:

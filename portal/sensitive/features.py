@@ -26,9 +26,9 @@ from typing import Iterable
 
 import numpy as np
 
-from .couples import COURTESY_TITLES, partners
+from .couples import partners
 from .memory import text_memo
-from .names import NAME_KEY, surname
+from .names import NAME_KEY, name_words
 from .normalize import tokens_of
 
 CHAR_MIN, CHAR_MAX = 2, 5
@@ -56,16 +56,11 @@ PARTNER_MARKS = {True: "g:same_sex_partner", False: "g:other_sex_partner"}
 
 def read(text: str) -> tuple[list[str], list[str]]:
     """(normalised words, grammar marks) of ``text``. Words: digits kept as one class and every
-    surname as one placeholder (``names``), neither carries meaning here; marks: one
+    name word as one placeholder (``names.name_words``), neither carries meaning here; marks: one
     ``PARTNER_MARKS`` feature per partner phrase (``couples.partners``)."""
     tokens = tokens_of(text)
-    ws, previous = [], None
-    for i, token in enumerate(tokens):
-        key = token.key
-        # a surname follows a courtesy title: only then is the (slower) check asked
-        ws.append(NAME_KEY if previous in COURTESY_TITLES and surname(text, tokens, i)
-                  else "0" if key.isdigit() else key)
-        previous = key
+    ws = [NAME_KEY if name else "0" if token.key.isdigit() else token.key
+          for token, name in zip(tokens, name_words(text, tokens))]
     return ws, [PARTNER_MARKS[p.same_sex] for p in partners(text, tokens)]
 
 

@@ -240,3 +240,33 @@ def test_a_model_flag_carried_by_a_far_or_of_couple_of_the_other_sex_is_dropped(
     # R11 (ninth round): the shipped model gives sex_life for these notes; the couple the
     # grammar now reads is of the other sex, and without it the model no longer does
     assert "sex_life" not in categories(text)
+
+
+# R13b/c (tenth round), for the scanner's findings only: a modifier between the possessive and the
+# partner word ("his former partner", "her late wife", "son ancien compagnon"), and an English
+# "partner" whose sex a given name after it gives ("his partner Steven").
+MODIFIED_OR_NAMED_SAME_SEX = [
+    "Bankruptcy petition by Mr Grant: most of the debt is the loan he took out with his former partner Steven.",
+    "Mrs Hale asks for the tenancy to stay in her name since her late wife died in March.",
+    "Mr Dean moved in with his partner Steven last spring; joint tenancy requested.",
+    "Dossier de M. Morel : ses dettes sont celles de son ancien compagnon, parti en laissant les crédits.",
+    "Mme Leroy demande un badge pour sa future épouse, qui commence au siège lundi.",
+]
+MODIFIED_OR_NAMED_NOT_SAME_SEX = [
+    "Bankruptcy petition by Mr Grant: most of the debt is the loan he took out with his former partner Sarah.",
+    "Mrs Hale asks for the tenancy to stay in her name since her late husband died in March.",
+    "Mr Dean moved in with his partner Sarah last spring; joint tenancy requested.",
+    "Dossier de M. Morel : ses dettes sont celles de son ancienne compagne, partie en laissant les crédits.",
+    "Mme Leroy demande un badge pour son futur époux, qui commence au siège lundi.",
+    "Mr Dean asked his new partner about the rota.",  # "partner" with no sex given
+]
+
+
+@pytest.mark.parametrize("text", MODIFIED_OR_NAMED_SAME_SEX)
+def test_a_same_sex_former_late_or_named_partner_is_found(text: str) -> None:
+    assert {f.category for f in Scanner(model=None).scan(text)} == {"sex_life"}
+
+
+@pytest.mark.parametrize("text", MODIFIED_OR_NAMED_NOT_SAME_SEX)
+def test_a_former_late_or_named_partner_of_the_other_sex_is_not_orientation(text: str) -> None:
+    assert "sex_life" not in {f.category for f in Scanner(model=None).scan(text)}

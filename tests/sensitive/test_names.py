@@ -7,6 +7,7 @@ import pytest
 from portal.sensitive import active_model
 from portal.sensitive.features import words
 from portal.sensitive.names import masked
+from portal.sensitive.scanner import Scanner
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -17,6 +18,10 @@ from portal.sensitive.names import masked
     ("Monsieur SDF dans le hall.", "Monsieur SDF dans le hall."),  # an abbreviation, not a name
     ("la famille Rom du 3e", "la famille Rom du 3e"),  # no courtesy title
     ("", ""),
+    # M1 (tenth round): the surname after a masked given name is masked too
+    ("Resignation, Mr Imran Qureshi, caretaker.", "Resignation, Mr X X, caretaker."),
+    ("Referral for Ms Amy Gay, income officer post.", "Referral for Ms X X, income officer post."),
+    ("Ms Amy, gay, asked for a transfer.", "Ms X, gay, asked for a transfer."),  # punctuation between
 ])
 def test_a_surname_after_a_courtesy_title_is_masked(text: str, expected: str) -> None:
     assert masked(text) == expected
@@ -25,6 +30,25 @@ def test_a_surname_after_a_courtesy_title_is_masked(text: str, expected: str) ->
 def test_the_features_read_a_surname_as_one_placeholder() -> None:
     assert words("M. Cohen appelle") == words("M. Martin appelle") == ["m", "x", "appelle"]
     assert words("Il s'appelle Cohen") != words("Il s'appelle Martin")  # no title: not known to be a name
+    assert words("Mr Imran Qureshi calls") == words("Mr Paul Martin calls") == ["mr", "x", "x", "calls"]
+
+
+@pytest.mark.parametrize("text", [
+    "Referral for Ms Amy Gay, recommended by the lettings manager.",
+    "Referral for Amy Gay, recommended by the lettings manager.",
+    "Demande de badge pour Sarah Juif, nouvelle au siège.",
+])
+def test_a_surname_after_a_given_name_is_not_a_vocabulary_term(text: str) -> None:
+    # R13a (tenth round): "Gay" after "Amy" is her surname, as "Gay" after "Mrs" is
+    assert Scanner(model=None).scan(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Amy, gay, asked for a transfer to be nearer her girlfriend.",
+    "AMY GAY AND PROUD",
+])
+def test_a_category_word_after_a_name_but_not_a_surname_is_still_found(text: str) -> None:
+    assert "sex_life" in {f.category for f in Scanner(model=None).scan(text)}
 
 
 @pytest.mark.parametrize("pair", [

@@ -132,3 +132,15 @@ def test_a_job_a_landmark_or_car_sickness_is_not_a_vocabulary_finding(text: str,
 ])
 def test_the_same_terms_about_the_person_still_count(text: str, category: str) -> None:
     assert category in {f.category for f in Scanner(model=None).scan(text)}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # R14 (tenth round): "bypass" alone is a meter tampered with or a shortlist passed over
+    ("REFERRAL - FLAT 16 - EMPTY. BYPASSED ELECTRICS FOUND IN THE SPARE ROOM BY THE VOID CONTRACTOR.", set()),
+    ("Bypassed: property outside the area the applicant asked for. Next on list.", set()),
+    # the operation is still named
+    ("Tom is back on 9 Jan on a phased return after his triple bypass.", {"health"}),
+    ("Off for six weeks after a heart bypass.", {"health"}),
+])
+def test_bypass_is_health_only_as_the_operation(text: str, expected: set) -> None:
+    assert {f.category for f in Scanner(model=None).scan(text)} == expected
