@@ -54,19 +54,16 @@ def after_given_name(text: str, tokens: list[Token], index: int) -> bool:
 
 def name_words(text: str, tokens: list[Token]) -> list[bool]:
     """Which words the model reads as the placeholder: the word after a courtesy title ("M.
-    Cohen") and, since the tenth round (M1), the surname after a given name so read ("Mr Imran
-    Qureshi", "Ms Amy Gay": both words). Before M1, "Qureshi" and "Gay" reached the model."""
-    marks: list[bool] = []
-    for index in range(len(tokens)):
-        marks.append(bool(index) and (
-            (tokens[index - 1].key in COURTESY_TITLES and _after_title(text, tokens, index))
-            or (marks[index - 1] and after_given_name(text, tokens, index))))
-    return marks
+    Cohen", "Mr Imran" in "Mr Imran Qureshi"). Masking the surname after such a given name too
+    (M1, tenth round) was tried and not adopted: the model built with it flagged a couple of the
+    other sex (``docs/guard-rounds/2026-12-07-tenth-round-rules.md``)."""
+    return [bool(index) and tokens[index - 1].key in COURTESY_TITLES and _after_title(text, tokens, index)
+            for index in range(len(tokens))]
 
 
 def masked(text: str) -> str:
     """``text`` with every name word (:func:`name_words`) replaced by ``NAME_MASK`` ("M. Cohen
-    appelle" -> "M. X appelle", "Mr Imran Qureshi" -> "Mr X X")."""
+    appelle" -> "M. X appelle")."""
     tokens = tokens_of(text)
     parts, last = [], 0
     for token, name in zip(tokens, name_words(text, tokens)):
