@@ -5,7 +5,7 @@ hybrid (vocabulary + active model) and vocabulary only, side by side.
 
 Sets: the held-out set (never used while building the vocabulary or the model), the
 independent evaluation sets of ``tests/sensitive/data/eval/`` present (A, B and the
-round's blind set once run, ``bench_scan.EVAL_SETS``; never read while building the guard), the vocabulary's
+blind set V once run, ``bench_scan.EVAL_SETS``; never read while building the guard), the vocabulary's
 tune set and the shared sample (both in the model's training data: not unseen), and the package's dev split (thresholds tuned on it).
 ``benchmarks/bench_scan.py`` adds speed figures.
 """
