@@ -248,18 +248,13 @@ def _reported_possessor(text: str, tokens: list[Token], index: int) -> str | Non
 
 def _modified_partners(text: str, tokens: list[Token]) -> list[Partner]:
     """R13b: a possessive, a modifier and a partner word, read like the phrase without the modifier
-    ("her late wife", "his ex-husband", "his former partner Steven", "M. Morel … son ancien
-    compagnon")."""
+    ("her late wife", "his ex-husband", "M. Morel … son ancien compagnon"; "his former partner
+    Steven" is :func:`_named_partners`')."""
     found = []
     for i in range(len(tokens) - 2):
         key, modifier, partner = tokens[i].key, tokens[i + 1].key, tokens[i + 2].key
-        if key in EN_POSSESSIVES and modifier in EN_MODIFIERS:
-            if partner in EN_PARTNERS:
-                found.append(Partner(i, i + 2, EN_PARTNERS[partner] == EN_POSSESSIVES[key]))
-            elif partner in EN_NEUTRAL:
-                named = _partner_named(text, tokens, i + 3)
-                if named is not None:
-                    found.append(Partner(i, named[0], named[1] == EN_POSSESSIVES[key]))
+        if key in EN_POSSESSIVES and modifier in EN_MODIFIERS and partner in EN_PARTNERS:
+            found.append(Partner(i, i + 2, EN_PARTNERS[partner] == EN_POSSESSIVES[key]))
         elif key in FR_POSSESSIVES and modifier in FR_MODIFIERS and partner in FR_PARTNERS \
                 and (i + 3 >= len(tokens) or tokens[i + 3].key not in ("de", "d")):
             possessor = _possessor_before(text, tokens, i) or _reported_possessor(text, tokens, i)
@@ -269,21 +264,26 @@ def _modified_partners(text: str, tokens: list[Token]) -> list[Partner]:
 
 
 def _named_partners(text: str, tokens: list[Token]) -> list[Partner]:
-    """R13c: "his/her partner <given name>" ("his partner Steven"); "his partner Mr Knight" is
+    """R13c: "his/her [modifier] partner <person>" ("his partner Steven", "his former partner
+    Steven", "his ex-partner Mr Knight" with R13b's modifier); "his partner Mr Knight" is
     :func:`partners`'."""
     found = []
     for i in range(len(tokens) - 2):
-        key, partner = tokens[i].key, tokens[i + 1].key
-        if key in EN_POSSESSIVES and partner in EN_NEUTRAL and not _titled(text, tokens, i + 2):
-            named = _partner_named(text, tokens, i + 2)
-            if named is not None:
-                found.append(Partner(i, named[0], named[1] == EN_POSSESSIVES[key]))
+        if tokens[i].key not in EN_POSSESSIVES:
+            continue
+        word = i + 2 if tokens[i + 1].key in EN_MODIFIERS else i + 1
+        if word >= len(tokens) or tokens[word].key not in EN_NEUTRAL \
+                or (word == i + 1 and _titled(text, tokens, word + 1)):
+            continue
+        named = _partner_named(text, tokens, word + 1)
+        if named is not None:
+            found.append(Partner(i, named[0], named[1] == EN_POSSESSIVES[tokens[i].key]))
     return found
 
 
 def _partner_named(text: str, tokens: list[Token], index: int) -> tuple[int, str] | None:
     """(last token, sex) of the person named right after a neutral partner word, by a title
-    ("Mr Knight") or a given name ("Steven", "Steven Ward"), with a space or a comma between."""
+    ("Mr Knight") or a given name ("Steven"), with a space or a comma between."""
     if index >= len(tokens) or text[tokens[index - 1].end:tokens[index].start] not in (" ", ", "):
         return None
     if _titled(text, tokens, index):
