@@ -109,6 +109,18 @@ EN_MODIFIERS = frozenset({"former", "ex", "late", "new", "current"})
 FR_MODIFIERS = frozenset({"ancien", "ancienne", "ex", "futur", "future", "nouveau", "nouvelle", "nouvel",
                           "actuel", "actuelle", "defunt", "defunte"})
 
+# Eleventh round (R15), for the scanner's findings only. A person named by a job or role whose word
+# gives a sex does not stop R11's search when it is the sex of the titled person further back ("M.
+# Dubreuil demande que la visite du technicien ait lieu quand sa compagne…"): whichever of the two
+# the partner belongs to, the couple's sexes are the same. Words that give no sex (collègue,
+# médecin, agent, officer) still stop it.
+THIRD_PERSON_SEXES = {
+    **dict.fromkeys("""technicien plombier gardien ouvrier directeur infirmier assistant conseiller employe
+        salarie client livreur policier demandeur occupant avocat homme monsieur man guy lad bloke""".split(), "m"),
+    **dict.fromkeys("""technicienne plombiere gardienne ouvriere directrice infirmiere assistante conseillere
+        employee salariee cliente livreuse policiere demandeuse occupante avocate dame madame woman lady""".split(), "f"),
+}
+
 
 @cache
 def given_names() -> dict[str, str]:
@@ -327,9 +339,11 @@ def _nearest_person(text: str, tokens: list[Token], index: int, window: int, pro
     ``within_sentence`` (R11, ninth round): the person must stand in the same sentence, no one
     named by a job or role (``THIRD_PERSONS``) nor a subject pronoun of the other sex between:
     "Mme Ribeiro demande que son badge parking soit partagé avec son mari", "M. Olivier Ruiz :
-    fuite du joint de baignoire, c'est sa compagne"."""
+    fuite du joint de baignoire, c'est sa compagne". R15 (eleventh round): a job or role word of the
+    person's own sex between does not stop it (``THIRD_PERSON_SEXES``)."""
     stops = OTHER_AND_THIRD_PERSONS if within_sentence else OTHER_PERSONS
     pronouns = set()
+    roles = set()  # R15: sexes of the people named by a job or role between
     for k in range(index - 1, max(-1, index - 1 - window), -1):
         key = tokens[k].key
         if within_sentence and key not in COURTESY_TITLES \
@@ -337,10 +351,14 @@ def _nearest_person(text: str, tokens: list[Token], index: int, window: int, pro
             return None  # a sentence ends after this word ("M." is a title's dot)
         sex = _person_sex(text, tokens, k, names=True)
         if sex is not None:
-            if (pronoun_needed and pronouns != {sex}) or (within_sentence and not pronouns <= {sex}):
+            if (pronoun_needed and pronouns != {sex}) or (within_sentence and not pronouns <= {sex}) \
+                    or not roles <= {sex}:
                 return None
             return sex
         if key in stops:
+            if within_sentence and key in THIRD_PERSONS and key in THIRD_PERSON_SEXES:
+                roles.add(THIRD_PERSON_SEXES[key])
+                continue
             return None
         if key in SUBJECT_PRONOUNS:
             pronouns.add(SUBJECT_PRONOUNS[key])

@@ -270,3 +270,36 @@ def test_a_same_sex_former_late_or_named_partner_is_found(text: str) -> None:
 @pytest.mark.parametrize("text", MODIFIED_OR_NAMED_NOT_SAME_SEX)
 def test_a_former_late_or_named_partner_of_the_other_sex_is_not_orientation(text: str) -> None:
     assert "sex_life" not in {f.category for f in Scanner(model=None).scan(text)}
+
+
+# R15 (eleventh round), for the scanner's findings only: someone named by a job or role between the
+# titled person and "son/sa + partner" no longer stops the reading when the role word gives the
+# titled person's sex; a role of the other sex, or one that gives no sex, still does.
+ROLE_OF_THE_SAME_SEX_BETWEEN = [
+    "Mme Roux demande que la visite de la technicienne ait lieu quand sa compagne est là.",
+    "M. Henri Colin voudrait que le passage du plombier se fasse quand son mari est à la maison.",
+]
+ROLE_OF_THE_OTHER_SEX_OR_NO_SEX_BETWEEN = [
+    "Mme Roux demande que la visite du technicien ait lieu quand sa compagne est là.",  # his or hers
+    "M. Roux demande que la visite du médecin ait lieu quand son compagnon est là.",  # médecin: no sex
+]
+
+
+@pytest.mark.parametrize("text", ROLE_OF_THE_SAME_SEX_BETWEEN)
+def test_a_same_sex_partner_past_a_role_of_the_same_sex_is_found(text: str) -> None:
+    assert {f.category for f in Scanner(model=None).scan(text)} == {"sex_life"}
+
+
+@pytest.mark.parametrize("text", ROLE_OF_THE_OTHER_SEX_OR_NO_SEX_BETWEEN)
+def test_a_role_of_the_other_sex_or_of_no_sex_between_still_stops_the_reading(text: str) -> None:
+    assert "sex_life" not in {f.category for f in Scanner(model=None).scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "M. Perrin souhaite que le passage du plombier se fasse quand sa compagne, Sophie, est présente : c'est elle qui gère le dossier.",
+    "M. Bertin demande que le passage du gardien soit prévu quand sa compagne, Élodie, rentre du travail.",
+])
+def test_a_model_flag_carried_by_a_couple_read_past_a_role_of_the_same_sex_is_dropped(text: str) -> None:
+    # R15: the shipped model gives sex_life for these notes; the couple is of the other sex
+    # whichever man's partner she is, and without it the model no longer does
+    assert "sex_life" not in categories(text)
