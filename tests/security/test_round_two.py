@@ -316,7 +316,8 @@ def test_forgotten_password_answers_in_the_same_time_for_known_and_unknown_addre
     import statistics
     import time
 
-    app = build_app(tmp_path, "forgot_timing", demo=False, FORGOT_MIN_SECONDS=0.15)
+    minimum = 0.3
+    app = build_app(tmp_path, "forgot_timing", demo=False, FORGOT_MIN_SECONDS=minimum)
     email = _people(app).tenant_account.email
     client = app.test_client()
 
@@ -325,11 +326,14 @@ def test_forgotten_password_answers_in_the_same_time_for_known_and_unknown_addre
         client.post("/password/forgot", data={"email": address})
         return time.perf_counter() - start
 
-    # interleaved, so that a change in the machine's load falls on both sides alike
-    pairs = [(timed(email), timed("nobody-at-all@example.org")) for _ in range(7)]
+    # interleaved, so that a change in the machine's load falls on both sides alike; the suite
+    # runs its SQLite and PostgreSQL halves side by side on two cores, so the tolerance is a share
+    # of the padded minimum (30 ms), not of a 150 ms answer (it failed once by 2 ms under that load)
+    pairs = [(timed(email), timed("nobody-at-all@example.org")) for _ in range(9)]
     known = statistics.median(k for k, _ in pairs)
     unknown = statistics.median(u for _, u in pairs)
-    assert abs(known - unknown) < 0.1 * unknown, (known, unknown)
+    assert min(known, unknown) >= minimum, (known, unknown)  # both answers are padded
+    assert abs(known - unknown) < 0.1 * minimum, (known, unknown)
 
 
 # --- 11 and 14. Two-factor: re-enrolment needs the current code; secrets encrypted at rest ---
