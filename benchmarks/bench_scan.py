@@ -9,8 +9,9 @@ category and per language on
 * ``heldout``  tests/sensitive/data/notes_heldout.jsonl (never trained or tuned on),
 * ``eval``     the independent sets of tests/sensitive/data/eval/ present (``EVAL_SETS``:
                A, B and the blind set W, run once at the end of the eleventh round of
-               2026-12-07; a blind set joins them after its one run. Sets C to V were moved into the training data on 2026-12-05,
-               -06 and -07, each after its one run).
+               2026-12-07; a blind set joins them after its one run. Sets C to V were
+               moved into the training data on 2026-12-05, -06 and -07, each after its
+               one run).
 Speed (``benchmarks/throughput.py``, each measure in a fresh process): notes/second of
 the vocabulary-only ``scan_many``, the hybrid ``scan_many`` and ``write_report`` (the
 engine of ``portal scan-notes``, one worker per core), and single-note latency (median

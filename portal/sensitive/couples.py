@@ -356,7 +356,7 @@ def _nearest_person(text: str, tokens: list[Token], index: int, window: int, pro
                 return None
             return sex
         if key in stops:
-            if within_sentence and key in THIRD_PERSONS and key in THIRD_PERSON_SEXES:
+            if within_sentence and key in THIRD_PERSON_SEXES:  # a role word (THIRD_PERSONS) with a sex
                 roles.add(THIRD_PERSON_SEXES[key])
                 continue
             return None
