@@ -98,6 +98,11 @@ class Defaults:
     # longest delay after repeated failures (CNIL: growing delays, no long lock).
     LOGIN_IP_LIMIT = "30 per 10 minutes"
     LOGIN_LOCK_MINUTES = 15
+    # A refused login answers after at least LOGIN_FAILURE_MIN_SECONDS: a wrong password
+    # records a login event and a failure count, an unknown address writes nothing, and
+    # the time must not tell them apart (OWASP Authentication Cheat Sheet: account
+    # enumeration; the hash is computed in both cases, see accounts/passwords.py).
+    LOGIN_FAILURE_MIN_SECONDS = 0.4
     # One-time links and codes (hashed in one_time_tokens).
     ACTIVATION_CODE_DAYS = 60
     RESET_LINK_MINUTES = 60

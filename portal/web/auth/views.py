@@ -4,6 +4,7 @@ confirmation, password reset and two-factor enrolment live in auth/account.py.""
 from __future__ import annotations
 
 import math
+import time
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -79,12 +80,16 @@ def login():
         verdict = guard.check(email, ip) if guard else throttle.Verdict(True)
         if not verdict.allowed:
             return _refused(form, verdict.wait_seconds)
+        started = time.perf_counter()
         user = accounts.authenticate(db.session, accounts.hasher_for(current_app.config), email,
                                      form.password.data, request.remote_addr)
         db.session.commit()
         if user is None:
             if guard:
                 guard.failed(email, ip)
+            # Unknown address or wrong password: the same words, after the same time (config.py).
+            time.sleep(max(0.0, float(current_app.config["LOGIN_FAILURE_MIN_SECONDS"])
+                           - (time.perf_counter() - started)))
             flash(_("Incorrect e-mail address or password."), "error")
             return render_template("auth/login.html", form=form)
         if guard:
