@@ -27,12 +27,10 @@ check that two words agree in gender; this module does, with plain string rules:
   followed by the person it belongs to ("wife of our surveyor Ben Tate", "le mari de notre
   collègue Olivier Fontan", "la femme de M. Diaz").
 
-A different-sex couple, a partner with no sex given ("his partner", "son conjoint") or no title
-or name to read are left to the model; but a model-only ``sex_life`` flag that a couple of the
-other sex carries is dropped (``without_other_sex_partners``, sixth round; since the seventh round
-(R6) it reads the reported couples too: "Mme Schmitt : « mon mari … »"; since the eighth (R8) a
-couple anywhere in the note counts, not only in the flagged clause). Pure string work on the
-scanner's tokens, no model.
+A partner with no sex given ("his partner", "son conjoint") or no title or name is left to the
+model; a model-only ``sex_life`` flag that a couple of the other sex carries is dropped
+(``without_other_sex_partners``: sixth round; R6 reported couples; R8 anywhere in the note; R16
+with its joining word). Pure string work on the scanner's tokens, no model.
 """
 from __future__ import annotations
 
@@ -55,6 +53,7 @@ EN_NEUTRAL = frozenset({"partner"})  # sex given only by a title after it
 FR_PARTNERS = {"mari": "m", "epoux": "m", "compagnon": "m", "copain": "m", "concubin": "m", "fiance": "m",
                "femme": "f", "epouse": "f", "compagne": "f", "copine": "f", "concubine": "f", "fiancee": "f"}
 FR_POSSESSIVES = frozenset({"son", "sa"})
+JOINING_WORDS = frozenset({"et", "and", "avec", "with"})  # R16: "Mr Lyle and his wife" goes as one
 
 # another person named between the title and the partner word: the partner may be theirs
 OTHER_PERSONS = frozenset("""
@@ -386,14 +385,16 @@ def other_sex_only(text: str, tokens: list[Token], start: int, end: int) -> bool
 
 
 def without_other_sex_partners(text: str, tokens: list[Token]) -> str:
-    """``text`` with every partner phrase of the other sex taken out ("Mme Lucas et son mari,
-    M. Diaz, …" → "Mme Lucas et , M. Diaz, …"): what the note says once the couple is not read.
-    A spouse or partner of the other sex is not sensitive (both guides, ``sex_life``), so a
-    model-only ``sex_life`` flag that does not survive this is dropped (``scanner._hybrid``);
-    one that does ("M. Perrin trompe sa femme avec la voisine") stands."""
+    """``text`` without its partner phrases of the other sex, nor (R16) the word joining one to its
+    person ("Mme Lucas et son mari, M. Diaz" → "Mme Lucas , M. Diaz"; a leftover "and" told the model
+    of a second person). A spouse or partner of the other sex is not sensitive (both guides), so a
+    model-only ``sex_life`` flag that does not survive this is dropped (``scanner._hybrid``); one that
+    does ("M. Perrin trompe sa femme avec la voisine") stands."""
     cut, kept = 0, []
     for p in sorted(_couple_phrases(text, tokens), key=lambda p: p.first):
         if not p.same_sex and tokens[p.first].start >= cut:
-            kept.append(text[cut:tokens[p.first].start])
+            before = tokens[p.first - 1] if p.first else None
+            joined = before is not None and before.key in JOINING_WORDS and before.start >= cut
+            kept.append(text[cut:(before if joined else tokens[p.first]).start])
             cut = tokens[p.last].end
     return "".join(kept) + text[cut:]

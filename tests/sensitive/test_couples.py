@@ -92,7 +92,22 @@ def test_without_other_sex_partners_takes_out_only_the_couple() -> None:
 
     text = "Mme Lucas et son mari, M. Diaz, viennent chercher Léa ; Mme Blanc et sa femme aussi."
     assert without_other_sex_partners(text, list(tokenize(text))) == \
-        "Mme Lucas et , M. Diaz, viennent chercher Léa ; Mme Blanc et sa femme aussi."
+        "Mme Lucas , M. Diaz, viennent chercher Léa ; Mme Blanc et sa femme aussi."
+
+
+@pytest.mark.parametrize("text, without", [
+    # R16 (twelfth round): the word that joins the partner to its person goes with the partner
+    ("Mr Lyle and his wife want a two bed joint tenancy, both ex-Navy.",
+     "Mr Lyle  want a two bed joint tenancy, both ex-Navy."),
+    ("M. Girard vient avec sa femme signer le bail.", "M. Girard vient  signer le bail."),
+    # a word that does not join them stays
+    ("Lettre anonyme : M. Perrin trompe sa femme avec la voisine.", "Lettre anonyme : M. Perrin trompe  avec la voisine."),
+])
+def test_the_joining_word_goes_with_the_partner(text: str, without: str) -> None:
+    from portal.sensitive.couples import without_other_sex_partners
+    from portal.sensitive.normalize import tokenize
+
+    assert without_other_sex_partners(text, list(tokenize(text))) == without
 
 
 def test_a_model_flag_carried_by_a_couple_of_the_other_sex_is_dropped() -> None:
