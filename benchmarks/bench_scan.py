@@ -8,10 +8,9 @@ category and per language on
 * ``dev``      the package's dev split (thresholds are tuned on it: not unseen),
 * ``heldout``  tests/sensitive/data/notes_heldout.jsonl (never trained or tuned on),
 * ``eval``     the independent sets of tests/sensitive/data/eval/ present (``EVAL_SETS``:
-               A, B and the blind set X, run once at the end of the twelfth round of
-               2026-12-07; a blind set joins them after its one run. Sets C to W were
-               moved into the training data on 2026-12-05, -06 and -07, each after its
-               one run).
+               A and B; a blind set joins them after its one run at the end of a
+               round. Sets C to X were moved into the training data on 2026-12-05,
+               -06 and -07, each after its one run).
 Speed (``benchmarks/throughput.py``, each measure in a fresh process): notes/second of
 the vocabulary-only ``scan_many``, the hybrid ``scan_many`` and ``write_report`` (the
 engine of ``portal scan-notes``, one worker per core), and single-note latency (median
@@ -46,7 +45,7 @@ from portal.sensitive.quality import evaluate, format_table, load_notes  # noqa:
 
 DATA = REPO / "tests" / "sensitive" / "data"
 # the independent evaluation sets reported (C to T are training data since 2026-12-05/06; a blind set joins after its one run)
-EVAL_SETS = ("set_a.jsonl", "set_b.jsonl", "set_x_blind.jsonl")
+EVAL_SETS = ("set_a.jsonl", "set_b.jsonl")
 SUFFIXES = ["", " Relance le {n}.", " Vu le {n}/11.", " Dossier {n}.", " RDV n°{n}.", " Called on the {n}th."]
 
 

@@ -4,8 +4,8 @@ hybrid (vocabulary + active model) and vocabulary only, side by side.
     python benchmarks/scan_quality.py
 
 Sets: the held-out set (never used while building the vocabulary or the model), the
-independent evaluation sets of ``tests/sensitive/data/eval/`` present (A, B and the
-blind set X once run, ``bench_scan.EVAL_SETS``; never read while building the guard), the vocabulary's
+independent evaluation sets of ``tests/sensitive/data/eval/`` present (A, B and a
+blind set once run, ``bench_scan.EVAL_SETS``; never read while building the guard), the vocabulary's
 tune set and the shared sample (both in the model's training data: not unseen), and the package's dev split (thresholds tuned on it).
 ``benchmarks/bench_scan.py`` adds speed figures.
 """
