@@ -116,3 +116,10 @@ def current() -> LoginThrottle | None:
     if not current_app.config.get("RATELIMIT_ENABLED", True):
         return None
     return current_app.extensions.get(EXTENSION)
+
+
+def answer_after(started: float, setting: str) -> None:
+    """Wait until ``current_app.config[setting]`` seconds have passed since ``started``
+    (``time.perf_counter()``): an answer that must not tell whether an account exists takes
+    the same time whatever work was done (OWASP Authentication Cheat Sheet, account enumeration)."""
+    time.sleep(max(0.0, float(current_app.config[setting]) - (time.perf_counter() - started)))

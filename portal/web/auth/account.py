@@ -100,7 +100,7 @@ def forgot_password():
             db.session.commit()
         # The same answer whether the account exists or not, and in the same time: the
         # answer waits until FORGOT_MIN_SECONDS have passed (OWASP: account enumeration).
-        time.sleep(max(0.0, float(current_app.config["FORGOT_MIN_SECONDS"]) - (time.perf_counter() - started)))
+        throttle.answer_after(started, "FORGOT_MIN_SECONDS")
         return render_template("auth/message.html", title=_("Check your e-mail"), text=_(
             "If an account uses this address, we sent it a link to choose a new password. The link "
             "works once, for %(minutes)s minutes.", minutes=current_app.config["RESET_LINK_MINUTES"]))

@@ -88,8 +88,7 @@ def login():
             if guard:
                 guard.failed(email, ip)
             # Unknown address or wrong password: the same words, after the same time (config.py).
-            time.sleep(max(0.0, float(current_app.config["LOGIN_FAILURE_MIN_SECONDS"])
-                           - (time.perf_counter() - started)))
+            throttle.answer_after(started, "LOGIN_FAILURE_MIN_SECONDS")
             flash(_("Incorrect e-mail address or password."), "error")
             return render_template("auth/login.html", form=form)
         if guard:
