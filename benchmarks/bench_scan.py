@@ -13,9 +13,10 @@ category and per language on
                -06 and -07, each after its one run).
 Speed (``benchmarks/throughput.py``, each measure in a fresh process): notes/second of
 the vocabulary-only ``scan_many``, the hybrid ``scan_many`` and ``write_report`` (the
-engine of ``portal scan-notes``, one worker per core), and single-note latency (median
-and p95 of ``scan`` on fresh notes once warm), ``--rounds`` times, then medians; and one
-1 MB text. The corpus: N notes (default 2,000) drawn with a fixed seed from the dev
+engine of ``portal scan-notes``, one worker per core) once the guard is loaded
+(``warm_up``), the same with the loading timed (``scan-notes-cold``: what a run of this
+size costs from start to end), and single-note latency (median and p95 of ``scan`` on
+fresh notes once warm), ``--rounds`` times, then medians; and one 1 MB text. The corpus: N notes (default 2,000) drawn with a fixed seed from the dev
 split and tests/sensitive/data/notes_{heldout,tune}.jsonl + shared_sample.jsonl (every
 register, about 60 % sensitive: more reach the encoder than in a real register of
 notes), most with a short random suffix ("Relance le 4821.") so that few are the same
@@ -39,7 +40,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from portal.sensitive import Scanner, active_model, model_version  # noqa: E402
+from portal.sensitive import Scanner, active_model, model_version, warm_up  # noqa: E402
 from portal.sensitive.training import dev_examples  # noqa: E402
 from portal.sensitive.quality import evaluate, format_table, load_notes  # noqa: E402
 
@@ -77,7 +78,7 @@ def speed(count: int, rounds: int, against: str | None) -> None:
     corpus.write_text(json.dumps(sample_texts(count), ensure_ascii=False), encoding="utf-8")
     codes = [("before", against)] if against else []
     codes.append(("this", str(REPO)))
-    engines = ("vocabulary", "scan_many", "scan-notes", "latency")
+    engines = ("vocabulary", "scan_many", "scan-notes", "scan-notes-cold", "latency")
     runs: dict = {}
     print(f"speed: {count} notes (see sample_texts), {rounds} round(s), one fresh process per measure")
     for round_ in range(rounds):
@@ -90,7 +91,7 @@ def speed(count: int, rounds: int, against: str | None) -> None:
                 extra = (f"median {result['median_ms']} ms p95 {result['p95_ms']} ms" if engine == "latency"
                          else f"{result['per_second']:8.0f} notes/s  {result['cpu_ms']:5.2f} ms CPU/note  "
                               f"flagged {result['flagged']}")
-                print(f"  round {round_ + 1} {label:<7}{engine:<11}{extra}  (load {result['load']})")
+                print(f"  round {round_ + 1} {label:<7}{engine:<16}{extra}  (load {result['load']})")
     print("medians:")
     for (label, engine), results in runs.items():
         if engine == "latency":
@@ -98,7 +99,7 @@ def speed(count: int, rounds: int, against: str | None) -> None:
         else:
             value = (f"{statistics.median(r['per_second'] for r in results):8.0f} notes/s  "
                      f"{statistics.median(r['cpu_ms'] for r in results):5.2f} ms CPU/note")
-        print(f"  {label:<7}{engine:<11}{value}  (load {statistics.median(r['load'] for r in results):.2f})")
+        print(f"  {label:<7}{engine:<16}{value}  (load {statistics.median(r['load'] for r in results):.2f})")
 
 
 def one_megabyte(hybrid: Scanner, vocab_only: Scanner) -> None:
@@ -121,7 +122,7 @@ def main() -> None:
     model = active_model()
     hybrid, vocab_only = Scanner(model=model), Scanner(model=None)
     print(f"model {model_version()}")
-    hybrid.scan("warm-up: load the vocabulary, the model and the sentence encoder")
+    warm_up()
     if not args.speed:
         for title, notes in labelled_sets(set(args.sets.split(","))):
             for name, scanner in (("HYBRID", hybrid), ("VOCABULARY ONLY", vocab_only)):

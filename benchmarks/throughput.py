@@ -5,12 +5,15 @@
 Used by ``bench_scan.py --throughput`` (run that one). ``ENGINE`` is ``vocabulary``
 (vocabulary-only ``scan_many``), ``scan_many`` (the hybrid ``portal.sensitive.scan_many``)
 or ``scan-notes`` (``write_report``, the engine of ``portal scan-notes``, with one worker
-per available core when the code has workers). ``--code DIR`` imports ``portal`` from
+per available core when the code has workers), ``scan-notes-cold`` (the same, with the
+loading timed too), or ``latency``. ``--code DIR`` imports ``portal`` from
 another checkout (e.g. a worktree of the previous commit), so both are timed on the same
-corpus, machine and load. Loading the vocabulary, the model and the encoder is not
-timed (a warm-up note loads them); everything after is: a fresh process has empty caches,
-like a real run. Prints one JSON line: wall-clock notes/s and CPU milliseconds per note
-(this process and its workers: what the notes cost, whatever the load of the machine).
+corpus, machine and load. Except in ``scan-notes-cold``, loading the vocabulary, the model,
+the spelling dictionaries and the sentence encoder is not timed (``warm_up``; a warm-up
+note alone did not load the encoder before 2026-12-07, so earlier figures include ~1 s of
+it); everything after is: a fresh process has empty word caches, like a real run. Prints
+one JSON line: wall-clock notes/s and CPU milliseconds per note (this process and its
+workers: what the notes cost, whatever the load of the machine).
 """
 from __future__ import annotations
 
@@ -31,21 +34,23 @@ LATENCY_NOTES = 200
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("corpus")
-    parser.add_argument("engine", choices=("vocabulary", "scan_many", "scan-notes", "latency"))
+    parser.add_argument("engine", choices=("vocabulary", "scan_many", "scan-notes", "scan-notes-cold", "latency"))
     parser.add_argument("--code", default=str(Path(__file__).resolve().parents[1]))
     args = parser.parse_args()
     sys.path.insert(0, args.code)
     texts = json.loads(Path(args.corpus).read_text(encoding="utf-8"))
     from portal import sensitive
 
-    sensitive.scan("warm-up: Monsieur est sous chimiothérapie, dossier de relogement en cours.")
     started, cpu = time.perf_counter(), _cpu()
+    if args.engine != "scan-notes-cold":
+        _warm_up(sensitive)
+        started, cpu = time.perf_counter(), _cpu()
     result: dict = {"engine": args.engine, "notes": len(texts)}
     if args.engine == "vocabulary":
         flagged = sum(1 for f in sensitive.Scanner(model=None).scan_many(texts) if f)
     elif args.engine == "scan_many":
         flagged = sum(1 for f in sensitive.scan_many(texts) if f)
-    elif args.engine == "scan-notes":
+    elif args.engine in ("scan-notes", "scan-notes-cold"):
         flagged = _scan_notes(sensitive, texts)
     else:
         result.update(_latency(sensitive, texts))
@@ -55,6 +60,19 @@ def main() -> None:
     result.update(seconds=round(seconds, 3), per_second=round(done / seconds, 1), flagged=flagged,
                   cpu_ms=round(cpu * 1000 / done, 2), load=round(os.getloadavg()[0], 2))
     print(json.dumps(result))
+
+
+def _warm_up(sensitive) -> None:
+    """Load the guard before timing, in this checkout's way or (an older checkout) by hand."""
+    sensitive.scan("warm-up: Monsieur est sous chimiothérapie, dossier de relogement en cours.")
+    if hasattr(sensitive, "warm_up"):
+        sensitive.warm_up()
+    else:  # checkouts before 2026-12-07 (what their pool loaded before forking)
+        from portal.sensitive.active import default_scanner
+        from portal.sensitive.encoder import ENCODER
+
+        default_scanner().corrector.load()
+        ENCODER.load()
 
 
 def _cpu() -> float:

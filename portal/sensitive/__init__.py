@@ -10,8 +10,8 @@ from .active import active_model, model_version, set_model_path, use_model
 from .explain import explain
 from .report import NoteRow, ReportSummary, write_report
 from .scanner import Finding, Scanner
-from .active import scan, scan_many
+from .active import scan, scan_many, warm_up
 from .vocab import CATEGORIES
 
 __all__ = ["CATEGORIES", "Finding", "NoteRow", "ReportSummary", "Scanner", "active_model", "explain",
-           "model_version", "scan", "scan_many", "set_model_path", "use_model", "write_report"]
+           "model_version", "scan", "scan_many", "set_model_path", "use_model", "warm_up", "write_report"]

@@ -22,8 +22,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .active import active_model_path, default_scanner, scan_many, set_model_path
-from .encoder import ENCODER
+from .active import active_model_path, scan_many, set_model_path, warm_up
 from .scanner import Finding
 
 # notes per slice handed to a worker (and per step of the progress bar)
@@ -62,7 +61,7 @@ def scan_chunks(texts: Iterable[str], workers: int = 1) -> Iterator[list[list[Fi
 
 
 def _pooled(parts: Iterator[list[str]], workers: int) -> Iterator[list[list[Finding]]]:
-    _warm_up()  # before forking: the workers inherit the loaded guard
+    warm_up()  # before forking: the workers inherit the loaded guard
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
@@ -74,11 +73,6 @@ def _pooled(parts: Iterator[list[str]], workers: int) -> Iterator[list[list[Find
                 yield in_flight.popleft().result()
         while in_flight:
             yield in_flight.popleft().result()
-
-
-def _warm_up() -> None:
-    default_scanner().corrector.load()
-    ENCODER.load()
 
 
 def _start_worker(model_path: Path | None) -> None:

