@@ -329,14 +329,34 @@ def save(model: Model, path: str | Path) -> None:
     }
     arrays = [np.asarray(model.featurizer.idf, dtype=np.float32), model.fast_coef, model.fast_bias,
               model.full_coef, model.full_bias, model.any_coef, model.any_bias]
+    header["encoding"] = ENCODING
     head = json.dumps(header, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    body = b"".join(np.ascontiguousarray(a, dtype="<f4").tobytes() for a in arrays)
+    body = b"".join(_shuffled(a) for a in arrays)
     payload = struct.pack("<Q", len(head)) + head + body
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(MAGIC + zlib.compress(payload, 9))
     tmp.replace(path)
+
+
+# How the float32 arrays are laid out in the file (a header field, not part of FORMAT: the
+# encoding changes no score, so it does not change a model's version). "byteshuffle-f4" (since
+# 2026-12-07): each array's 4-byte little-endian floats stored byte plane by byte plane (all first
+# bytes, then all second bytes...), a lossless permutation that lets zlib find the repeated sign and
+# exponent bytes: 6 % smaller than "f4" (plain) on guard-58447791db287ffd, same load time. Files
+# without the field are plain and still load (a model retrained in instance/ survives an upgrade).
+PLAIN, ENCODING = "f4", "byteshuffle-f4"
+
+
+def _shuffled(array) -> bytes:
+    return np.ascontiguousarray(array, dtype="<f4").reshape(-1).view(np.uint8).reshape(-1, 4).T.tobytes()
+
+
+def _unshuffled(raw: np.ndarray, encoding: str) -> np.ndarray:
+    if encoding == PLAIN:
+        return raw.view("<f4").astype(np.float32)
+    return np.ascontiguousarray(raw.reshape(4, -1).T).view("<f4").reshape(-1).astype(np.float32)
 
 
 def load(path: str | Path) -> Model:
@@ -359,13 +379,18 @@ def _load(path: str | Path) -> Model:
         raise ValueError(f"{path}: unsupported model format {header.get('format')!r}")
     if list(header["categories"]) != list(CATEGORIES):
         raise ValueError(f"{path}: categories differ from this code's")
+    encoding = header.get("encoding", PLAIN)
+    if encoding not in (PLAIN, ENCODING):
+        raise ValueError(f"{path}: unsupported array encoding {encoding!r}")
     n, k = header["n_features"], len(CATEGORIES)
-    body = np.frombuffer(payload[8 + length:], dtype="<f4")
+    body = np.frombuffer(payload[8 + length:], dtype=np.uint8)
     sizes = [n, n * k, k, (n + USE_DIM) * (k + 1), k + 1, n, 1]
+    if body.size != 4 * sum(sizes):
+        raise ValueError(f"{path}: truncated arrays")
     parts, offset = [], 0
     for size in sizes:
-        parts.append(body[offset:offset + size].astype(np.float32))
-        offset += size
+        parts.append(_unshuffled(body[offset:offset + 4 * size], encoding))
+        offset += 4 * size
     idf, fast_coef, fast_bias, full_coef, full_bias, any_coef, any_bias = parts
     model = Model(Featurizer(header["features"], idf), fast_coef.reshape(n, k), fast_bias,
                   full_coef.reshape(n + USE_DIM, k + 1), full_bias, any_coef.reshape(n, 1), any_bias,

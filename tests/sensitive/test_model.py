@@ -34,6 +34,51 @@ def test_same_data_and_seed_give_a_byte_identical_file(subset, tmp_path) -> None
     assert (loaded.full_scores(text) == first.full_scores(text)).all()
 
 
+def _plain_copy(source, target) -> None:
+    """``source`` rewritten as files were before 2026-12-07: the arrays as plain float32 and no
+    ``encoding`` field (what a landlord's retrained model in instance/ may still be)."""
+    import json
+    import struct
+    import zlib
+
+    import numpy as np
+
+    from portal.sensitive.model import MAGIC, USE_DIM
+    from portal.sensitive.vocab import CATEGORIES
+
+    payload = zlib.decompress(source.read_bytes()[len(MAGIC):])
+    (length,) = struct.unpack("<Q", payload[:8])
+    header = json.loads(payload[8:8 + length])
+    assert header.pop("encoding") == "byteshuffle-f4"
+    planes = np.frombuffer(payload[8 + length:], dtype=np.uint8)
+    n, k = header["n_features"], len(CATEGORIES)
+    sizes = [n, n * k, k, (n + USE_DIM) * (k + 1), k + 1, n, 1]
+    plain, offset = [], 0
+    for size in sizes:
+        plain.append(planes[offset:offset + 4 * size].reshape(4, size).T.tobytes())
+        offset += 4 * size
+    head = json.dumps(header, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    target.write_bytes(MAGIC + zlib.compress(struct.pack("<Q", len(head)) + head + b"".join(plain), 9))
+
+
+def test_the_file_keeps_every_weight_exactly_and_older_plain_files_still_load(subset, tmp_path) -> None:
+    import numpy as np
+
+    model = train(subset, seed=7)
+    save(model, tmp_path / "new.model")
+    _plain_copy(tmp_path / "new.model", tmp_path / "old.model")
+    # the byte-plane encoding is what keeps the shipped file under its budget
+    assert (tmp_path / "new.model").stat().st_size < (tmp_path / "old.model").stat().st_size
+    text = "Mme Roux voit des choses qui n'existent pas, hospitalisée la semaine dernière."
+    for path in ("new.model", "old.model"):
+        loaded = load(tmp_path / path)
+        assert loaded.version == model.version
+        for name in ("fast_coef", "fast_bias", "full_coef", "full_bias", "any_coef", "any_bias"):
+            assert np.array_equal(getattr(loaded, name), getattr(model, name)), (path, name)
+        assert np.array_equal(np.asarray(loaded.featurizer.idf), np.asarray(model.featurizer.idf))
+        assert (loaded.full_scores(text) == model.full_scores(text)).all()
+
+
 def test_other_data_or_seed_give_another_version(subset) -> None:
     base = train(subset, seed=7)
     assert train(subset[:-1], seed=7).version != base.version
