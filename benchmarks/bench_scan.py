@@ -8,8 +8,8 @@ category and per language on
 * ``dev``      the package's dev split (thresholds are tuned on it: not unseen),
 * ``heldout``  tests/sensitive/data/notes_heldout.jsonl (never trained or tuned on),
 * ``eval``     the independent sets of tests/sensitive/data/eval/ present (``EVAL_SETS``:
-               A, B and Y; a blind set joins them after its one run at the end of a
-               round. Sets C to X were moved into the training data on 2026-12-05,
+               A and B; a blind set joins them after its one run at the end of a
+               round. Sets C to Y were moved into the training data on 2026-12-05,
                -06 and -07, each after its one run).
 Speed (``benchmarks/throughput.py``, each measure in a fresh process): notes/second of
 the vocabulary-only ``scan_many``, the hybrid ``scan_many`` and ``write_report`` (the
@@ -45,8 +45,8 @@ from portal.sensitive.training import dev_examples  # noqa: E402
 from portal.sensitive.quality import evaluate, format_table, load_notes  # noqa: E402
 
 DATA = REPO / "tests" / "sensitive" / "data"
-# the independent evaluation sets reported (C to T are training data since 2026-12-05/06; a blind set joins after its one run)
-EVAL_SETS = ("set_a.jsonl", "set_b.jsonl", "set_y_blind.jsonl")
+# the independent evaluation sets reported (C to Y are training data since 2026-12-05/06/07; a blind set joins after its one run)
+EVAL_SETS = ("set_a.jsonl", "set_b.jsonl")
 SUFFIXES = ["", " Relance le {n}.", " Vu le {n}/11.", " Dossier {n}.", " RDV n°{n}.", " Called on the {n}th."]
 
 
