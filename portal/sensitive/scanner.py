@@ -167,6 +167,23 @@ def _as_text(text: object) -> str:
     return text if isinstance(text, str) else str(text)
 
 
+# R17 (thirteenth round of 2026-12-07): a same-sex partner phrase found by the couples grammar ("Mme Roche
+# vit avec sa compagne", "Nadia … sa femme") is the grammar's reading of two persons of one sex, not the
+# plain phrase "sa compagne", which is ambiguous (a man's partner). So it is neither vetoed by the model
+# nor dropped by the thing check ("l'entreprise signale que Mme Roche vit avec sa compagne"). Judged on
+# N13's out-of-fold notes: docs/guard-rounds/2026-12-07-thirteenth-round-rules.md.
+GRAMMAR_COUPLES_STRONG = True
+
+
+def _grammar_couples(text: str, findings: list[Finding]) -> set[tuple[int, int]]:
+    """Spans of the ``sex_life`` findings that are same-sex partner phrases of the grammar (R17)."""
+    spans = {(f.start, f.end) for f in findings if f.category == "sex_life"}
+    if not GRAMMAR_COUPLES_STRONG or not spans:
+        return set()
+    tokens = tokens_of(text)
+    return spans & {(tokens[first].start, tokens[last].end) for first, last in same_sex_partners(text, tokens)}
+
+
 def _hybrid(text: str, vocab_findings: list[Finding], model: "Model",
             asked: list[str] | None = None) -> list[Finding] | None:
     """The verdict of the hybrid rule (see :meth:`Scanner.scan`). ``asked``: a dry run of
@@ -177,6 +194,10 @@ def _hybrid(text: str, vocab_findings: list[Finding], model: "Model",
     from .subjects import about_a_thing
 
     strong, weak = vocab_hit_sets(model, vocab_findings)
+    couples = _grammar_couples(text, vocab_findings)
+    if couples:  # R17: the grammar's own same-sex finding is not an ambiguous term
+        strong.add("sex_life")
+        weak.discard("sex_life")
     judgement = model.judge(text, force_full=bool(vocab_findings), doubtful_hit=bool(weak))
     if asked:
         return None
@@ -193,7 +214,7 @@ def _hybrid(text: str, vocab_findings: list[Finding], model: "Model",
         # on its own: only the words that carry the category are highlighted
         if f.category not in kept:
             continue
-        if term_key(f.term) in ambiguous.get(f.category, ()):
+        if term_key(f.term) in ambiguous.get(f.category, ()) and (f.start, f.end) not in couples:
             if model.vetoes(judgement, f.category):
                 continue
             if spans is None:  # once per note: a 1 MB note has tens of thousands of clauses

@@ -318,3 +318,26 @@ def test_a_model_flag_carried_by_a_couple_read_past_a_role_of_the_same_sex_is_dr
     # R15: the shipped model gives sex_life for these notes; the couple is of the other sex
     # whichever man's partner she is, and without it the model no longer does
     assert "sex_life" not in categories(text)
+
+
+# R17 (thirteenth round): the grammar's own same-sex finding is not the ambiguous phrase "sa femme" /
+# "sa compagne" (a man's partner), so neither the model's veto nor the thing check ("l'entreprise …")
+# drops it; the other-sex twins stay unflagged.
+GRAMMAR_SAME_SEX = [
+    "Nadia R. demande que la carte cantine de sa femme soit rattachée à son compte.",
+    "L'entreprise signale que Mme Roche vit avec sa compagne et demande à qui adresser le devis.",
+]
+GRAMMAR_OTHER_SEX = [
+    "Karim R. demande que la carte cantine de sa femme soit rattachée à son compte.",
+    "L'entreprise signale que M. Roche vit avec sa compagne et demande à qui adresser le devis.",
+]
+
+
+@pytest.mark.parametrize("text", GRAMMAR_SAME_SEX)
+def test_the_grammars_same_sex_finding_is_not_vetoed_as_an_ambiguous_phrase(text: str) -> None:
+    assert "sex_life" in categories(text)
+
+
+@pytest.mark.parametrize("text", GRAMMAR_OTHER_SEX)
+def test_the_same_phrase_of_a_couple_of_the_other_sex_stays_unflagged(text: str) -> None:
+    assert "sex_life" not in categories(text)
