@@ -27,6 +27,10 @@ check that two words agree in gender; this module does, with plain string rules:
   followed by the person it belongs to ("wife of our surveyor Ben Tate", "le mari de notre
   collègue Olivier Fontan", "la femme de M. Diaz").
 
+* Weddings (fourteenth round, R18, the scanner's findings only): a wedding names both persons and
+  no partner word ("his wedding to Marcus", « M. Gauthier … son mariage avec M. Lefèvre », « elle se
+  marie avec Claire »): :func:`_weddings`.
+
 A partner with no sex given ("his partner", "son conjoint") or no title or name is left to the
 model; a model-only ``sex_life`` flag that a couple of the other sex carries is dropped
 (``without_other_sex_partners``: sixth round; R6 reported couples; R8 anywhere in the note; R16
@@ -120,6 +124,20 @@ THIRD_PERSON_SEXES = {
         employee salariee cliente livreuse policiere demandeuse occupante avocate dame madame woman lady""".split(), "f"),
 }
 
+
+# Fourteenth round (R18), for the scanner's findings only. A wedding names both persons and no partner
+# word ("M. Gauthier … son mariage avec M. Lefèvre", "his wedding to Marcus", "elle se marie avec
+# Claire"): the noun after a possessive, or the verb after its subject (a person or a subject pronoun
+# in the VERB_WINDOW words before, in the same sentence, no one else named between), then a linking
+# word and the other person. « épouse » is left out: « Mme Martin épouse Durand » is a married name.
+EN_WEDDING_NOUNS = frozenset({"wedding", "marriage", "engagement"})
+FR_WEDDING_NOUNS = frozenset({"mariage", "pacs"})
+WEDDING_VERBS = frozenset({"marrying", "marries", "marry", "married", "engaged", "marie", "mariee", "maries",
+                           "mariees", "marient", "mariera", "marieront", "pacse", "pacsee", "pacses", "pacsent"})
+EN_DIRECT_VERBS = frozenset({"marrying", "marries", "marry", "married"})  # "marrying Steve": no linking word
+WEDDING_LINKS = frozenset({"to", "with", "avec", "a"})
+VERB_SUBJECTS = {"il": "m", "elle": "f", "he": "m", "she": "f"}
+VERB_WINDOW = 4
 
 @cache
 def given_names() -> dict[str, str]:
@@ -245,7 +263,8 @@ def reported_partners(text: str, tokens: list[Token]) -> list[Partner]:
             possessor = _reported_possessor(text, tokens, i)
             if possessor is not None:
                 found.append(Partner(i, i + 1, possessor == FR_PARTNERS[partner]))
-    return found + _partners_of(text, tokens) + _modified_partners(text, tokens) + _named_partners(text, tokens)
+    return found + _partners_of(text, tokens) + _modified_partners(text, tokens) + _named_partners(text, tokens) \
+        + _weddings(text, tokens)
 
 
 def _reported_possessor(text: str, tokens: list[Token], index: int) -> str | None:
@@ -291,6 +310,44 @@ def _named_partners(text: str, tokens: list[Token]) -> list[Partner]:
             found.append(Partner(i, named[0], named[1] == EN_POSSESSIVES[tokens[i].key]))
     return found
 
+
+def _weddings(text: str, tokens: list[Token]) -> list[Partner]:
+    """R18: a wedding between two named persons ("his wedding to Marcus", « son mariage avec M.
+    Lefèvre », "Tom is marrying Steve", « elle se marie avec Claire »), of one sex or of two."""
+    found = []
+    for i in range(len(tokens) - 1):
+        key = tokens[i].key
+        if key in EN_WEDDING_NOUNS and i and tokens[i - 1].key in EN_POSSESSIVES:
+            first, sex = i - 1, EN_POSSESSIVES[tokens[i - 1].key]
+        elif key in FR_WEDDING_NOUNS and i and tokens[i - 1].key == "son":
+            first, sex = i - 1, _possessor_before(text, tokens, i - 1) or _reported_possessor(text, tokens, i - 1)
+        elif key in WEDDING_VERBS and text[tokens[i].start:tokens[i].end].islower():
+            first, sex = i, _subject_sex(text, tokens, i)
+        else:
+            continue
+        linked = tokens[i + 1].key in WEDDING_LINKS
+        if sex is None or not (linked or key in EN_DIRECT_VERBS):
+            continue
+        named = _partner_named(text, tokens, i + 2 if linked else i + 1)
+        if named is not None:
+            found.append(Partner(first, named[0], named[1] == sex))
+    return found
+
+
+def _subject_sex(text: str, tokens: list[Token], index: int) -> str | None:
+    """The sex of the subject of a wedding verb (R18): a person or a subject pronoun in the
+    ``VERB_WINDOW`` words before, in the same sentence; None past anyone else ("her son is marrying")."""
+    for k in range(index - 1, max(-1, index - 1 - VERB_WINDOW), -1):
+        if any(c in SENTENCE_ENDS for c in text[tokens[k].end:tokens[k + 1].start]):
+            return None
+        if tokens[k].key in VERB_SUBJECTS:
+            return VERB_SUBJECTS[tokens[k].key]
+        sex = _person_sex(text, tokens, k, names=True)
+        if sex is not None:
+            return sex
+        if tokens[k].key in OTHER_AND_THIRD_PERSONS or tokens[k].key == "son":
+            return None
+    return None
 
 def _partner_named(text: str, tokens: list[Token], index: int) -> tuple[int, str] | None:
     """(last token, sex) of the person named right after a neutral partner word, by a title
