@@ -16,7 +16,7 @@ Plain string work on the scanner's tokens, no model.
 """
 from __future__ import annotations
 
-from .couples import COURTESY_TITLES, _capitalised, after_title, given_names
+from .persons import COURTESY_TITLES, after_title, capitalised, given_names
 from .normalize import Token, tokens_of
 
 NAME_MASK = "X"  # the French and English convention for an anonymised person ("M. X", "Mr X")
@@ -49,7 +49,7 @@ def after_given_name(text: str, tokens: list[Token], index: int) -> bool:
         return False
     first, word = tokens[index - 1], tokens[index]
     return text[first.end:word.start] == " " and first.key in given_names() \
-        and _capitalised(text, first) and _capitalised(text, word)
+        and capitalised(text, first) and capitalised(text, word)
 
 
 def name_words(text: str, tokens: list[Token]) -> list[bool]:

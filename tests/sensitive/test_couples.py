@@ -163,7 +163,7 @@ def test_a_model_flag_carried_by_a_reported_couple_of_the_other_sex_is_dropped()
 
 
 # R7 (eighth round): a capitalised given name of one sex names a person as a courtesy title does
-# (``couples.given_names``, ``data/given_names.txt``), for the scanner's findings only.
+# (``persons.given_names``, ``data/given_names.txt``), for the scanner's findings only.
 NAMED_SAME_SEX = [
     "Covoiturage : Sandrine ne pourra pas conduire vendredi, elle accompagne sa compagne à l'aéroport.",
     "Karim prend deux jours pour son mariage avec son compagnon, Youssef.",
@@ -190,7 +190,7 @@ def test_a_partner_of_the_other_sex_of_a_person_named_by_a_given_name_is_not_ori
 
 
 def test_the_given_names_list_gives_clear_names_only() -> None:
-    from portal.sensitive.couples import given_names
+    from portal.sensitive.persons import given_names
 
     names = given_names()
     assert names["julie"] == "f" and names["mathieu"] == "m" and names["priya"] == "f" and names["owen"] == "m"

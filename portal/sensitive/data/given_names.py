@@ -3,7 +3,7 @@
     pip install nomquamgender==0.1.4   # only to regenerate the file, not a dependency
     python -m portal.sensitive.data.given_names
 
-The couples' grammar (``portal/sensitive/couples.py``) needs a person's sex to tell a couple
+The couples' grammar (``portal/sensitive/couples.py``, through ``persons.py``) needs a person's sex to tell a couple
 of one sex from a couple of two: "Julie Caron : elle déménage avec son compagnon" is not
 sensitive, "Martine … son mariage avec sa compagne" is (``sex_life``, both labelling guides).
 A courtesy title gives it; staff are mostly named by their first name. The list comes from
