@@ -28,18 +28,36 @@ NOT_SAME_SEX = [
     "Her partner called about the boiler.",
 ]
 
+# R18 (fourteenth round): a wedding names both persons and no partner word; the grammar reads the two
+# sexes from the names, the possessive or the subject. The other-sex twins stay unflagged; a relative's
+# wedding ("her son is marrying Tom") and a married name (« épouse Durand ») name no couple.
+WEDDING_SAME_SEX = [
+    "M. Garnier demande à reporter 8 jours de congé pour son mariage avec M. Poulain en mai.",
+    "Dev asks to keep 6 days for his wedding to Callum in August; approved.",
+    "Agnès nous dit qu'elle se marie avec Élodie le 12 juin, congé posé.",
+    "Leave form: Ms Patel is getting married to Ms Greer on 3 May.",
+]
+WEDDING_OTHER_SEX = [
+    "M. Garnier demande à reporter 8 jours de congé pour son mariage avec Mme Poulain en mai.",
+    "Dev asks to keep 6 days for his wedding to Chloe in August; approved.",
+    "Agnès nous dit qu'elle se marie avec Mathieu le 12 juin, congé posé.",
+    "Leave form: Ms Patel is getting married to Mr Greer on 3 May.",
+    "Leave form: Mrs Okafor's son is marrying Tom on 3 May, she asks for the Friday.",
+]
+MARRIED_NAME = "Mme Sophie Martin épouse Laurent : changement d'adresse de facturation."
 
-@pytest.mark.parametrize("text", SAME_SEX)
+
+@pytest.mark.parametrize("text", SAME_SEX + WEDDING_SAME_SEX)
 def test_a_same_sex_partner_is_found_by_the_vocabulary_scanner(text: str) -> None:
     assert {f.category for f in Scanner(model=None).scan(text)} == {"sex_life"}
 
 
-@pytest.mark.parametrize("text", SAME_SEX)
+@pytest.mark.parametrize("text", SAME_SEX + WEDDING_SAME_SEX)
 def test_a_same_sex_partner_is_flagged_by_the_guard(text: str) -> None:
     assert "sex_life" in categories(text)
 
 
-@pytest.mark.parametrize("text", NOT_SAME_SEX)
+@pytest.mark.parametrize("text", NOT_SAME_SEX + WEDDING_OTHER_SEX + [MARRIED_NAME])
 def test_a_different_sex_partner_or_someone_else_s_is_not_read_as_orientation(text: str) -> None:
     assert Scanner(model=None).scan(text) == []
 
@@ -338,41 +356,6 @@ def test_the_grammars_same_sex_finding_is_not_vetoed_as_an_ambiguous_phrase(text
     assert "sex_life" in categories(text)
 
 
-@pytest.mark.parametrize("text", GRAMMAR_OTHER_SEX)
+@pytest.mark.parametrize("text", GRAMMAR_OTHER_SEX + WEDDING_OTHER_SEX)
 def test_the_same_phrase_of_a_couple_of_the_other_sex_stays_unflagged(text: str) -> None:
     assert "sex_life" not in categories(text)
-
-
-# R18 (fourteenth round): a wedding names both persons and no partner word; the grammar reads the two
-# sexes from the names, the possessive or the subject. The other-sex twins stay unflagged; a relative's
-# wedding ("her son is marrying Tom") and a married name (« épouse Durand ») name no couple.
-WEDDING_SAME_SEX = [
-    "M. Garnier demande à reporter 8 jours de congé pour son mariage avec M. Poulain en mai.",
-    "Dev asks to keep 6 days for his wedding to Callum in August; approved.",
-    "Agnès nous dit qu'elle se marie avec Élodie le 12 juin, congé posé.",
-    "Leave form: Ms Patel is getting married to Ms Greer on 3 May.",
-]
-WEDDING_OTHER_SEX = [
-    "M. Garnier demande à reporter 8 jours de congé pour son mariage avec Mme Poulain en mai.",
-    "Dev asks to keep 6 days for his wedding to Chloe in August; approved.",
-    "Agnès nous dit qu'elle se marie avec Mathieu le 12 juin, congé posé.",
-    "Leave form: Ms Patel is getting married to Mr Greer on 3 May.",
-    "Leave form: Mrs Okafor's son is marrying Tom on 3 May, she asks for the Friday.",
-]
-
-
-@pytest.mark.parametrize("text", WEDDING_SAME_SEX)
-def test_a_same_sex_wedding_between_named_persons_is_found(text: str) -> None:
-    assert {f.category for f in Scanner(model=None).scan(text)} == {"sex_life"}
-    assert "sex_life" in categories(text)
-
-
-@pytest.mark.parametrize("text", WEDDING_OTHER_SEX)
-def test_a_wedding_of_the_other_sex_or_of_a_relative_is_not_flagged(text: str) -> None:
-    assert "sex_life" not in {f.category for f in Scanner(model=None).scan(text)}
-    assert "sex_life" not in categories(text)
-
-
-def test_a_married_name_is_not_read_as_a_wedding() -> None:
-    text = "Mme Sophie Martin épouse Laurent : changement d'adresse de facturation."
-    assert "sex_life" not in {f.category for f in Scanner(model=None).scan(text)}
