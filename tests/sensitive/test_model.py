@@ -88,8 +88,10 @@ def test_other_data_or_seed_give_another_version(subset) -> None:
 def test_the_shipped_model_loads_and_is_active_by_default() -> None:
     shipped = load(SHIPPED_MODEL)
     # a budget for the package (10.0 MB for 59,967 training notes in the sixth round of 2026-12-06;
-    # the file grows with the n-grams of new registers: README, "Data, reproducibility, versions")
-    assert SHIPPED_MODEL.stat().st_size < 12_000_000
+    # 12 MB from that round; 14 MB from the fifteenth round of 2026-12-07, decided before N16 was built:
+    # the sentence encoder we depend on installs 32.9 MB, and the file grows by about 0.13 MB per 1,000
+    # training notes: README, "Data, reproducibility, versions")
+    assert SHIPPED_MODEL.stat().st_size < 14_000_000
     use_model(None)
     assert model_version() == shipped.version
     assert model_version().startswith("guard-")
