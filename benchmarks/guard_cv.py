@@ -26,7 +26,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from portal.sensitive.build import fold_pairs  # noqa: E402
-from portal.sensitive.model import save, with_thresholds  # noqa: E402
+from portal.sensitive.model import with_thresholds  # noqa: E402
+from portal.sensitive.modelfile import save  # noqa: E402
 from portal.sensitive.quality import Score, evaluate, format_table  # noqa: E402
 from portal.sensitive.scanner import Scanner  # noqa: E402
 from portal.sensitive.training import dev_examples, shipped_examples, tune_folds  # noqa: E402

@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from portal.sensitive import Scanner, active_model  # noqa: E402
-from portal.sensitive.model import DEV_FILE  # noqa: E402
+from portal.sensitive.modelfile import DEV_FILE  # noqa: E402
 from portal.sensitive.quality import evaluate, format_table, load_notes  # noqa: E402
 from bench_scan import EVAL_SETS  # noqa: E402
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from portal import sensitive
 from portal.models import GuardExample, Incident, Note, Tenant
-from portal.sensitive import model as guard_model, training as guard_training
+from portal.sensitive import modelfile as guard_model_file, training as guard_training
 
 DECISIONS = {"kept": True, "redacted": True, "dismissed": False}  # decision -> is it sensitive?
 
@@ -79,6 +79,6 @@ def retrain(session: Session, model_path: Path, seed: int = 0) -> Retrained:
                                                  guard_training.dev_examples(), current, seed=seed)
     if replaced:
         model_path.parent.mkdir(parents=True, exist_ok=True)
-        guard_model.save(new, model_path)
+        guard_model_file.save(new, model_path)
         sensitive.use_model(model_path)
     return Retrained(len(extra), new.version, sensitive.model_version(), replaced, figures)

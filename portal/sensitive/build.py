@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Sequence
 
 from .data.build_data import FOLDS, fold_of
-from .model import ENCODER, SHIPPED_MODEL, Model, save, with_thresholds
+from .model import ENCODER, Model, with_thresholds
+from .modelfile import SHIPPED_MODEL, save
 from .training import dev_examples, shipped_examples, train, tune_folds
 
 

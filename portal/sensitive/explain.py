@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from .memory import forgetting
-from .model import Model, read_jsonl, TRAIN_FILE
+from .model import Model
+from .modelfile import TRAIN_FILE, read_jsonl
 from .vocab import CATEGORIES
 
 
@@ -38,9 +39,9 @@ def explain(text: str, k: int = 3, model: Model | None = None) -> dict:
 
 def _explain(text: str, k: int, model: Model | None) -> dict:
     from .active import active_model
-    from .scanner import _as_text
+    from .scanner import as_text
 
-    text = _as_text(text)
+    text = as_text(text)
     model = model if model is not None else active_model()
     if model is None:
         return {"version": "vocabulary-only", "scores": {}, "thresholds": {}, "neighbours": []}

@@ -1,12 +1,8 @@
 """The guard's learned model: judges a whole note, per category, alongside the vocabulary.
 
-Library functions only (no Flask, no database): the notes/CLI code calls them.
-
-* ``train(examples, seed=0, thresholds=None) -> Model``
-* ``save(model, path)`` / ``load(path) -> Model`` (a version string inside)
-* ``evaluate(model, heldout) -> dict`` (figures of the hybrid scanner using ``model``)
-* ``retrain(shipped, extra, heldout, current, seed=0) -> (model, figures, replaced)``
-* ``tune(model, dev) -> Model`` (per-category thresholds chosen on a dev set)
+Library code only (no Flask, no database). This module is the model in memory and how it
+judges a note; ``training.py`` trains, tunes and evaluates one; ``modelfile.py`` writes and reads
+its file (``save``/``load``, a version string inside) and knows where the shipped one lives.
 
 Two linear heads over the same note:
 * the **fast head**: logistic regression over our TF-IDF features (word 1-2 grams and
@@ -36,10 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import struct
-import zlib
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import numpy as np
 
@@ -52,7 +45,6 @@ from .vocab import CATEGORIES
 # /3: surnames read as one placeholder (names.py); a /2 model, trained on names, is refused
 # (an instance model falls back to the shipped one until `portal sensitive retrain`)
 FORMAT = "portal-sensitive-model/3"
-MAGIC = b"PSGUARD1"
 USE_DIM = 512
 # use_weight 0.5 (was 1.0): the sentence embedding weighs half as much beside the TF-IDF
 # features. Chosen on folds that hold out whole registers (benchmarks/guard_cv.py
@@ -315,103 +307,3 @@ def settings(model: Model) -> dict:
     return {"thresholds": dict(model.thresholds), "fast_thresholds": dict(model.fast_thresholds),
             "gate": model.gate, "sure": model.sure, "veto": dict(model.veto),
             "sensitive_threshold": model.sensitive_threshold, "veto_note": model.veto_note}
-
-
-# --------------------------------------------------------------------------- file format
-def save(model: Model, path: str | Path) -> None:
-    """Write ``model`` to ``path`` (byte-identical for the same model)."""
-    header = {
-        "format": FORMAT, "version": model.version, "params": model.params, "data_hash": model.data_hash,
-        "n_examples": model.n_examples, "categories": list(CATEGORIES), "thresholds": model.thresholds,
-        "fast_thresholds": model.fast_thresholds, "gate": model.gate, "sure": model.sure, "veto": model.veto,
-        "sensitive_threshold": model.sensitive_threshold, "veto_note": model.veto_note, "ambiguous": model.ambiguous,
-        "features": model.featurizer.names, "n_features": len(model.featurizer.names),
-    }
-    arrays = [np.asarray(model.featurizer.idf, dtype=np.float32), model.fast_coef, model.fast_bias,
-              model.full_coef, model.full_bias, model.any_coef, model.any_bias]
-    header["encoding"] = ENCODING
-    head = json.dumps(header, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    body = b"".join(_shuffled(a) for a in arrays)
-    payload = struct.pack("<Q", len(head)) + head + body
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(MAGIC + zlib.compress(payload, 9))
-    tmp.replace(path)
-
-
-# How the float32 arrays are laid out in the file (a header field, not part of FORMAT: the
-# encoding changes no score, so it does not change a model's version). "byteshuffle-f4" (since
-# 2026-12-07): each array's 4-byte little-endian floats stored byte plane by byte plane (all first
-# bytes, then all second bytes...), a lossless permutation that lets zlib find the repeated sign and
-# exponent bytes: 6 % smaller than "f4" (plain) on guard-58447791db287ffd, same load time. Files
-# without the field are plain and still load (a model retrained in instance/ survives an upgrade).
-PLAIN, ENCODING = "f4", "byteshuffle-f4"
-
-
-def _shuffled(array) -> bytes:
-    return np.ascontiguousarray(array, dtype="<f4").reshape(-1).view(np.uint8).reshape(-1, 4).T.tobytes()
-
-
-def _unshuffled(raw: np.ndarray, encoding: str) -> np.ndarray:
-    if encoding == PLAIN:
-        return raw.view("<f4").astype(np.float32)
-    return np.ascontiguousarray(raw.reshape(4, -1).T).view("<f4").reshape(-1).astype(np.float32)
-
-
-def load(path: str | Path) -> Model:
-    """Read a model written by :func:`save`; ``ValueError`` for anything else (a truncated
-    or foreign file, an older format), so the caller can fall back on the shipped model."""
-    try:
-        return _load(path)
-    except (KeyError, TypeError, IndexError, struct.error, zlib.error, UnicodeDecodeError) as error:
-        raise ValueError(f"{path}: unreadable guard model ({error!r})") from error
-
-
-def _load(path: str | Path) -> Model:
-    raw = Path(path).read_bytes()
-    if not raw.startswith(MAGIC):
-        raise ValueError(f"{path}: not a guard model file")
-    payload = zlib.decompress(raw[len(MAGIC):])
-    (length,) = struct.unpack("<Q", payload[:8])
-    header = json.loads(payload[8:8 + length].decode("utf-8"))
-    if header.get("format") != FORMAT:
-        raise ValueError(f"{path}: unsupported model format {header.get('format')!r}")
-    if list(header["categories"]) != list(CATEGORIES):
-        raise ValueError(f"{path}: categories differ from this code's")
-    encoding = header.get("encoding", PLAIN)
-    if encoding not in (PLAIN, ENCODING):
-        raise ValueError(f"{path}: unsupported array encoding {encoding!r}")
-    n, k = header["n_features"], len(CATEGORIES)
-    body = np.frombuffer(payload[8 + length:], dtype=np.uint8)
-    sizes = [n, n * k, k, (n + USE_DIM) * (k + 1), k + 1, n, 1]
-    if body.size != 4 * sum(sizes):
-        raise ValueError(f"{path}: truncated arrays")
-    parts, offset = [], 0
-    for size in sizes:
-        parts.append(_unshuffled(body[offset:offset + 4 * size], encoding))
-        offset += 4 * size
-    idf, fast_coef, fast_bias, full_coef, full_bias, any_coef, any_bias = parts
-    model = Model(Featurizer(header["features"], idf), fast_coef.reshape(n, k), fast_bias,
-                  full_coef.reshape(n + USE_DIM, k + 1), full_bias, any_coef.reshape(n, 1), any_bias,
-                  header["params"], header["data_hash"],
-                  header["thresholds"], header["fast_thresholds"], header["gate"], header["sure"],
-                  header["veto"], header["sensitive_threshold"], header["veto_note"],
-                  header.get("ambiguous", {}), header.get("n_examples", 0))
-    if model.version != header["version"]:
-        raise ValueError(f"{path}: version mismatch (corrupt file?)")
-    return model
-
-
-# --------------------------------------------------------------------------- data
-DATA_DIR = Path(__file__).with_name("data")
-TRAIN_FILE = DATA_DIR / "train" / "train.jsonl"
-DEV_FILE = DATA_DIR / "train" / "dev.jsonl"
-SHIPPED_MODEL = DATA_DIR / "model" / "guard.model"
-
-
-def read_jsonl(path: str | Path) -> list[dict]:
-    with Path(path).open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
-
-

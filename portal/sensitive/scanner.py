@@ -56,7 +56,7 @@ class Scanner:
     (thread-safe reads)."""
 
     def __init__(self, vocab: Vocabulary | None = None, model: "Model | None" = None) -> None:
-        self.vocab = vocab if vocab is not None else _packaged_vocabulary()
+        self.vocab = vocab if vocab is not None else packaged_vocabulary()
         self.corrector = Corrector(self.vocab)
         self.model = model
 
@@ -70,7 +70,7 @@ class Scanner:
         digicode est devenu fou", "le chat est aveugle"). A category the
         model flags without a vocabulary finding gives one finding spanning the clause
         that scores highest for it, ``source="model"``."""
-        text = _as_text(text)
+        text = as_text(text)
         vocab_findings = self.vocabulary_findings(text)
         if self.model is None:
             return vocab_findings
@@ -82,7 +82,7 @@ class Scanner:
         return _scan_batched(self, texts)
 
     def vocabulary_findings(self, text: str) -> list[Finding]:
-        text = _as_text(text)
+        text = as_text(text)
         tokens = tokens_of(text)
         if not tokens:
             return []
@@ -98,7 +98,7 @@ class Scanner:
     def excludes(self, text: str, category: str) -> bool:
         """True when ``text`` holds one of the vocabulary's exclusions for ``category``
         (or for all categories): "paie religieusement", "cœur de l'immeuble"."""
-        text = _as_text(text)
+        text = as_text(text)
         tokens = tokens_of(text)
         return any(hit.rule.kind == "exclude" and hit.rule.category in ("*", category)
                    for hit in self._hits(text, tokens)) if tokens else False
@@ -106,7 +106,7 @@ class Scanner:
     def denies(self, text: str, category: str) -> bool:
         """True when ``text`` names ``category`` only through negated terms ("Il n'est pas
         handicapé.", "N'a pas de casier judiciaire."; see ``negation.py``)."""
-        text = _as_text(text)
+        text = as_text(text)
         tokens = tokens_of(text)
         if category not in NEGATABLE or not tokens:
             return False
@@ -158,7 +158,7 @@ def reference_code(text: str, token: Token) -> bool:
         (len(before) == 2 and before[1] in "-/_" and before[0].isdigit())
 
 
-def _as_text(text: object) -> str:
+def as_text(text: object) -> str:
     """Accept what callers may hand us (None, bytes) without crashing."""
     if text is None:
         return ""
@@ -344,7 +344,8 @@ _VOCAB: Vocabulary | None = None
 _VOCAB_SCANNER: Scanner | None = None
 
 
-def _packaged_vocabulary() -> Vocabulary:
+def packaged_vocabulary() -> Vocabulary:
+    """The vocabulary shipped with the package (read once, shared by every scanner)."""
     global _VOCAB
     if _VOCAB is None:
         _VOCAB = load()
@@ -355,7 +356,7 @@ def default_vocabulary_scanner() -> Scanner:
     """The vocabulary-only scanner (built on first use)."""
     global _VOCAB_SCANNER
     if _VOCAB_SCANNER is None:
-        _VOCAB_SCANNER = Scanner(_packaged_vocabulary())
+        _VOCAB_SCANNER = Scanner(packaged_vocabulary())
     return _VOCAB_SCANNER
 
 # --------------------------------------------------------------------------- batches
@@ -382,7 +383,7 @@ def _scan_batched(scanner: Scanner, texts: Iterable[object]) -> list[list[Findin
     out: list[list[Finding]] = []
     pending: list[str] = []
     for text in texts:
-        pending.append(_as_text(text))
+        pending.append(as_text(text))
         if len(pending) >= SLICE:
             out.extend(_scan_slice(scanner, pending))
             pending = []

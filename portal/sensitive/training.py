@@ -15,9 +15,9 @@ import numpy as np
 
 from .features import Featurizer
 from .vocab import CATEGORIES
-from .model import (BETA, DEFAULT_PARAMS, DEV_FILE, ENCODER, GATE_LOSS, SURE_GRID, SURE_TOLERANCE,
-                    TRAIN_FILE, USE_DIM, VETO_CAP, Model, decide, unit_kinds, judged_units, read_jsonl, settings,
-                    term_key, vocab_hit_sets, with_thresholds)
+from .model import (BETA, DEFAULT_PARAMS, ENCODER, GATE_LOSS, SURE_GRID, SURE_TOLERANCE, USE_DIM, VETO_CAP,
+                    Model, decide, unit_kinds, judged_units, settings, term_key, vocab_hit_sets, with_thresholds)
+from .modelfile import DEV_FILE, TRAIN_FILE, read_jsonl
 
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from portal.sensitive.model import SHIPPED_MODEL, Judgement, decide, load
+from portal.sensitive.model import Judgement, decide
+from portal.sensitive.modelfile import SHIPPED_MODEL, load
 from portal.sensitive.vocab import CATEGORIES
 
 K = len(CATEGORIES)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from portal.sensitive import model_version, scan, use_model
-from portal.sensitive.model import SHIPPED_MODEL, load, save, settings
+from portal.sensitive.model import settings
+from portal.sensitive.modelfile import SHIPPED_MODEL, load, save
 from portal.sensitive.training import dev_examples, evaluate, retrain, shipped_examples, train
 
 
@@ -43,7 +44,8 @@ def _plain_copy(source, target) -> None:
 
     import numpy as np
 
-    from portal.sensitive.model import MAGIC, USE_DIM
+    from portal.sensitive.model import USE_DIM
+    from portal.sensitive.modelfile import MAGIC
     from portal.sensitive.vocab import CATEGORIES
 
     payload = zlib.decompress(source.read_bytes()[len(MAGIC):])

@@ -18,7 +18,7 @@ import pytest
 
 from portal.sensitive import Scanner, active_model, scan, scan_many
 from portal.sensitive.encoder import ENCODER
-from portal.sensitive.model import DEV_FILE, TRAIN_FILE
+from portal.sensitive.modelfile import DEV_FILE, TRAIN_FILE
 from portal.sensitive.pool import POOL_MIN_NOTES
 from portal.sensitive.report import NoteRow, write_report
 
