@@ -45,7 +45,7 @@ from portal.sensitive.training import dev_examples  # noqa: E402
 from portal.sensitive.quality import evaluate, format_table, load_notes  # noqa: E402
 
 DATA = REPO / "tests" / "sensitive" / "data"
-# the independent evaluation sets reported (C to Y are training data since 2026-12-05/06/07; a blind set joins after its one run)
+# the independent evaluation sets reported (C to AA are training data since 2026-12-05/06/07; a blind set joins after its one run)
 EVAL_SETS = ("set_a.jsonl", "set_b.jsonl")
 SUFFIXES = ["", " Relance le {n}.", " Vu le {n}/11.", " Dossier {n}.", " RDV n°{n}.", " Called on the {n}th."]
 
