@@ -16,7 +16,7 @@ from .encoder import ENCODER
 from .memory import forgetting
 from .model import Model
 from .modelfile import SHIPPED_MODEL, load
-from .scanner import Finding, Scanner, packaged_vocabulary
+from .scanner import Finding, Scanner
 
 log = logging.getLogger(__name__)
 _LOCK = threading.Lock()
@@ -43,7 +43,7 @@ def use_model(path: str | Path | None) -> str:
     with _LOCK:
         resolved = Path(path) if path is not None else None
         model = _load_active(resolved)
-        _STATE.update(path=resolved, model=model, scanner=Scanner(packaged_vocabulary(), model=model))
+        _STATE.update(path=resolved, model=model, scanner=Scanner(model=model))
     return model_version()
 
 
@@ -71,7 +71,7 @@ def active_scanner() -> Scanner:
         with _LOCK:
             if _STATE["scanner"] is None:
                 model = _load_active(_STATE["path"])
-                _STATE.update(model=model, scanner=Scanner(packaged_vocabulary(), model=model))
+                _STATE.update(model=model, scanner=Scanner(model=model))
             scanner = _STATE["scanner"]
     return scanner
 

@@ -52,6 +52,13 @@ def save(model: Model, path: str | Path) -> None:
 PLAIN, ENCODING = "f4", "byteshuffle-f4"
 
 
+def array_sizes(n_features: int) -> list[int]:
+    """The number of floats of each array in the file, in order: idf, fast coefficients and biases,
+    full coefficients and biases, "sensitive at all" coefficients and bias."""
+    n, k = n_features, len(CATEGORIES)
+    return [n, n * k, k, (n + USE_DIM) * (k + 1), k + 1, n, 1]
+
+
 def _shuffled(array) -> bytes:
     return np.ascontiguousarray(array, dtype="<f4").reshape(-1).view(np.uint8).reshape(-1, 4).T.tobytes()
 
@@ -87,7 +94,7 @@ def _load(path: str | Path) -> Model:
         raise ValueError(f"{path}: unsupported array encoding {encoding!r}")
     n, k = header["n_features"], len(CATEGORIES)
     body = np.frombuffer(payload[8 + length:], dtype=np.uint8)
-    sizes = [n, n * k, k, (n + USE_DIM) * (k + 1), k + 1, n, 1]
+    sizes = array_sizes(n)
     if body.size != 4 * sum(sizes):
         raise ValueError(f"{path}: truncated arrays")
     parts, offset = [], 0

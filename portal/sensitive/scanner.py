@@ -56,7 +56,7 @@ class Scanner:
     (thread-safe reads)."""
 
     def __init__(self, vocab: Vocabulary | None = None, model: "Model | None" = None) -> None:
-        self.vocab = vocab if vocab is not None else packaged_vocabulary()
+        self.vocab = vocab if vocab is not None else _packaged_vocabulary()
         self.corrector = Corrector(self.vocab)
         self.model = model
 
@@ -344,7 +344,7 @@ _VOCAB: Vocabulary | None = None
 _VOCAB_SCANNER: Scanner | None = None
 
 
-def packaged_vocabulary() -> Vocabulary:
+def _packaged_vocabulary() -> Vocabulary:
     """The vocabulary shipped with the package (read once, shared by every scanner)."""
     global _VOCAB
     if _VOCAB is None:
@@ -356,7 +356,7 @@ def default_vocabulary_scanner() -> Scanner:
     """The vocabulary-only scanner (built on first use)."""
     global _VOCAB_SCANNER
     if _VOCAB_SCANNER is None:
-        _VOCAB_SCANNER = Scanner(packaged_vocabulary())
+        _VOCAB_SCANNER = Scanner(_packaged_vocabulary())
     return _VOCAB_SCANNER
 
 # --------------------------------------------------------------------------- batches

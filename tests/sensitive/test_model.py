@@ -44,19 +44,15 @@ def _plain_copy(source, target) -> None:
 
     import numpy as np
 
-    from portal.sensitive.model import USE_DIM
-    from portal.sensitive.modelfile import MAGIC
-    from portal.sensitive.vocab import CATEGORIES
+    from portal.sensitive.modelfile import MAGIC, array_sizes
 
     payload = zlib.decompress(source.read_bytes()[len(MAGIC):])
     (length,) = struct.unpack("<Q", payload[:8])
     header = json.loads(payload[8:8 + length])
     assert header.pop("encoding") == "byteshuffle-f4"
     planes = np.frombuffer(payload[8 + length:], dtype=np.uint8)
-    n, k = header["n_features"], len(CATEGORIES)
-    sizes = [n, n * k, k, (n + USE_DIM) * (k + 1), k + 1, n, 1]
     plain, offset = [], 0
-    for size in sizes:
+    for size in array_sizes(header["n_features"]):
         plain.append(planes[offset:offset + 4 * size].reshape(4, size).T.tobytes())
         offset += 4 * size
     head = json.dumps(header, ensure_ascii=False, sort_keys=True).encode("utf-8")
