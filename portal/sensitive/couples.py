@@ -29,7 +29,7 @@ check that two words agree in gender; this module does, with plain string rules:
 
 * Weddings (fourteenth round, R18, the scanner's findings only): a wedding names both persons and
   no partner word ("his wedding to Marcus", « M. Gauthier … son mariage avec M. Lefèvre », « elle se
-  marie avec Claire »): :func:`_weddings`.
+  marie avec Claire »; sixteenth round, R21: « il a épousé Pierre »): :func:`_weddings`.
 
 A partner with no sex given ("his partner", "son conjoint") or no title or name is left to the
 model; a model-only ``sex_life`` flag that a couple of the other sex carries is dropped
@@ -42,8 +42,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .normalize import Token
-from .persons import (OTHER_AND_THIRD_PERSONS, OTHER_PERSONS, SENTENCE_ENDS, capitalised, given_name_sex,
-                      nearest_person, person_sex, possessor_before, sex_of_title, titled)
+from .persons import (COURTESY_TITLES, OTHER_AND_THIRD_PERSONS, OTHER_PERSONS, SENTENCE_ENDS, capitalised,
+                      given_name_sex, nearest_person, person_sex, possessor_before, sex_of_title, titled)
 
 
 # partner words (normalised keys: casefolded, accents stripped) and the partner's sex
@@ -93,6 +93,12 @@ EN_DIRECT_VERBS = frozenset({"marrying", "marries", "marry", "married"})  # "mar
 WEDDING_LINKS = frozenset({"to", "with", "avec", "a"})
 VERB_SUBJECTS = {"il": "m", "elle": "f", "he": "m", "she": "f"}
 VERB_WINDOW = 4
+# Sixteenth round (R21): « épouser » is a wedding verb too, but its forms « épouse(e) » are also the
+# partner noun and the married name (« Mme Martin épouse Durand »), so it counts only right after an
+# auxiliary or a modal (« il a épousé Pierre », « elle va épouser Julie », « vient d'épouser ») and
+# with the person named straight after it.
+FR_MARRY_FORMS = frozenset({"epouse", "epousee", "epouser", "epousera"})
+FR_AUXILIARIES = frozenset({"a", "avait", "aura", "va", "allait", "doit", "veut", "d"})
 
 class Partner(NamedTuple):
     """A partner phrase: its (first, last) token indices, and whether the couple is of one sex."""
@@ -205,10 +211,12 @@ def _weddings(text: str, tokens: list[Token]) -> list[Partner]:
             first, sex = i - 1, possessor_before(text, tokens, i - 1) or _reported_possessor(text, tokens, i - 1)
         elif key in WEDDING_VERBS and text[tokens[i].start:tokens[i].end].islower():
             first, sex = i, _subject_sex(text, tokens, i)
+        elif key in FR_MARRY_FORMS and i and tokens[i - 1].key in FR_AUXILIARIES:  # R21
+            first, sex = i - 1, _subject_sex(text, tokens, i - 1)
         else:
             continue
-        linked = tokens[i + 1].key in WEDDING_LINKS
-        if sex is None or not (linked or key in EN_DIRECT_VERBS):
+        linked = key not in FR_MARRY_FORMS and tokens[i + 1].key in WEDDING_LINKS
+        if sex is None or not (linked or key in EN_DIRECT_VERBS or key in FR_MARRY_FORMS):
             continue
         named = _partner_named(text, tokens, i + 2 if linked else i + 1)
         if named is not None:
@@ -220,7 +228,9 @@ def _subject_sex(text: str, tokens: list[Token], index: int) -> str | None:
     """The sex of the subject of a wedding verb (R18): a person or a subject pronoun in the
     ``VERB_WINDOW`` words before, in the same sentence; None past anyone else ("her son is marrying")."""
     for k in range(index - 1, max(-1, index - 1 - VERB_WINDOW), -1):
-        if any(c in SENTENCE_ENDS for c in text[tokens[k].end:tokens[k + 1].start]):
+        # R21: « M. » is a title's dot, not the end of a sentence (« M. Roy a épousé M. Dupont »)
+        if tokens[k].key not in COURTESY_TITLES \
+                and any(c in SENTENCE_ENDS for c in text[tokens[k].end:tokens[k + 1].start]):
             return None
         if tokens[k].key in VERB_SUBJECTS:
             return VERB_SUBJECTS[tokens[k].key]

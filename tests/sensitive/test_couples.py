@@ -36,6 +36,9 @@ WEDDING_SAME_SEX = [
     "Dev asks to keep 6 days for his wedding to Callum in August; approved.",
     "Agnès nous dit qu'elle se marie avec Élodie le 12 juin, congé posé.",
     "Leave form: Ms Patel is getting married to Ms Greer on 3 May.",
+    # R21 (sixteenth round): « épouser » after an auxiliary, and « M. »'s dot before the verb
+    "Sylvain B. garde son alliance sur le chantier, accord du chef : il a épousé Pierre en juin.",
+    "M. Roy se marie avec M. Dupont le 4 avril, congé accordé.",
 ]
 WEDDING_OTHER_SEX = [
     "M. Garnier demande à reporter 8 jours de congé pour son mariage avec Mme Poulain en mai.",
@@ -43,6 +46,9 @@ WEDDING_OTHER_SEX = [
     "Agnès nous dit qu'elle se marie avec Mathieu le 12 juin, congé posé.",
     "Leave form: Ms Patel is getting married to Mr Greer on 3 May.",
     "Leave form: Mrs Okafor's son is marrying Tom on 3 May, she asks for the Friday.",
+    "Sylvain B. garde son alliance sur le chantier, accord du chef : il a épousé Pauline en juin.",
+    "M. Roy se marie avec Mme Dupont le 4 avril, congé accordé.",
+    "M. Roy : sa fille a épousé Julie en juin, il pose le vendredi.",
 ]
 MARRIED_NAME = "Mme Sophie Martin épouse Laurent : changement d'adresse de facturation."
 
