@@ -234,13 +234,11 @@ RECALL_TARGET = 0.95
 # much in logit space after the tuning. Chosen by a rule written before its figures (the largest
 # independent-authors precision with their recall >= 0.960): on guard-4f63's out-of-fold notes
 # of C-M, 0.25 gave P 0.890 -> 0.904, R 0.966 -> 0.963; 0.5 gave R 0.959 (below the margin).
-# Lowered to 0.125 in the sixteenth round of 2026-12-07 (R20, docs/guard-rounds/2026-12-07-sixteenth-
-# round-rules.md): four blind sets running met precision and recall with precision to spare and failed
-# only the per-category recall target (cells of ~16 notes need a category recall near 0.98). By a rule
-# written before its figures (the lowest shift keeping the independent authors' precision >= 0.910
-# overall and >= 0.905 per language), on N15's out-of-fold notes of C-M: 0.125 gave P 0.9197 -> 0.9143
-# (fr 0.9201, en 0.9083), R 0.9666 -> 0.9680; 0 gave P 0.9093 (below the margin).
-OPERATING_SHIFT = 0.125
+# Sixteenth round of 2026-12-07 (R20, docs/guard-rounds/2026-12-07-sixteenth-round-rules.md): on N15's
+# rebuilt fold pairs, 0.125 gave the independent authors P 0.9197 -> 0.9143, R 0.9666 -> 0.9680 and met
+# its rule's precision margin; not adopted all the same, because the rule also required the rebuild to
+# write N15's file again, and on that machine it did not (weights equal to ~1e-3: another numeric stack).
+OPERATING_SHIFT = 0.25
 THRESHOLD_GRID = tuple(round(t, 3) for t in np.arange(0.2, 0.96, 0.025))
 
 
