@@ -215,8 +215,10 @@ def _weddings(text: str, tokens: list[Token]) -> list[Partner]:
             first, sex = i - 1, _subject_sex(text, tokens, i - 1)
         else:
             continue
+        # "married Steve", « a épousé Pierre »: the person straight after; else after a linking word
+        direct = key in EN_DIRECT_VERBS or key in FR_MARRY_FORMS
         linked = key not in FR_MARRY_FORMS and tokens[i + 1].key in WEDDING_LINKS
-        if sex is None or not (linked or key in EN_DIRECT_VERBS or key in FR_MARRY_FORMS):
+        if sex is None or not (linked or direct):
             continue
         named = _partner_named(text, tokens, i + 2 if linked else i + 1)
         if named is not None:
