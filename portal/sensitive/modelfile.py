@@ -8,8 +8,10 @@ The file is ``MAGIC`` + zlib(header length, JSON header, float32 arrays); no pic
 from __future__ import annotations
 
 import json
+import platform
 import struct
 import zlib
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +35,7 @@ def save(model: Model, path: str | Path) -> None:
     arrays = [np.asarray(model.featurizer.idf, dtype=np.float32), model.fast_coef, model.fast_bias,
               model.full_coef, model.full_bias, model.any_coef, model.any_bias]
     header["encoding"] = ENCODING
+    header["built_with"] = numeric_stack()
     head = json.dumps(header, ensure_ascii=False, sort_keys=True).encode("utf-8")
     body = b"".join(_shuffled(a) for a in arrays)
     payload = struct.pack("<Q", len(head)) + head + body
@@ -50,6 +53,16 @@ def save(model: Model, path: str | Path) -> None:
 # exponent bytes: 6 % smaller than "f4" (plain) on guard-58447791db287ffd, same load time. Files
 # without the field are plain and still load (a model retrained in instance/ survives an upgrade).
 PLAIN, ENCODING = "f4", "byteshuffle-f4"
+
+
+def numeric_stack() -> dict:
+    """The versions of the libraries whose arithmetic makes the weights (a header field, not part of
+    the version). The build is byte-reproducible on one numeric stack, not across stacks: rebuilt
+    with numpy 2.4.6 / scipy 1.17.1 / scikit-learn 1.9.1, the sixteenth round's N15 data gave weights
+    within 0.0018 of the shipped file's, and another version (docs/guard-rounds, sixteenth round)."""
+    stack = {name: metadata.version(name) for name in ("numpy", "scipy", "scikit-learn")}
+    stack["python"] = platform.python_version()
+    return stack
 
 
 def array_sizes(n_features: int) -> list[int]:
