@@ -56,10 +56,10 @@ PLAIN, ENCODING = "f4", "byteshuffle-f4"
 
 
 def numeric_stack() -> dict:
-    """The versions of the libraries whose arithmetic makes the weights (a header field, not part of
-    the version). The build is byte-reproducible on one numeric stack, not across stacks: rebuilt
-    with numpy 2.4.6 / scipy 1.17.1 / scikit-learn 1.9.1, the sixteenth round's N15 data gave weights
-    within 0.0018 of the shipped file's, and another version (docs/guard-rounds, sixteenth round)."""
+    """The versions of the libraries whose arithmetic makes the weights, written in the file's header
+    as ``built_with`` (not part of the version: it changes no score). Same data and seed give the same
+    file on one numeric stack only: on another one (sixteenth round, docs/guard-rounds/) N15's data gave
+    weights within 0.0018 of the shipped file's, hence another version."""
     stack = {name: metadata.version(name) for name in ("numpy", "scipy", "scikit-learn")}
     stack["python"] = platform.python_version()
     return stack
