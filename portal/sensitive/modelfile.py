@@ -91,13 +91,23 @@ def load(path: str | Path) -> Model:
         raise ValueError(f"{path}: unreadable guard model ({error!r})") from error
 
 
-def _load(path: str | Path) -> Model:
+def read_header(path: str | Path) -> dict:
+    """The JSON header of a model file (version, settings, ``built_with``...), arrays not read."""
+    return _read(path)[0]
+
+
+def _read(path: str | Path) -> tuple[dict, bytes]:
+    """(header, the arrays' bytes) of a file written by :func:`save`."""
     raw = Path(path).read_bytes()
     if not raw.startswith(MAGIC):
         raise ValueError(f"{path}: not a guard model file")
     payload = zlib.decompress(raw[len(MAGIC):])
     (length,) = struct.unpack("<Q", payload[:8])
-    header = json.loads(payload[8:8 + length].decode("utf-8"))
+    return json.loads(payload[8:8 + length].decode("utf-8")), payload[8 + length:]
+
+
+def _load(path: str | Path) -> Model:
+    header, arrays = _read(path)
     if header.get("format") != FORMAT:
         raise ValueError(f"{path}: unsupported model format {header.get('format')!r}")
     if list(header["categories"]) != list(CATEGORIES):
@@ -106,7 +116,7 @@ def _load(path: str | Path) -> Model:
     if encoding not in (PLAIN, ENCODING):
         raise ValueError(f"{path}: unsupported array encoding {encoding!r}")
     n, k = header["n_features"], len(CATEGORIES)
-    body = np.frombuffer(payload[8 + length:], dtype=np.uint8)
+    body = np.frombuffer(arrays, dtype=np.uint8)
     sizes = array_sizes(n)
     if body.size != 4 * sum(sizes):
         raise ValueError(f"{path}: truncated arrays")

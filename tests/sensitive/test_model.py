@@ -157,17 +157,12 @@ def test_the_operating_point_raises_every_threshold_by_the_same_logit_shift() ->
 
 def test_the_file_records_the_numeric_stack_that_made_its_weights(subset, tmp_path) -> None:
     """The build is byte-reproducible on one numeric stack only: the file says which one."""
-    import json
-    import struct
-    import zlib
     from importlib import metadata
 
-    from portal.sensitive.modelfile import MAGIC
+    from portal.sensitive.modelfile import read_header
 
     save(train(subset, seed=7), tmp_path / "m.model")
-    payload = zlib.decompress((tmp_path / "m.model").read_bytes()[len(MAGIC):])
-    (length,) = struct.unpack("<Q", payload[:8])
-    stack = json.loads(payload[8:8 + length])["built_with"]
+    stack = read_header(tmp_path / "m.model")["built_with"]
     assert stack["numpy"] == metadata.version("numpy")
     assert stack["scikit-learn"] == metadata.version("scikit-learn")
     assert set(stack) == {"numpy", "scipy", "scikit-learn", "python"}
