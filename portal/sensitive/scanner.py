@@ -20,6 +20,7 @@ from .fuzzy import Corrector
 from .names import surname
 from .negation import NEGATABLE, negated
 from .normalize import Token, tokens_of
+from .slurs import slur_spans
 from .vocab import CATEGORIES, Rule, Vocabulary, load
 
 if TYPE_CHECKING:
@@ -73,13 +74,24 @@ class Scanner:
         text = as_text(text)
         vocab_findings = self.vocabulary_findings(text)
         if self.model is None:
-            return vocab_findings
-        return _hybrid(text, vocab_findings, self.model)
+            return self.with_slurs(text, vocab_findings)
+        return self.with_slurs(text, _hybrid(text, vocab_findings, self.model))
 
     def scan_many(self, texts) -> list[list[Finding]]:
         """``[self.scan(t) for t in texts]`` (same results, in order), with the sentence
         encoder run in batches (see "Batches" at the end of this module)."""
         return _scan_batched(self, texts)
+
+    def with_slurs(self, text: str, findings: list[Finding]) -> list[Finding]:
+        """``findings`` plus what the slurs of ``text`` give (``slurs.py``, R23): the aimed
+        category and ``subjective`` on each slur, unless the same finding is there already."""
+        spans = slur_spans(tokens_of(text), self.vocab.slurs)
+        if not spans:
+            return findings
+        have = {(f.category, f.start, f.end) for f in findings}
+        extra = [Finding(category, start, end, text[start:end]) for category, start, end in dict.fromkeys(spans)
+                 if (category, start, end) not in have]
+        return sorted(findings + extra, key=lambda f: (f.start, f.end, f.category))
 
     def vocabulary_findings(self, text: str) -> list[Finding]:
         text = as_text(text)
@@ -396,7 +408,7 @@ def _scan_slice(scanner: Scanner, texts: list[str]) -> list[list[Finding]]:
     vocab = [scanner.vocabulary_findings(t) for t in texts]
     model = scanner.model
     if model is None:
-        return vocab
+        return [scanner.with_slurs(text, found) for text, found in zip(texts, vocab)]
     results: list[list[Finding] | None] = []
     wanted: list[str] = []
     for text, found in zip(texts, vocab):
@@ -407,5 +419,5 @@ def _scan_slice(scanner: Scanner, texts: list[str]) -> list[list[Finding]]:
         results.append(None if asked else dry)
         wanted.extend(asked)
     ENCODER.embed_many(wanted)
-    return [done if done is not None else _hybrid(text, found, model)
+    return [scanner.with_slurs(text, done if done is not None else _hybrid(text, found, model))
             for done, text, found in zip(results, texts, vocab)]

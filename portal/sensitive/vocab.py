@@ -11,6 +11,8 @@ Files live in ``vocab/`` (format documented in each file's header and in README.
 * ``inflections.txt`` ``suffix -> ending ending``: plural/feminine forms generated for
   every word of a term, so the files list each word once.
 * ``no_fuzzy.txt``    correctly spelt words that must never be "corrected" into a term.
+* ``slurs.txt``       ``category | slur``: a slur gives its aimed category, and ``subjective``
+  unless a cue of an unknown author stands in the note (``slurs.py``, R23).
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from pathlib import Path
 import ahocorasick
 
 from .normalize import normalise_phrase
+from .slurs import SlurList, load_slurs
 
 CATEGORIES: tuple[str, ...] = (
     "health",
@@ -63,6 +66,7 @@ class Vocabulary:
     single_words: dict[str, list[Rule]]  # one-word terms (for the lemma fallback)
     fuzzy_choices: list[str]  # long vocabulary words a misspelling may be corrected to
     no_fuzzy: frozenset[str] = field(default_factory=frozenset)
+    slurs: SlurList = field(default_factory=lambda: SlurList({}, {}))  # vocab/slurs.txt (slurs.py)
 
 
 def _lines(path: Path):
@@ -177,4 +181,5 @@ def load(vocab_dir: Path = VOCAB_DIR) -> Vocabulary:
         automaton.add_word(key, (len(key), tuple(value)))
     automaton.make_automaton()
     no_fuzzy = frozenset(w for _, line in _lines(vocab_dir / "no_fuzzy.txt") for w in normalise_phrase(line))
-    return Vocabulary(automaton, exact_case, single, sorted(fuzzy), no_fuzzy)
+    return Vocabulary(automaton, exact_case, single, sorted(fuzzy), no_fuzzy,
+                      load_slurs(vocab_dir / "slurs.txt", CATEGORIES))
