@@ -58,7 +58,8 @@ def test_scan_many_gives_the_verdicts_of_scan_in_order(notes) -> None:
     assert sum(1 for f in one if f) > 50 and any(f.source == "model" for found in one for f in found)
     assert [_described(f) for f in many] == [_described(f) for f in one]
     scores = [(a.score, b.score) for x, y in zip(many, one) for a, b in zip(x, y)]
-    assert all(abs(a - b) <= 2e-4 for a, b in scores)  # rounded to 4 places from nearly equal floats
+    # rounded to 4 places from nearly equal floats; a slur's finding (slurs.py) carries no model score
+    assert all((a is None and b is None) or abs(a - b) <= 2e-4 for a, b in scores)
 
 
 def test_scan_many_of_a_scanner_and_of_the_package_agree(notes) -> None:
