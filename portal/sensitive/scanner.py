@@ -9,7 +9,6 @@ backtracking runs on user text, so a 1 MB note costs about as much as 1 MB of no
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
@@ -18,35 +17,14 @@ from .couples import other_sex_only, same_sex_partners, without_other_sex_partne
 from .encoder import ENCODER
 from .fuzzy import Corrector
 from .names import surname
+from .findings import Finding, Hit, findings_of
 from .negation import NEGATABLE, negated
 from .normalize import Token, tokens_of
 from .slurs import slur_spans
-from .vocab import CATEGORIES, Rule, Vocabulary, load
+from .vocab import CATEGORIES, Vocabulary, load
 
 if TYPE_CHECKING:
     from .model import Model
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One flagged span: ``text[start:end] == term``."""
-
-    category: str
-    start: int
-    end: int
-    term: str
-    # Where the flag comes from: "vocabulary" (a listed term) or "model" (the learned
-    # model judged the note; the span is its highest-scoring clause). ``score`` is the
-    # model's score for the category (None without a model). Not part of equality.
-    source: str = field(default="vocabulary", compare=False)
-    score: float | None = field(default=None, compare=False)
-
-
-@dataclass(frozen=True)
-class _Hit:
-    rule: Rule
-    first: int  # index of the first token
-    last: int  # index of the last token (inclusive)
 
 
 class Scanner:
@@ -98,7 +76,7 @@ class Scanner:
         tokens = tokens_of(text)
         if not tokens:
             return []
-        found = _findings(text, tokens, self._hits(text, tokens))
+        found = findings_of(text, tokens, self._hits(text, tokens))
         # a same-sex partner named by grammar ("her wife", "M. Vial… son mari"): couples.py
         taken = {(f.start, f.end) for f in found if f.category == "sex_life"}
         for first, last in same_sex_partners(text, tokens):
@@ -126,7 +104,7 @@ class Scanner:
                   if hit.rule.kind in ("term", "gated") and hit.rule.category == category]
         return bool(firsts) and all(negated(text, tokens, first) for first in firsts)
 
-    def _hits(self, text: str, tokens: list[Token]) -> list[_Hit]:
+    def _hits(self, text: str, tokens: list[Token]) -> list[Hit]:
         vocab = self.vocab
         keys = self.corrector.correct_tokens(text, tokens)
         # Canonical form: " w1 w2 ... wn " so patterns padded with spaces match whole words.
@@ -136,26 +114,26 @@ class Scanner:
             starts.append(position)
             position += len(key) + 1
         canonical = " " + " ".join(keys) + " "
-        hits: list[_Hit] = []
+        hits: list[Hit] = []
         for end, (length, rules) in vocab.automaton.iter(canonical):
             begin = end - length + 1  # the leading space
             first = bisect_left(starts, begin + 1)
             # A whole-word pattern ends on the trailing space; a prefix ends inside a word.
             last = bisect_right(starts, end) - 1 if rules[0].prefix else bisect_right(starts, end - 1) - 1
             for rule in rules:
-                hits.append(_Hit(rule, first, last))
+                hits.append(Hit(rule, first, last))
         exact_case, single_words, lemma_of = vocab.exact_case, vocab.single_words, self.corrector.lemma
         for index, token in enumerate(tokens):
             original = text[token.start:token.end]
             rules = exact_case.get(original)
             if rules and not reference_code(text, token):
                 for rule in rules:
-                    hits.append(_Hit(rule, index, index))
+                    hits.append(Hit(rule, index, index))
             key = keys[index]
             if key not in single_words:
                 lemma = lemma_of(key, original)
                 for rule in single_words.get(lemma, ()) if lemma else ():
-                    hits.append(_Hit(rule, index, index))
+                    hits.append(Hit(rule, index, index))
         return [hit for hit in hits if hit.rule.kind not in ("term", "gated") or hit.first != hit.last
                 or not surname(text, tokens, hit.first)]
 
@@ -289,67 +267,6 @@ def _clause_at(text: str, spans: list, starts: list[int], position: int) -> str:
     if i >= 0 and spans[i][0] <= position < spans[i][1]:
         return text[spans[i][0]:spans[i][1]]
     return ""
-
-
-def _cue_near(hit: _Hit, cues_by_last: dict[int, list[_Hit]], cues_by_first: dict[int, list[_Hit]]) -> bool:
-    """True when a cue of the gated term ends within the window before it or starts within the window after it."""
-    rule = hit.rule
-    for position in range(max(0, hit.first - rule.before), hit.first):
-        if any(cue.rule.source in rule.cues for cue in cues_by_last.get(position, ())):
-            return True
-    for position in range(hit.last + 1, hit.last + rule.after + 1):
-        if any(cue.rule.source in rule.cues for cue in cues_by_first.get(position, ())):
-            return True
-    return False
-
-
-def _excluded(hit: _Hit, covering: dict[int, list[_Hit]]) -> bool:
-    return any(ex.first <= hit.first and hit.last <= ex.last and ex.rule.category in ("*", hit.rule.category)
-               for ex in covering.get(hit.first, ()))
-
-
-def _outermost(spans: set[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Drop spans lying inside a longer span of the same category ("cancer" in
-    "cancer du poumon"): one highlight per idea. Sorted sweep, so linear-ish."""
-    kept: list[tuple[int, int, str]] = []
-    reach: dict[str, int] = {}
-    for first, last, category in sorted(spans, key=lambda s: (s[0], -s[1])):
-        if reach.get(category, -1) >= last:
-            continue
-        reach[category] = last
-        kept.append((first, last, category))
-    return kept
-
-
-def _findings(text: str, tokens: list[Token], hits: list[_Hit]) -> list[Finding]:
-    # Index cues and exclusions by word position so each check looks at a few
-    # neighbours only: a 1 MB text with thousands of hits stays linear.
-    cues_by_last: dict[int, list[_Hit]] = {}
-    cues_by_first: dict[int, list[_Hit]] = {}
-    covering: dict[int, list[_Hit]] = {}
-    for hit in hits:
-        if hit.rule.kind == "cue":
-            cues_by_last.setdefault(hit.last, []).append(hit)
-            cues_by_first.setdefault(hit.first, []).append(hit)
-        elif hit.rule.kind == "exclude":
-            for position in range(hit.first, hit.last + 1):
-                covering.setdefault(position, []).append(hit)
-    spans: set[tuple[int, int, str]] = set()
-    for hit in hits:
-        kind = hit.rule.kind
-        if kind not in ("term", "gated"):
-            continue
-        if kind == "gated" and not _cue_near(hit, cues_by_last, cues_by_first):
-            continue
-        if covering and _excluded(hit, covering):
-            continue
-        if hit.rule.category in NEGATABLE and negated(text, tokens, hit.first):
-            continue  # "not disabled", "pas de casier judiciaire" (negation.py)
-        spans.add((hit.first, hit.last, hit.rule.category))
-    findings = [Finding(category, tokens[a].start, tokens[b].end, text[tokens[a].start:tokens[b].end])
-                for a, b, category in _outermost(spans)]
-    findings.sort(key=lambda f: (f.start, f.end, f.category))
-    return findings
 
 
 _VOCAB: Vocabulary | None = None
