@@ -37,3 +37,42 @@ def test_a_word_typed_without_its_accents_is_not_corrected_into_a_term(text: str
 ])
 def test_terms_without_accents_or_misspelt_are_still_found(category: str, text: str) -> None:
     assert category in _categories(Scanner(model=None), text)
+
+
+def _every_accented_spelling_is_tried(word: str) -> bool:
+    """The rule as the labelling guide states it (R10), by brute force: some accented spelling
+    of ``word`` (``fuzzy._ACCENTED``) other than itself is a French word."""
+    from itertools import product
+    from math import prod
+
+    import simplemma
+
+    from portal.sensitive.fuzzy import _ACCENTED, _MAX_SPELLINGS
+
+    lowered = word.lower()
+    options = [_ACCENTED.get(c, c) for c in lowered]
+    if not lowered.isascii() or prod(len(o) for o in options) > _MAX_SPELLINGS:
+        return False
+    return any(simplemma.is_known("".join(s), lang="fr") for s in product(*options) if "".join(s) != lowered)
+
+
+@pytest.mark.parametrize("word", [
+    "refusee", "REFUSEE", "residence", "deplace", "etage", "hopital", "garcon", "controle", "enquete",
+    "chimiotherapie", "depresif", "zzqqxx", "incarcere", "tres", "maitre", "noel", "ambiguite", "aout",
+])
+def test_a_word_without_accents_is_read_as_the_dictionary_s_accented_word(word: str) -> None:
+    # the dictionary's accented entries are looked up by their spelling without accents
+    # instead of trying every accented spelling: the same answer, without hundreds of lookups
+    from portal.sensitive.fuzzy import _is_real_word
+    import simplemma
+
+    known = simplemma.is_known(word.lower(), lang="fr") or simplemma.is_known(word.lower(), lang="en")
+    assert _is_real_word(word) == (known or _every_accented_spelling_is_tried(word))
+
+
+@pytest.mark.parametrize(("word", "real"), [("refusee", True), ("garcon", True), ("residence", True),
+                                            ("hopital", True), ("depresif", False), ("chimioterapie", False)])
+def test_which_words_typed_without_accents_are_real_words(word: str, real: bool) -> None:
+    from portal.sensitive.fuzzy import _is_real_word
+
+    assert _is_real_word(word) is real
