@@ -25,10 +25,12 @@ from typing import Iterable, Iterator
 from .active import active_model_path, scan_many, set_model_path, warm_up
 from .scanner import Finding
 
-# notes per slice handed to a worker (and per step of the progress bar)
-SLICE = 250
+# notes per slice handed to a worker (and per step of the progress bar): small, so that at
+# the end of a run no worker waits long for the other's last slice; the sentence encoder's
+# batches stay full (it cuts its own micro-batches of 384 word pieces, a few dozen notes)
+SLICE = 100
 # no pool for fewer notes than this: starting workers would cost more than it saves
-POOL_MIN_NOTES = 2 * SLICE
+POOL_MIN_NOTES = 500
 MAX_WORKERS = 8
 
 
