@@ -9,11 +9,15 @@ bar moves with every slice.
 
 Workers are forked where the platform allows it, after the parent has loaded the
 vocabulary, the model and the sentence encoder, so they start at once and share those
-pages (copy on write); elsewhere they are spawned and point themselves at the same
+pages (copy on write). The parent's objects are moved out of the garbage collector's
+reach first (``gc.freeze``, as the ``gc`` module's documentation advises before a fork):
+a collection in a worker then neither walks them nor copies the pages they sit on;
+elsewhere they are spawned and point themselves at the same
 model file. Workers touch no database: they receive texts and return findings.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -66,15 +70,19 @@ def _pooled(parts: Iterator[list[str]], workers: int) -> Iterator[list[list[Find
     warm_up()  # before forking: the workers inherit the loaded guard
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
-                             initargs=(active_model_path(),)) as pool:
-        in_flight: deque = deque()
-        for part in parts:
-            in_flight.append(pool.submit(scan_many, part))
-            if len(in_flight) >= 2 * workers:
+    gc.freeze()  # the loaded guard stays where it is, shared (see the module's docstring)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
+                                 initargs=(active_model_path(),)) as pool:
+            in_flight: deque = deque()
+            for part in parts:
+                in_flight.append(pool.submit(scan_many, part))
+                if len(in_flight) >= 2 * workers:
+                    yield in_flight.popleft().result()
+            while in_flight:
                 yield in_flight.popleft().result()
-        while in_flight:
-            yield in_flight.popleft().result()
+    finally:
+        gc.unfreeze()
 
 
 def _start_worker(model_path: Path | None) -> None:
